@@ -1,0 +1,121 @@
+"""The one settings object. Every variable is ``RECOLOCA_<GROUP>_<NAME>`` (e.g.
+``RECOLOCA_KAFKA_BOOTSTRAP_SERVERS`` is ``settings.kafka.bootstrap_servers``).
+
+A service whose URL is left unset is started embedded by ``recoloca dev`` and the
+test suite; the long-running production commands refuse to start without it.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+from typing import Self
+
+from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_DEV_SECRET = "dev-only-insecure-secret-change-me-0123456789"
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class DatabaseSettings(BaseModel):
+    url: str | None = Field(default=None, description="postgresql+asyncpg://user:pass@host/db")
+    pool_size: int = 10
+
+
+class RedisSettings(BaseModel):
+    url: str | None = Field(default=None, description="redis://host:6379/0")
+
+
+class KafkaSettings(BaseModel):
+    bootstrap_servers: str | None = None
+    # Apache Kafka supports the idempotent producer; the embedded broker does not.
+    enable_idempotence: bool = False
+    partitions: int = Field(default=3, ge=1)
+    replication_factor: int = Field(default=1, ge=1)
+    # Short group timeouts make a restarted worker rejoin quickly; production may raise them.
+    session_timeout_ms: int = 10_000
+    heartbeat_interval_ms: int = 3_000
+
+
+class S3Settings(BaseModel):
+    bucket: str | None = Field(
+        default=None, description="Set to store files in S3 instead of a local directory"
+    )
+    endpoint_url: str | None = None
+    region: str = "us-east-1"
+    access_key_id: str | None = None
+    secret_access_key: SecretStr | None = None
+
+
+class AuthSettings(BaseModel):
+    secret_key: SecretStr = SecretStr(_DEV_SECRET)
+    access_token_minutes: int = 15
+    refresh_token_days: int = 14
+
+
+class ApiSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 8000
+    max_upload_bytes: int = 10 * 1024 * 1024
+    sse_keepalive_seconds: float = 15.0
+
+
+class LogSettings(BaseModel):
+    level: str = "INFO"
+    json_format: bool | None = Field(
+        default=None, description="Default: JSON in production, console otherwise"
+    )
+
+
+class OutboxSettings(BaseModel):
+    # The relay is woken by NOTIFY on commit; this is only the safety-net poll.
+    poll_seconds: float = 2.0
+    batch_size: int = 500
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="RECOLOCA_",
+        env_nested_delimiter="_",
+        env_nested_max_split=1,
+        extra="ignore",
+    )
+
+    env: Environment = Environment.DEVELOPMENT
+    data_dir: Path = Path(".recoloca")
+    database: DatabaseSettings = DatabaseSettings()
+    redis: RedisSettings = RedisSettings()
+    kafka: KafkaSettings = KafkaSettings()
+    s3: S3Settings = S3Settings()
+    auth: AuthSettings = AuthSettings()
+    api: ApiSettings = ApiSettings()
+    log: LogSettings = LogSettings()
+    outbox: OutboxSettings = OutboxSettings()
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secrets(self) -> Self:
+        if self.env is Environment.PRODUCTION:
+            secret = self.auth.secret_key.get_secret_value()
+            if secret == _DEV_SECRET or len(secret) < 32:
+                raise ValueError(
+                    "RECOLOCA_AUTH_SECRET_KEY must be set to a random value of 32+ characters"
+                )
+        return self
+
+    @property
+    def json_logs(self) -> bool:
+        if self.log.json_format is not None:
+            return self.log.json_format
+        return self.env is Environment.PRODUCTION
+
+
+@cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,128 @@
+"""The CV document model: what parsing extracts and what scoring produces.
+
+Stored in Postgres (as JSON) and served by the API inside ``GET /v1/cvs/{id}``;
+both consumers and the API import these shapes from here.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+
+class CvStatus(StrEnum):
+    QUEUED = "queued"
+    PARSED = "parsed"
+    SCORED = "scored"
+    FAILED = "failed"
+
+
+class SectionKind(StrEnum):
+    SUMMARY = "summary"
+    EXPERIENCE = "experience"
+    EDUCATION = "education"
+    SKILLS = "skills"
+    LANGUAGES = "languages"
+    CERTIFICATIONS = "certifications"
+    PROJECTS = "projects"
+    OTHER = "other"
+
+
+class Contact(BaseModel):
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = Field(default=None, description="E.164, e.g. +5511987654321")
+    linkedin: str | None = None
+    github: str | None = None
+    location: str | None = Field(default=None, description="e.g. 'São Paulo - SP'")
+
+
+class Section(BaseModel):
+    kind: SectionKind
+    heading: str
+    text: str = Field(description="The section's body, without its heading")
+
+
+class ExperienceEntry(BaseModel):
+    title: str | None = None
+    company: str | None = None
+    start: str | None = Field(default=None, description="YYYY-MM")
+    end: str | None = Field(default=None, description="YYYY-MM, or null when current")
+    current: bool = False
+    bullets: list[str] = Field(default_factory=list)
+
+
+class EducationEntry(BaseModel):
+    degree: str | None = None
+    institution: str | None = None
+    end_year: int | None = None
+
+
+class SpokenLanguage(BaseModel):
+    language: str
+    level: str | None = None
+
+
+class ParsedCv(BaseModel):
+    """Everything parsing extracts from a CV file; the input of scoring."""
+
+    text: str
+    language: str = Field(description="'pt' or 'en'")
+    page_count: int = 1
+    contact: Contact = Field(default_factory=Contact)
+    sections: list[Section] = Field(default_factory=list)
+    experience: list[ExperienceEntry] = Field(default_factory=list)
+    education: list[EducationEntry] = Field(default_factory=list)
+    skills: list[str] = Field(default_factory=list)
+    languages: list[SpokenLanguage] = Field(default_factory=list)
+
+
+class Severity(StrEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class BreakdownItem(BaseModel):
+    category: str
+    score: int = Field(ge=0, le=100)
+    weight: float = Field(ge=0, le=1)
+
+
+class Suggestion(BaseModel):
+    category: str
+    severity: Severity
+    message: str
+    evidence: str | None = Field(default=None, description="The CV line the suggestion is about")
+    example: str | None = Field(default=None, description="A rewritten example, when possible")
+
+
+class JobMatch(BaseModel):
+    score: int = Field(ge=0, le=100)
+    matched: list[str] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=list)
+
+
+class SectionRef(BaseModel):
+    kind: SectionKind
+    heading: str
+
+
+class Analysis(BaseModel):
+    """The result a user sees: score, breakdown, suggestions, extracted facts."""
+
+    score: int = Field(ge=0, le=100)
+    language: str
+    provider: str = Field(description="'offline' or 'gemini'")
+    model: str | None = None
+    rubric_version: str
+    contact: Contact
+    sections: list[SectionRef]
+    skills: list[str]
+    experience: list[ExperienceEntry]
+    education: list[EducationEntry]
+    languages: list[SpokenLanguage] = Field(default_factory=list)
+    breakdown: list[BreakdownItem]
+    suggestions: list[Suggestion]
+    job_match: JobMatch | None = None

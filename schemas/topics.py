@@ -1,0 +1,41 @@
+"""The topic catalogue: which event goes where, keyed by what."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from schemas.envelope import Event
+from schemas.events import CvFailed, CvParsed, CvScored, CvUploaded
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    event: type[Event]
+    key_field: str
+    description: str
+
+    @property
+    def dlq(self) -> str:
+        return f"{self.name}.dlq"
+
+    def key_of(self, event: Event) -> bytes:
+        return str(getattr(event, self.key_field)).encode()
+
+
+CV_UPLOADED = Topic("cv.uploaded", CvUploaded, "cv_id", "A CV file was stored; parse it.")
+CV_PARSED = Topic("cv.parsed", CvParsed, "cv_id", "A CV was parsed; score it.")
+CV_SCORED = Topic("cv.scored", CvScored, "cv_id", "A CV analysis was saved.")
+CV_FAILED = Topic("cv.failed", CvFailed, "cv_id", "A CV could not be processed.")
+
+TOPICS: tuple[Topic, ...] = (CV_UPLOADED, CV_PARSED, CV_SCORED, CV_FAILED)
+_BY_EVENT: dict[type[Event], Topic] = {topic.event: topic for topic in TOPICS}
+
+
+def topic_for(event: Event) -> Topic:
+    return _BY_EVENT[type(event)]
+
+
+def all_topic_names() -> list[str]:
+    """Every topic the system uses, dead-letter topics included."""
+    return [name for topic in TOPICS for name in (topic.name, topic.dlq)]
