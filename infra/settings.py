@@ -78,6 +78,11 @@ class OutboxSettings(BaseModel):
     # The relay is woken by NOTIFY on commit; this is only the safety-net poll.
     poll_seconds: float = 2.0
     batch_size: int = 500
+    # How often to look for CVs stuck before scoring, and how long counts as stuck.
+    recovery_seconds: float = 30.0
+    stalled_seconds: float = 120.0
+    # Re-publish every unfinished CV command at start (for brokers that keep nothing).
+    requeue_on_start: bool = False
 
 
 class Settings(BaseSettings):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import uuid
 from datetime import UTC, datetime
 from typing import ClassVar, Self, TypeVar
@@ -46,13 +47,13 @@ class Event(BaseModel):
         values = self.model_dump(mode="json", include=set(HEADER_FIELDS))
         return {name: str(values[name]) for name in HEADER_FIELDS if values[name] is not None}
 
-    def caused(self, event_cls: type[EventT], **fields: object) -> EventT:
+    def caused(self, event_cls: builtins.type[EventT], **fields: object) -> EventT:
         """A follow-up event: same correlation and user, caused by this one."""
         return event_cls(
             correlation_id=self.correlation_id,
             causation_id=self.event_id,
             user_id=self.user_id,
-            **fields,  # type: ignore[arg-type]
+            **fields,
         )
 
     @classmethod

@@ -17,7 +17,6 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
-    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -77,6 +76,8 @@ class Cv(Base):
     file_kind: Mapped[str] = mapped_column(String(16))
     size_bytes: Mapped[int] = mapped_column(Integer)
     job_description: Mapped[str | None] = mapped_column(Text)
+    # The upload's request id, so later re-publications keep the same trail in the logs.
+    correlation_id: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16))
     error_code: Mapped[str | None] = mapped_column(String(64))
     error_reason: Mapped[str | None] = mapped_column(Text)
@@ -107,9 +108,6 @@ class OutboxMessage(Base):
     """Messages written in the same transaction as the change that caused them."""
 
     __tablename__ = "outbox"
-    __table_args__ = (
-        Index("ix_outbox_unpublished", "id", postgresql_where=text("published_at IS NULL")),
-    )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     topic: Mapped[str] = mapped_column(String(255))
@@ -117,7 +115,6 @@ class OutboxMessage(Base):
     headers: Mapped[dict[str, Any]]
     payload: Mapped[dict[str, Any]]
     created_at: Mapped[datetime] = _created_at()
-    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ProcessedMessage(Base):

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 06:07:42.294144
+Create Date: 2026-11-26 06:11:20.588269
 """
 
 from collections.abc import Sequence
@@ -31,15 +31,7 @@ def upgrade() -> None:
             server_default=sa.text("now()"),
             nullable=False,
         ),
-        sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
-    )
-    op.create_index(
-        "ix_outbox_unpublished",
-        "outbox",
-        ["id"],
-        unique=False,
-        postgresql_where=sa.text("published_at IS NULL"),
     )
     op.create_table(
         "processed_messages",
@@ -76,6 +68,7 @@ def upgrade() -> None:
         sa.Column("file_kind", sa.String(length=16), nullable=False),
         sa.Column("size_bytes", sa.Integer(), nullable=False),
         sa.Column("job_description", sa.Text(), nullable=True),
+        sa.Column("correlation_id", sa.String(length=64), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("error_code", sa.String(length=64), nullable=True),
         sa.Column("error_reason", sa.Text(), nullable=True),
@@ -176,9 +169,4 @@ def downgrade() -> None:
     op.drop_table("cvs")
     op.drop_table("users")
     op.drop_table("processed_messages")
-    op.drop_index(
-        "ix_outbox_unpublished",
-        table_name="outbox",
-        postgresql_where=sa.text("published_at IS NULL"),
-    )
     op.drop_table("outbox")

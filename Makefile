@@ -1,0 +1,39 @@
+# Everything installs into .venv from uv.lock; nothing is needed beforehand but Python 3.11.
+VENV       := .venv
+BIN        := $(VENV)/bin
+UV_VERSION := 0.13.9
+PYTHON     ?= $(shell command -v python3.11 || command -v python3)
+export XDG_RUNTIME_DIR ?= /tmp
+
+.PHONY: install run test lint format bench eval clean
+
+$(BIN)/.installed: pyproject.toml uv.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	@UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --frozen --quiet
+	@touch $@
+
+install: $(BIN)/.installed
+
+## The whole product on embedded services; API on http://127.0.0.1:8000
+run: install
+	$(BIN)/recoloca dev
+
+## The whole test suite against real services (embedded unless RECOLOCA_* URLs are set)
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install
+	$(BIN)/python -m bench.pipeline
+
+clean:
+	rm -rf $(VENV) .recoloca .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,54 @@
+"""The HTTP API: thin routes over the services; no business work happens here."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.deps import Resources
+from api.errors import install_error_handlers
+from api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from api.routes import auth, cvs, events, health
+from infra.db.session import Database
+from infra.redis import make_redis
+from infra.settings import Settings
+from infra.storage import make_object_store
+
+# Room for the multipart framing and the job description around a maximal file.
+_FORM_OVERHEAD_BYTES = 256 * 1024
+
+
+def create_app(settings: Settings) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if not settings.database.url or not settings.redis.url:
+            raise RuntimeError("RECOLOCA_DATABASE_URL and RECOLOCA_REDIS_URL must be set")
+        resources = Resources(
+            settings=settings,
+            db=Database(settings.database.url, pool_size=settings.database.pool_size),
+            redis=make_redis(settings.redis.url),
+            storage=make_object_store(settings),
+        )
+        app.state.resources = resources
+        try:
+            yield
+        finally:
+            await resources.redis.aclose()
+            await resources.db.dispose()
+
+    app = FastAPI(
+        title="Recoloca API",
+        version="1.0.0",
+        description="Upload a CV, get an ATS-style analysis, follow it live over SSE.",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    for router in (health.router, auth.router, cvs.router, events.router):
+        app.include_router(router)
+    app.add_middleware(
+        BodySizeLimitMiddleware, max_bytes=settings.api.max_upload_bytes + _FORM_OVERHEAD_BYTES
+    )
+    app.add_middleware(RequestIdMiddleware)
+    return app

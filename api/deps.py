@@ -1,0 +1,76 @@
+"""FastAPI dependencies, as ``Annotated`` aliases."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.services.errors import NotAuthenticatedError
+from infra.db.session import Database
+from infra.security import InvalidTokenError, decode_access_token
+from infra.settings import Settings
+from infra.storage import ObjectStore
+
+
+@dataclass
+class Resources:
+    """Connections the API opens at start-up and closes at shutdown."""
+
+    settings: Settings
+    db: Database
+    redis: Redis
+    storage: ObjectStore
+
+
+def get_resources(request: Request) -> Resources:
+    resources: Resources = request.app.state.resources
+    return resources
+
+
+ResourcesDep = Annotated[Resources, Depends(get_resources)]
+
+
+def get_settings_dep(resources: ResourcesDep) -> Settings:
+    return resources.settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
+async def get_session(resources: ResourcesDep) -> AsyncIterator[AsyncSession]:
+    async with resources.db.sessions() as session:
+        yield session
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session)]
+
+_bearer = OAuth2PasswordBearer(tokenUrl="/v1/auth/token", auto_error=False)
+
+
+def get_current_user_id(
+    settings: SettingsDep, token: Annotated[str | None, Depends(_bearer)]
+) -> uuid.UUID:
+    if not token:
+        raise NotAuthenticatedError()
+    try:
+        return decode_access_token(token, settings.auth.secret_key.get_secret_value())
+    except InvalidTokenError as exc:
+        raise NotAuthenticatedError("The access token is invalid or expired.") from exc
+
+
+CurrentUserId = Annotated[uuid.UUID, Depends(get_current_user_id)]
+
+
+def get_request_id(request: Request) -> str:
+    request_id: str = request.state.request_id
+    return request_id
+
+
+RequestIdDep = Annotated[str, Depends(get_request_id)]

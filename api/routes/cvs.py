@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Query, UploadFile, status
+
+from api.deps import CurrentUserId, RequestIdDep, ResourcesDep, SessionDep
+from api.schemas import CvError, CvOut, CvPage, CvSubmitted, CvSummary
+from api.services import cvs
+from api.services.errors import FileTooLargeError
+from schemas.cv import Analysis, CvStatus
+
+router = APIRouter(prefix="/v1/cvs", tags=["cvs"])
+
+MAX_JOB_DESCRIPTION_CHARS = 20_000
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=CvSubmitted,
+    responses={413: {}, 415: {}, 422: {}},
+)
+async def submit_cv(
+    file: Annotated[UploadFile, File(description="PDF, DOCX or TXT, up to 10 MiB")],
+    user_id: CurrentUserId,
+    session: SessionDep,
+    resources: ResourcesDep,
+    request_id: RequestIdDep,
+    job_description: Annotated[str | None, Form(max_length=MAX_JOB_DESCRIPTION_CHARS)] = None,
+) -> CvSubmitted:
+    """Queue a CV for analysis; follow it with ``GET /v1/cvs/{id}`` or ``GET /v1/events``."""
+    max_bytes = resources.settings.api.max_upload_bytes
+    # Read one byte past the limit: enough to know, never the whole of a huge file.
+    data = await file.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise FileTooLargeError(f"The limit is {max_bytes // (1024 * 1024)} MiB.")
+    cv = await cvs.submit(
+        session,
+        resources.storage,
+        user_id=user_id,
+        filename=file.filename,
+        data=data,
+        job_description=job_description,
+        correlation_id=request_id,
+        max_bytes=max_bytes,
+    )
+    return CvSubmitted(id=cv.id, status=CvStatus(cv.status))
+
+
+@router.get("", response_model=CvPage)
+async def list_cvs(
+    user_id: CurrentUserId,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> CvPage:
+    rows, analyses, total = await cvs.list_for_user(session, user_id, limit=limit, offset=offset)
+    items = [
+        CvSummary(
+            id=cv.id,
+            status=CvStatus(cv.status),
+            filename=cv.filename,
+            created_at=cv.created_at,
+            score=analyses[cv.id].score if cv.id in analyses else None,
+        )
+        for cv in rows
+    ]
+    return CvPage(items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get("/{cv_id}", response_model=CvOut)
+async def get_cv(cv_id: uuid.UUID, user_id: CurrentUserId, session: SessionDep) -> CvOut:
+    cv, analysis = await cvs.get(session, user_id, cv_id)
+    return CvOut(
+        id=cv.id,
+        status=CvStatus(cv.status),
+        filename=cv.filename,
+        created_at=cv.created_at,
+        updated_at=cv.updated_at,
+        has_job_description=cv.job_description is not None,
+        analysis_version=analysis.version if analysis else None,
+        analysis=Analysis.model_validate(analysis.body) if analysis else None,
+        error=CvError(code=cv.error_code, reason=cv.error_reason) if cv.error_code else None,
+    )

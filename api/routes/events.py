@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query
+from fastapi.responses import StreamingResponse
+
+from api.deps import CurrentUserId, ResourcesDep
+from api.services import event_stream
+
+router = APIRouter(prefix="/v1", tags=["events"])
+
+
+@router.get(
+    "/events",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}}},
+)
+async def events(
+    user_id: CurrentUserId,
+    resources: ResourcesDep,
+    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
+    since: Annotated[int | None, Query(ge=0, description="Same as Last-Event-ID")] = None,
+) -> StreamingResponse:
+    """Server-sent events of the caller (``cv.parsed``, ``cv.scored``, ``cv.failed``...).
+
+    Each event has an ``id``; reconnect with ``Last-Event-ID`` to receive what was missed.
+    """
+    start = event_stream.parse_last_event_id(last_event_id)
+    if start is None:
+        start = since
+    return StreamingResponse(
+        event_stream.stream(
+            resources.db,
+            resources.redis,
+            user_id,
+            start,
+            keepalive_seconds=resources.settings.api.sse_keepalive_seconds,
+        ),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )

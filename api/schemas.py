@@ -1,0 +1,69 @@
+"""Request and response bodies of the HTTP API (the bus's messages live in ``schemas/``)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, EmailStr, Field
+
+from schemas.cv import Analysis, CvStatus
+
+
+class RegisterIn(BaseModel):
+    email: EmailStr
+    password: str = Field(min_length=8, max_length=128)
+
+
+class UserOut(BaseModel):
+    id: uuid.UUID
+    email: str
+    created_at: datetime
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: str = "bearer"
+    expires_in: int = Field(description="Seconds until the access token expires")
+
+
+class RefreshIn(BaseModel):
+    refresh_token: str
+
+
+class CvSubmitted(BaseModel):
+    id: uuid.UUID
+    status: CvStatus
+
+
+class CvError(BaseModel):
+    code: str
+    reason: str | None
+
+
+class CvOut(BaseModel):
+    id: uuid.UUID
+    status: CvStatus
+    filename: str
+    created_at: datetime
+    updated_at: datetime
+    has_job_description: bool
+    analysis_version: int | None
+    analysis: Analysis | None
+    error: CvError | None
+
+
+class CvSummary(BaseModel):
+    id: uuid.UUID
+    status: CvStatus
+    filename: str
+    created_at: datetime
+    score: int | None
+
+
+class CvPage(BaseModel):
+    items: list[CvSummary]
+    total: int
+    limit: int
+    offset: int

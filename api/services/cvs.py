@@ -1,0 +1,90 @@
+"""CV submission and reads. Submission stores the file, then writes the CV row and its
+``cv.uploaded`` command in one transaction (the outbox), so neither exists without the other.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.services.errors import NotFoundError
+from api.services.uploads import check_upload, safe_filename
+from infra.db.models import Analysis, Cv
+from infra.db.repositories import cvs as cvs_repo
+from infra.storage import ObjectStore
+from producers.outbox import stage_events
+from schemas.cv import CvStatus
+from schemas.events import CvUploaded
+from schemas.files import MEDIA_TYPES
+
+log = structlog.get_logger(__name__)
+
+
+async def submit(
+    session: AsyncSession,
+    storage: ObjectStore,
+    *,
+    user_id: uuid.UUID,
+    filename: str | None,
+    data: bytes,
+    job_description: str | None,
+    correlation_id: str,
+    max_bytes: int,
+) -> Cv:
+    kind = check_upload(data, max_bytes)
+    cv_id = uuid.uuid4()
+    key = f"cvs/{user_id}/{cv_id}/original.{kind}"
+    await storage.put(key, data, MEDIA_TYPES[kind])
+    cv = Cv(
+        id=cv_id,
+        user_id=user_id,
+        filename=safe_filename(filename),
+        storage_key=key,
+        file_kind=kind,
+        size_bytes=len(data),
+        job_description=(job_description or "").strip() or None,
+        correlation_id=correlation_id,
+        status=CvStatus.QUEUED,
+    )
+    try:
+        await cvs_repo.add(session, cv)
+        await stage_events(
+            session,
+            CvUploaded(
+                correlation_id=correlation_id,
+                user_id=user_id,
+                cv_id=cv_id,
+                storage_key=key,
+                file_kind=kind,
+                size_bytes=len(data),
+            ),
+        )
+        await session.commit()
+    except BaseException:
+        # No row points at the file: remove it so a failed upload leaves nothing behind.
+        await session.rollback()
+        await storage.delete(key)
+        raise
+    log.info("cv submitted", cv_id=str(cv_id), file_kind=kind, size_bytes=len(data))
+    return cv
+
+
+async def get(
+    session: AsyncSession, user_id: uuid.UUID, cv_id: uuid.UUID
+) -> tuple[Cv, Analysis | None]:
+    # Another user's CV is "not found": a 403 would confirm that it exists.
+    cv = await cvs_repo.for_user(session, cv_id, user_id)
+    if cv is None:
+        raise NotFoundError("No CV with this id.")
+    return cv, await cvs_repo.latest_analysis(session, cv_id)
+
+
+async def list_for_user(
+    session: AsyncSession, user_id: uuid.UUID, *, limit: int, offset: int
+) -> tuple[Sequence[Cv], dict[uuid.UUID, Analysis], int]:
+    cvs, total = await cvs_repo.page_for_user(session, user_id, limit=limit, offset=offset)
+    analyses = await cvs_repo.latest_analyses(session, [cv.id for cv in cvs]) if cvs else {}
+    return cvs, analyses, total

@@ -1,0 +1,53 @@
+"""Domain errors the API's services raise; ``api/errors.py`` maps them to HTTP problems."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    status: int = 400
+    code: str = "bad_request"
+    title: str = "Bad request"
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+
+
+class NotFoundError(DomainError):
+    status, code, title = 404, "not_found", "Not found"
+
+
+class EmailTakenError(DomainError):
+    status, code, title = 409, "email_taken", "An account with this e-mail already exists"
+
+
+class InvalidCredentialsError(DomainError):
+    status, code, title = 401, "invalid_credentials", "Wrong e-mail or password"
+
+
+class NotAuthenticatedError(DomainError):
+    status, code, title = 401, "not_authenticated", "A valid bearer token is required"
+
+
+class InvalidRefreshTokenError(DomainError):
+    status, code, title = (
+        401,
+        "invalid_refresh_token",
+        "The refresh token is invalid or was revoked",
+    )
+
+
+class UnsupportedFileTypeError(DomainError):
+    status, code, title = 415, "unsupported_file_type", "Only PDF, DOCX and TXT files are accepted"
+
+
+class FileTooLargeError(DomainError):
+    status, code, title = 413, "file_too_large", "The file is larger than the limit"
+
+
+class EmptyFileError(DomainError):
+    status, code, title = 422, "empty_file", "The file is empty"
+
+
+class UnreadableFileError(DomainError):
+    status, code, title = 422, "unreadable_file", "The file is damaged or cannot be read"

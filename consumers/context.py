@@ -1,0 +1,54 @@
+"""What a worker's handlers need, built once per process and closed at exit."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from infra.db.session import Database
+from infra.redis import make_redis, user_channel
+from infra.settings import Settings
+from infra.storage import ObjectStore, make_object_store
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass
+class WorkerContext:
+    settings: Settings
+    db: Database
+    redis: Redis
+    storage: ObjectStore
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> WorkerContext:
+        if not settings.database.url or not settings.redis.url:
+            raise RuntimeError("RECOLOCA_DATABASE_URL and RECOLOCA_REDIS_URL must be set")
+        return cls(
+            settings=settings,
+            db=Database(settings.database.url, pool_size=settings.database.pool_size),
+            redis=make_redis(settings.redis.url),
+            storage=make_object_store(settings),
+        )
+
+    async def wake_user_streams(self, user_id: uuid.UUID, data: dict[str, Any]) -> None:
+        """Tell the user's open SSE streams to read the event log.
+
+        Best effort: the log in Postgres is the record and streams re-read it periodically,
+        so a lost wake-up only delays delivery.
+        """
+        try:
+            await self.redis.publish(user_channel(user_id), str(data.get("id", "")))
+        except RedisError as exc:
+            log.warning("could not wake SSE streams", error=repr(exc))
+
+    async def close(self) -> None:
+        with contextlib.suppress(Exception):
+            await self.redis.aclose()
+        await self.db.dispose()

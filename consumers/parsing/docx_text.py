@@ -1,0 +1,181 @@
+"""DOCX text: body paragraphs and tables in document order, headers, footers, text boxes.
+
+The archive is vetted before python-docx sees it: a DOCX is a zip of XML, so it can
+carry a decompression bomb or XML entity declarations (billion laughs); neither is
+ever produced by a word processor, so both are refused outright.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from io import BytesIO
+from typing import Any
+
+import docx
+from docx.opc.exceptions import PackageNotFoundError
+from lxml.etree import LxmlError
+
+from consumers.parsing.errors import FILE_TOO_COMPLEX, UNREADABLE_FILE, ParseError
+
+MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+MAX_ENTRIES = 2000
+MAX_RATIO = 100
+# Ratios are only suspicious for members big enough to matter.
+_RATIO_FLOOR_BYTES = 1024 * 1024
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_P, _TBL, _TR, _TC, _R = f"{_W}p", f"{_W}tbl", f"{_W}tr", f"{_W}tc", f"{_W}r"
+_T, _TAB, _BR, _CR = f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr"
+_TXBX = f"{_W}txbxContent"
+_PAGES = re.compile(rb"<(?:\w+:)?Pages>\s*(\d+)\s*</(?:\w+:)?Pages>")
+
+
+@dataclass(frozen=True, slots=True)
+class DocxText:
+    text: str
+    page_count: int | None
+
+
+def read_docx(data: bytes) -> DocxText:
+    """Return the text of a DOCX file; raises ``ParseError`` for unsafe or corrupt files."""
+    page_count = _vet_archive(data)
+    try:
+        blocks = _read_blocks(data)
+    except (PackageNotFoundError, zipfile.BadZipFile, LxmlError) as exc:
+        raise ParseError(UNREADABLE_FILE, "DOCX package is corrupt") from exc
+    except (KeyError, ValueError, AttributeError, TypeError, IndexError) as exc:
+        # python-docx reports malformed packages through builtin errors.
+        raise ParseError(UNREADABLE_FILE, "DOCX structure is malformed") from exc
+    return DocxText(text="\n".join(blocks), page_count=page_count)
+
+
+def _read_blocks(data: bytes) -> list[str]:
+    document = docx.Document(BytesIO(data))
+    blocks: list[str] = []
+    seen: set[int] = set()
+    for section in document.sections:
+        for header in (section.first_page_header, section.header, section.even_page_header):
+            _add_story(header, blocks, seen)
+    blocks.extend(_blocks(document.element.body))
+    for section in document.sections:
+        for footer in (section.first_page_footer, section.footer, section.even_page_footer):
+            _add_story(footer, blocks, seen)
+    return blocks
+
+
+def _add_story(part: Any, blocks: list[str], seen: set[int]) -> None:
+    if part.is_linked_to_previous:
+        return
+    element = part._element
+    # Sections often share one header part; emit it once.
+    if id(element) in seen:
+        return
+    seen.add(id(element))
+    blocks.extend(_blocks(element))
+
+
+def _vet_archive(data: bytes) -> int | None:
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            infos = archive.infolist()
+            if len(infos) > MAX_ENTRIES:
+                raise ParseError(FILE_TOO_COMPLEX, "DOCX has too many parts")
+            total = 0
+            for info in infos:
+                total += info.file_size
+                ratio = info.file_size / max(info.compress_size, 1)
+                if info.file_size > _RATIO_FLOOR_BYTES and ratio > MAX_RATIO:
+                    raise ParseError(FILE_TOO_COMPLEX, "DOCX part is a decompression bomb")
+            if total > MAX_UNCOMPRESSED_BYTES:
+                raise ParseError(FILE_TOO_COMPLEX, "DOCX expands beyond the size limit")
+            if "word/document.xml" not in {info.filename for info in infos}:
+                raise ParseError(UNREADABLE_FILE, "DOCX has no document part")
+            page_count = None
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels")):
+                    part = archive.read(info)
+                    _refuse_dtd(part)
+                    if info.filename == "docProps/app.xml":
+                        page_count = _pages(part)
+    except ParseError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
+        raise ParseError(UNREADABLE_FILE, "DOCX archive is corrupt") from exc
+    except NotImplementedError as exc:
+        # Encrypted members or unsupported compression methods.
+        raise ParseError(UNREADABLE_FILE, "DOCX archive uses an unsupported feature") from exc
+    return page_count
+
+
+def _refuse_dtd(part: bytes) -> None:
+    # Dropping NULs also catches UTF-16-encoded declarations.
+    head = part.replace(b"\x00", b"").upper()
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        raise ParseError(UNREADABLE_FILE, "DOCX contains XML entity declarations")
+
+
+def _pages(app_xml: bytes) -> int | None:
+    match = _PAGES.search(app_xml)
+    if match is None:
+        return None
+    value = int(match.group(1))
+    return value if value > 0 else None
+
+
+def _blocks(container: Any) -> Iterator[str]:
+    """Yield one string per paragraph or table row, in document order."""
+    for child in container:
+        tag = child.tag
+        if tag == _P:
+            text, boxes = _paragraph(child)
+            yield text
+            for box in boxes:
+                yield from _blocks(box)
+        elif tag == _TBL:
+            yield from _table(child)
+        elif tag == _MC_FALLBACK:
+            # Text boxes are stored twice (DrawingML choice + VML fallback).
+            continue
+        elif isinstance(tag, str):
+            yield from _blocks(child)
+
+
+def _paragraph(paragraph: Any) -> tuple[str, list[Any]]:
+    parts: list[str] = []
+    boxes: list[Any] = []
+    stack = list(reversed(list(paragraph)))
+    while stack:
+        node = stack.pop()
+        tag = node.tag
+        if tag == _T:
+            parts.append(node.text or "")
+        elif tag == _TAB:
+            parts.append("\t")
+        elif tag in (_BR, _CR):
+            parts.append("\n")
+        elif tag == _TXBX:
+            boxes.append(node)
+        elif tag == _MC_FALLBACK:
+            continue
+        elif isinstance(tag, str):
+            stack.extend(reversed(list(node)))
+    return "".join(parts), boxes
+
+
+def _table(table: Any) -> Iterator[str]:
+    for row in table:
+        if row.tag != _TR:
+            continue
+        cells = [list(_blocks(cell)) for cell in row if cell.tag == _TC]
+        # Short one-line cells read best as a row ("Inglês | Avançado"); cells holding
+        # whole blocks (layout tables) read best one after the other.
+        if all(len([c for c in cell if c.strip()]) <= 1 for cell in cells):
+            values = [" ".join(c.strip() for c in cell if c.strip()) for cell in cells]
+            yield " | ".join(v for v in values if v)
+        else:
+            for cell in cells:
+                yield from cell

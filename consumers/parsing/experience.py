@@ -1,0 +1,332 @@
+"""Entries of the experience, education and languages sections."""
+
+from __future__ import annotations
+
+import re
+
+from consumers.parsing.contact import find_location
+from consumers.parsing.dates import DateRange, find_date_range, years_in
+from consumers.parsing.text import fold, fold_in_place, is_bullet, normalize_text, strip_bullet
+from consumers.parsing.vocabulary import COMPANY_WORDS, TITLE_WORDS
+from schemas.cv import EducationEntry, ExperienceEntry, SpokenLanguage
+
+MAX_BULLETS = 40
+_PIECE_SEP = re.compile(r"\s+[|–—•·@-]\s+|\s*\|\s*|,\s+|\s+(?:at|@)\s+|\t")
+# "Desenvolvedor na Acme": split only when the left side is a job title (checked below).
+_PT_AT = re.compile(r"\s+(?:na|no|em|pela|pelo)\s+(?=[A-ZÀ-Ý])")
+_WORK_MODE = re.compile(
+    r"\(?\b(?:remoto|remote|hibrido|híbrido|hybrid|presencial|on-?site|home office)\b\)?",
+    re.IGNORECASE,
+)
+_EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]")
+_TRIM = " \t-–—|,;:[]•·"
+
+
+def _trim(piece: str) -> str:
+    piece = piece.strip(_TRIM)
+    # Keep "(USP)" whole but drop a stray bracket left by splitting "Acme (Remoto)".
+    while piece.startswith("(") and ")" not in piece:
+        piece = piece[1:].strip(_TRIM)
+    while piece.endswith(")") and "(" not in piece:
+        piece = piece[:-1].strip(_TRIM)
+    if piece.startswith("(") and piece.endswith(")") and piece.count("(") == 1:
+        piece = piece[1:-1].strip(_TRIM)
+    return piece
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[\w./]+", fold(text)))
+
+
+def _is_title(piece: str) -> bool:
+    return bool(_words(piece) & TITLE_WORDS)
+
+
+def _is_company(piece: str) -> bool:
+    return bool(_words(piece) & COMPANY_WORDS)
+
+
+def _clean(text: str) -> str:
+    location = find_location(text)
+    if location is not None:
+        # find_location normalises; remove the raw form by its city part.
+        city = location.split(" - ")[0].split(", ")[0]
+        text = re.sub(rf"{re.escape(city)}\s*(?:[-–—/,]\s*[A-Za-zÀ-ú ]{{2,20}})?", " ", text)
+    text = _EMPTY_BRACKETS.sub(" ", _WORK_MODE.sub(" ", text))
+    return _trim(" ".join(text.split()))
+
+
+def _pieces(lines: list[str]) -> list[str]:
+    pieces: list[str] = []
+    for line in lines:
+        for piece in _PIECE_SEP.split(_clean(line)):
+            piece = _trim(piece)
+            if not piece:
+                continue
+            split = _PT_AT.split(piece, maxsplit=1)
+            if len(split) == 2 and _is_title(split[0]):
+                pieces.extend(_trim(p) for p in split)
+            else:
+                pieces.append(piece)
+    return [p for p in pieces if any(c.isalpha() for c in p)]
+
+
+def _title_and_company(pieces: list[str]) -> tuple[str | None, str | None]:
+    title = next((p for p in pieces if _is_title(p)), None)
+    rest = [p for p in pieces if p is not title]
+    company = next((p for p in rest if _is_company(p)), None)
+    if title is None and rest:
+        title = rest.pop(0)
+    if company is None:
+        company = next((p for p in rest if p is not title), None)
+    return title, company
+
+
+def _date_line(line: str) -> DateRange | None:
+    if is_bullet(line) or len(line) > 120:
+        return None
+    found = find_date_range(line)
+    if found is None:
+        return None
+    remainder = line[: found.span[0]] + line[found.span[1] :]
+    # A year inside a sentence ("Em 2019 liderei...") is not an entry's dates.
+    if found.end == found.start and len(remainder.split()) > 8:
+        return None
+    if remainder.rstrip().endswith(".") and len(remainder.split()) > 8:
+        return None
+    return found
+
+
+_ABBREVIATION_END = re.compile(r"\b(?:S\.?A|Inc|Ltd|Ltda|Co|Corp|Jr|Sr|Eireli|ME)\.$", re.I)
+
+
+def _header_like(line: str) -> bool:
+    """Short, not a bullet, not the end of a sentence ("Banco X S.A." is fine)."""
+    if not line or is_bullet(line) or len(line) > 80 or len(line.split()) > 10:
+        return False
+    end = line.rstrip()
+    return not end.endswith(";") and (not end.endswith(".") or bool(_ABBREVIATION_END.search(end)))
+
+
+def parse_experience(body: str) -> list[ExperienceEntry]:
+    """Experience entries from an experience section's body.
+
+    An entry is anchored on the line holding its dates; its title and company come
+    from that line and the one or two short lines just above it (or just below, for
+    layouts that put the company under the dates); the rest up to the next entry are
+    its bullets.
+    """
+    lines = normalize_text(body).split("\n")
+    anchors = [(i, d) for i, line in enumerate(lines) if (d := _date_line(line)) is not None]
+    if not anchors:
+        return []
+    starts: list[int] = []
+    headers: list[list[str]] = []
+    floor = 0
+    for index, dates in anchors:
+        line = lines[index]
+        remainder = line[: dates.span[0]] + " " + line[dates.span[1] :]
+        own = _pieces([remainder])
+        room = max(0, 2 - len(own))
+        above: list[str] = []
+        first = index
+        cursor = index - 1
+        while room and cursor >= floor:
+            candidate = lines[cursor].strip()
+            if not candidate:
+                # Some exports put a blank line between every line: step over them.
+                cursor -= 1
+                continue
+            if not _header_like(candidate):
+                break
+            above.insert(0, candidate)
+            first = cursor
+            room -= 1
+            cursor -= 1
+        starts.append(first)
+        headers.append([*above, remainder])
+        floor = index + 1
+    entries = []
+    for number, (index, dates) in enumerate(anchors):
+        end = starts[number + 1] if number + 1 < len(anchors) else len(lines)
+        body_lines = lines[index + 1 : end]
+        pieces = _pieces(headers[number])
+        if len(pieces) < 2 and body_lines and _header_like(body_lines[0].strip()):
+            # Some layouts put the company (or title) on the line under the dates.
+            below = _pieces([body_lines[0]])
+            short = len(body_lines[0].split()) <= 6
+            if below and short and (not pieces or not _is_title(body_lines[0])):
+                pieces += below
+                body_lines = body_lines[1:]
+        title, company = _title_and_company(pieces)
+        entries.append(
+            ExperienceEntry(
+                title=title,
+                company=company,
+                start=dates.start,
+                end=None if dates.current else dates.end,
+                current=dates.current,
+                bullets=bullets(body_lines),
+            )
+        )
+    return entries
+
+
+def bullets(lines: list[str]) -> list[str]:
+    """Bullet points of an entry; wrapped lines (starting lower-case) are re-joined."""
+    out: list[str] = []
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            continue
+        text = strip_bullet(line)
+        if not text:
+            continue
+        if out and not is_bullet(line) and text[0].islower():
+            out[-1] = f"{out[-1]} {text}"
+        else:
+            out.append(text)
+    return out[:MAX_BULLETS]
+
+
+_DEGREE_WORDS = re.compile(
+    r"\b(?:bacharelado|bacharel|licenciatura|tecnologo|tecnologia em|tecnico|graduacao|"
+    r"pos-graduacao|pos graduacao|mba|mestrado|doutorado|especializacao|ensino medio|"
+    r"ensino fundamental|ensino superior|curso superior|engenharia|ciencias?|administracao|"
+    r"direito|sistemas de informacao|analise e desenvolvimento|bachelor|bachelors|master|"
+    r"masters|msc|bsc|b\.sc|m\.sc|phd|ph\.d|doctorate|degree|diploma|associate|"
+    r"high school|b\.e|b\.tech|b\.s|m\.s|b\.a|m\.a|postgraduate|graduate)\b"
+)
+_INSTITUTION_WORDS = re.compile(
+    r"\b(?:universidade|faculdade|faculdades|instituto|escola|centro universitario|colegio|"
+    r"fundacao|university|college|institute|school|academy|polytechnic|fatec|etec|senai|"
+    r"senac|usp|unicamp|unesp|puc|fgv|insper|mackenzie|ibmec|ita|unifesp|unip|uninove|"
+    r"estacio|anhembi|fiap|impacta|ufabc)\b"
+)
+_INSTITUTION_ACRONYM = re.compile(r"\b(?:UF[A-Z]{1,4}|UNI[A-Z]{2,6}|IF[A-Z]{2,4}|PUC-?[A-Z]{2})\b")
+_STATUS = re.compile(
+    r"\b(?:cursando|concluido|concluida|em andamento|incompleto|completo|trancado|"
+    r"previsao(?: de conclusao)?|conclusao|expected|graduated|in progress|ongoing|"
+    r"semestre|periodo)\b"
+)
+_EDU_SEP = re.compile(r"\s+[|–—•·-]\s+|\s*\|\s*|,\s+|\s+(?:pela|pelo|at|from)\s+(?=[A-ZÀ-Ý])")
+
+
+_PARENTHETICAL = re.compile(r"\(([^()]*)\)")
+
+
+def _drop_status(match: re.Match[str]) -> str:
+    # "(cursando, previsão 2026)" is about dates, not the school: drop it.
+    inner = match.group(1)
+    return " " if _STATUS.search(fold(inner)) or re.search(r"\d{4}", inner) else match.group(0)
+
+
+def _kind_of(piece: str) -> str | None:
+    folded = fold(piece)
+    if _INSTITUTION_WORDS.search(folded) or _INSTITUTION_ACRONYM.search(piece):
+        return "institution"
+    if _DEGREE_WORDS.search(folded):
+        return "degree"
+    return None
+
+
+def parse_education(body: str) -> list[EducationEntry]:
+    """Education entries: degree, institution and the year it ended (or will end)."""
+    entries: list[EducationEntry] = []
+    current: EducationEntry | None = None
+    for raw in normalize_text(body).split("\n"):
+        line = strip_bullet(raw)
+        if not line:
+            continue
+        dates = find_date_range(line)
+        years = years_in(line)
+        text = line if dates is None else line[: dates.span[0]] + " " + line[dates.span[1] :]
+        text = _PARENTHETICAL.sub(_drop_status, text)
+        for piece in _EDU_SEP.split(_clean(text)):
+            piece = _trim(piece)
+            if not piece or not any(c.isalpha() for c in piece) or len(piece.split()) > 14:
+                continue
+            if _STATUS.search(fold(piece)) and _kind_of(piece) is None:
+                continue
+            kind = _kind_of(piece) or ("degree" if current is None or not current.degree else None)
+            if kind is None and current is not None and current.institution is None:
+                kind = "institution"
+            if kind is None:
+                continue
+            if current is None or getattr(current, kind) is not None:
+                current = EducationEntry()
+                entries.append(current)
+            setattr(current, kind, piece)
+        if years and current is not None:
+            ongoing = dates is not None and dates.current
+            expected = re.search(r"previs|expected|conclus", fold(line)) is not None
+            if not ongoing or expected:
+                current.end_year = max(years)
+    return entries
+
+
+_LANGUAGES = {
+    "ingles": "english", "english": "english", "espanhol": "spanish", "spanish": "spanish",
+    "castelhano": "spanish", "portugues": "portuguese", "portuguese": "portuguese",
+    "frances": "french", "french": "french", "alemao": "german", "german": "german",
+    "italiano": "italian", "italian": "italian", "japones": "japanese", "japanese": "japanese",
+    "mandarim": "chinese", "chines": "chinese", "chinese": "chinese", "mandarin": "chinese",
+    "russo": "russian", "russian": "russian", "coreano": "korean", "korean": "korean",
+    "arabe": "arabic", "arabic": "arabic", "hebraico": "hebrew", "hebrew": "hebrew",
+    "holandes": "dutch", "dutch": "dutch", "libras": "libras", "polones": "polish",
+    "polish": "polish", "sueco": "swedish", "swedish": "swedish", "turco": "turkish",
+    "turkish": "turkish", "hindi": "hindi", "grego": "greek", "greek": "greek",
+}  # fmt: skip
+_LANGUAGE_RE = re.compile(rf"\b({'|'.join(sorted(_LANGUAGES, key=len, reverse=True))})\b")
+_LEVELS = [
+    "full professional proficiency", "professional working proficiency",
+    "limited working proficiency", "native or bilingual proficiency", "lingua materna",
+    "pre-intermediario", "pre intermediario", "upper-intermediate", "upper intermediate",
+    "pre-intermediate", "nativo", "nativa", "native", "fluente", "fluencia", "fluent",
+    "avancado", "avancada", "advanced", "intermediario", "intermediaria", "intermediate",
+    "basico", "basica", "basic", "elementary", "beginner", "iniciante", "tecnico", "tecnica",
+    "proficiente", "proficiencia", "proficient", "proficiency", "conversacao",
+    "conversational", "bilingue", "bilingual", "business", "leitura", "reading",
+]  # fmt: skip
+_LEVEL_RE = re.compile(rf"\b(?:{'|'.join(_LEVELS)}|[abc][12])\b")
+_LANG_CHUNK = re.compile(r"[;|]|,(?![^()\n]*\))|\s+/\s+")
+
+
+def parse_languages(text: str, *, require_level: bool = False) -> list[SpokenLanguage]:
+    """Spoken languages with their level ("Inglês avançado", "English - Fluent",
+    "Inglês | Avançado" from a table row).
+
+    With ``require_level`` (scanning text outside a languages section) only lines that
+    also state a level count, so "Letras - Português" is not taken for a language.
+    """
+    found: list[SpokenLanguage] = []
+    seen: set[str] = set()
+    last: SpokenLanguage | None = None
+    for line in normalize_text(text).split("\n"):
+        line = strip_bullet(line)
+        if require_level and len(line.split()) > 8:
+            continue
+        last = None
+        for chunk in _LANG_CHUNK.split(line):
+            folded = fold_in_place(chunk)
+            name = _LANGUAGE_RE.search(folded)
+            level_match = _LEVEL_RE.search(folded, name.end() if name else 0) or (
+                _LEVEL_RE.search(folded) if name else None
+            )
+            level = chunk[level_match.start() : level_match.end()] if level_match else None
+            if name is None:
+                # "Inglês | Avançado": a level in the next cell belongs to the language.
+                if last is not None and last.level is None and level is not None:
+                    last.level = level
+                continue
+            key = _LANGUAGES[name.group(1)]
+            if key in seen:
+                last = None
+                continue
+            seen.add(key)
+            display = chunk[name.start() : name.end()]
+            last = SpokenLanguage(language=display[:1].upper() + display[1:].lower(), level=level)
+            found.append(last)
+    if require_level:
+        found = [language for language in found if language.level is not None]
+    return found

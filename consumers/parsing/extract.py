@@ -1,0 +1,80 @@
+"""Bytes of a CV file -> clean text, refusing files we cannot or should not read."""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass
+
+from consumers.parsing.docx_text import read_docx
+from consumers.parsing.errors import NO_EXTRACTABLE_TEXT, ParseError
+from consumers.parsing.pdf_text import read_pdf
+from consumers.parsing.text import normalize_text
+from schemas.files import FileKind
+
+MIN_LETTERS = 40
+# Above these shares of the non-space characters, text is garbage (bad font
+# encodings give replacement, private-use or control characters).
+MAX_JUNK_SHARE = 0.10
+MIN_LETTER_SHARE = 0.45
+# Rough characters per page, to give DOCX/TXT files a page count.
+_CHARS_PER_PAGE = 3500
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractedText:
+    text: str
+    page_count: int
+
+
+def extract_text(data: bytes, kind: FileKind) -> ExtractedText:
+    """Extract normalised text from a PDF, DOCX or TXT file.
+
+    Raises ``ParseError``: ``no_extractable_text`` (scanned, garbled or empty),
+    ``unreadable_file`` (corrupt, truncated, encrypted) or ``file_too_complex``
+    (decompression bombs, too many pages, over the time budget).
+    """
+    if kind is FileKind.PDF:
+        pdf = read_pdf(data)
+        raw, pages = "\n\n".join(pdf.pages), pdf.page_count
+    elif kind is FileKind.DOCX:
+        document = read_docx(data)
+        raw, pages = document.text, document.page_count or 0
+    else:
+        raw, pages = decode_text(data), 0
+    text = normalize_text(raw)
+    _require_real_text(text)
+    return ExtractedText(text=text, page_count=pages or _estimate_pages(text))
+
+
+def decode_text(data: bytes) -> str:
+    """Decode a plain-text CV: UTF-8 (with or without BOM), else Windows-1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Five cp1252 bytes are undefined; replacing them lets the junk check decide.
+        return data.decode("cp1252", errors="replace")
+
+
+def _require_real_text(text: str) -> None:
+    visible = [ch for ch in text if not ch.isspace()]
+    letters = sum(1 for ch in visible if ch.isalpha())
+    if letters < MIN_LETTERS:
+        raise ParseError(NO_EXTRACTABLE_TEXT, "the file has (almost) no text")
+    junk = sum(1 for ch in visible if _is_junk(ch))
+    if junk > MAX_JUNK_SHARE * len(visible) or letters < MIN_LETTER_SHARE * len(visible):
+        raise ParseError(NO_EXTRACTABLE_TEXT, "the file's text is garbled")
+
+
+def _is_junk(ch: str) -> bool:
+    if ch == "\ufffd":
+        return True
+    category = unicodedata.category(ch)
+    # Co: private use (unmapped glyphs), Cc/Cs/Cn: controls, surrogates, unassigned.
+    return category in {"Co", "Cc", "Cs", "Cn"}
+
+
+def _estimate_pages(text: str) -> int:
+    return max(1, math.ceil(len(text) / _CHARS_PER_PAGE))

@@ -1,0 +1,49 @@
+"""CV text (or file bytes) -> ``ParsedCv``: the entry points of the parsing package."""
+
+from __future__ import annotations
+
+from consumers.parsing.contact import extract_contact
+from consumers.parsing.experience import parse_education, parse_experience, parse_languages
+from consumers.parsing.extract import extract_text
+from consumers.parsing.language import detect_language
+from consumers.parsing.sections import split_sections
+from consumers.parsing.skills import find_skills
+from consumers.parsing.text import normalize_text
+from schemas.cv import ParsedCv, SectionKind
+from schemas.files import FileKind
+
+
+def parse_cv(text: str, page_count: int = 1) -> ParsedCv:
+    """Structure a CV's text: language, contact, sections, experience, education,
+    skills and spoken languages. Pure and fast; never raises on odd text."""
+    text = normalize_text(text)
+    preamble, sections = split_sections(text)
+
+    def bodies(kind: SectionKind) -> list[str]:
+        return [s.text for s in sections if s.kind is kind and s.text]
+
+    experience = [e for body in bodies(SectionKind.EXPERIENCE) for e in parse_experience(body)]
+    education = [e for body in bodies(SectionKind.EDUCATION) for e in parse_education(body)]
+    language_bodies = bodies(SectionKind.LANGUAGES)
+    if language_bodies:
+        languages = parse_languages("\n".join(language_bodies))
+    else:
+        languages = parse_languages(text, require_level=True)
+    return ParsedCv(
+        text=text,
+        language=detect_language(text),
+        page_count=max(1, page_count),
+        contact=extract_contact(text, preamble),
+        sections=sections,
+        experience=experience,
+        education=education,
+        skills=find_skills(text),
+        languages=languages,
+    )
+
+
+def parse_file(data: bytes, kind: FileKind) -> ParsedCv:
+    """Extract the text of a CV file and parse it; raises ``ParseError`` (see
+    ``extract_text``) when the file yields no usable text."""
+    extracted = extract_text(data, kind)
+    return parse_cv(extracted.text, extracted.page_count)

@@ -1,0 +1,88 @@
+"""Parsing use case: read the stored file, extract the CV's facts, record the outcome."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+import structlog
+
+from consumers import user_events
+from consumers.context import WorkerContext
+from consumers.parsing.errors import ParseError
+from consumers.parsing.parser import parse_file
+from infra.db.models import Cv
+from infra.db.repositories import cvs as cvs_repo
+from infra.db.repositories import messages as messages_repo
+from infra.storage import FileNotStoredError
+from producers.outbox import stage_events
+from schemas.cv import CvStatus, ParsedCv
+from schemas.events import CvFailed, CvParsed, CvUploaded
+
+CONSUMER = "parsing"
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class Failure:
+    code: str
+    reason: str
+
+
+async def handle_cv_uploaded(ctx: WorkerContext, event: CvUploaded) -> None:
+    async with ctx.db.sessions() as session:
+        if await messages_repo.was_processed(session, CONSUMER, event.event_id):
+            log.info("duplicate message skipped")
+            return
+        cv = await session.get(Cv, event.cv_id)
+        needs_work = cv is not None and (cv.status == CvStatus.QUEUED or event.reprocess)
+
+    outcome: ParsedCv | Failure | None = None
+    if needs_work:
+        outcome = await _parse(ctx, event)
+
+    async with ctx.db.transaction() as session:
+        if not await messages_repo.claim(session, CONSUMER, event.event_id):
+            return
+        cv = await cvs_repo.for_update(session, event.cv_id)
+        if cv is None or outcome is None or not (cv.status == CvStatus.QUEUED or event.reprocess):
+            log.info("nothing to parse", cv_found=cv is not None)
+            return
+        if isinstance(outcome, Failure):
+            cv.status = CvStatus.FAILED
+            cv.error_code, cv.error_reason = outcome.code, outcome.reason
+            data = {"cv_id": str(cv.id), "status": cv.status, "code": outcome.code}
+            wake = await user_events.record(session, cv.user_id, CvFailed.TYPE, data)
+            await stage_events(
+                session,
+                event.caused(
+                    CvFailed, cv_id=cv.id, stage=CONSUMER, code=outcome.code, reason=outcome.reason
+                ),
+            )
+        else:
+            cv.status = CvStatus.PARSED
+            cv.error_code = cv.error_reason = None
+            cv.parsed = outcome.model_dump(mode="json")
+            data = {"cv_id": str(cv.id), "status": cv.status, "language": outcome.language}
+            wake = await user_events.record(session, cv.user_id, CvParsed.TYPE, data)
+            await stage_events(
+                session,
+                event.caused(
+                    CvParsed, cv_id=cv.id, language=outcome.language, reprocess=event.reprocess
+                ),
+            )
+        user_id = cv.user_id
+    log.info("cv parsed", cv_id=str(event.cv_id), status=data["status"])
+    await ctx.wake_user_streams(user_id, wake)
+
+
+async def _parse(ctx: WorkerContext, event: CvUploaded) -> ParsedCv | Failure:
+    try:
+        data = await ctx.storage.get(event.storage_key)
+    except FileNotStoredError:
+        return Failure("file_missing", "The uploaded file is no longer in storage.")
+    try:
+        # CPU-bound: keep the event loop (heartbeats, other partitions) responsive.
+        return await asyncio.to_thread(parse_file, data, event.file_kind)
+    except ParseError as exc:
+        return Failure(exc.code, exc.reason)

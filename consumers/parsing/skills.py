@@ -1,0 +1,146 @@
+"""Skills named in a text, mapped to canonical names through a curated taxonomy.
+
+The taxonomy (``skills_taxonomy.json``) maps each canonical name to its synonyms in
+Portuguese and English. Aliases are matched on whole words, accent-insensitively, and
+case-insensitively except for the ones listed as case-sensitive (``C``, ``R``, ``Go``,
+``Word``, ``Spring``...), where the case is what tells the skill from an ordinary word.
+The job-match code reuses ``find_skills`` on job descriptions.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+from consumers.parsing.text import fold, strip_accents
+
+_SEPARATORS = re.compile(r"[\s\-]+")
+# Word characters plus the symbols that make "C++", "C#" and ".NET" tokens.
+_LEFT = r"(?<![\w@])"
+_RIGHT = r"(?![\w+#])"
+# One- and two-letter aliases ("C", "R", "Go", "BI") need stricter edges: "R$", "C.",
+# "Go-live" and "e-mail"-like compounds are not skills.
+_SHORT_LEFT = r"(?<![\w@.\-$])"
+_SHORT_RIGHT = r"(?![\w+#$\-'’.])"
+# "github.com/x" or "x@python.org" name a site, not a skill.
+_ADDRESS = re.compile(r"@|https?://|www\.|\.(?:com|br|io|org|dev|me)(?:/|\b)", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class _Matcher:
+    patterns: tuple[re.Pattern[str], ...]
+    folded: dict[str, str]
+    exact: dict[str, str]
+    categories: dict[str, str]
+
+
+def find_skills(text: str) -> list[str]:
+    """Canonical names of the skills mentioned in ``text``, in first-seen order."""
+    matcher = _matcher()
+    plain = strip_accents(text)
+    hits: list[tuple[int, int, str]] = []
+    for pattern in matcher.patterns:
+        for match in pattern.finditer(plain):
+            found = _SEPARATORS.sub(" ", match.group(0))
+            canonical = matcher.exact.get(found) or matcher.folded.get(fold(found))
+            if canonical is not None and not _in_address(plain, match.start(), match.end()):
+                hits.append((match.start(), -(match.end() - match.start()), canonical))
+    hits.sort()
+    seen: set[str] = set()
+    out: list[str] = []
+    covered_to = -1
+    for start, negative_length, canonical in hits:
+        # Overlaps between the patterns: the earliest, then longest, match wins.
+        if start < covered_to:
+            continue
+        covered_to = start - negative_length
+        if canonical not in seen:
+            seen.add(canonical)
+            out.append(canonical)
+    return out
+
+
+def _in_address(text: str, start: int, end: int) -> bool:
+    token_start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
+    ends = [i for i in (text.find(" ", end), text.find("\n", end)) if i >= 0]
+    token = text[token_start : min(ends) if ends else len(text)]
+    return bool(_ADDRESS.search(token))
+
+
+def skill_category(name: str) -> str | None:
+    """The taxonomy category of a canonical skill name ("Python" -> "programming_languages")."""
+    return _matcher().categories.get(name)
+
+
+def all_skills() -> list[str]:
+    """Every canonical skill name in the taxonomy."""
+    return list(_matcher().categories)
+
+
+@cache
+def _taxonomy() -> dict[str, Any]:
+    resource = files("consumers.parsing").joinpath("skills_taxonomy.json")
+    data: dict[str, Any] = json.loads(resource.read_text(encoding="utf-8"))
+    return data
+
+
+@cache
+def _matcher() -> _Matcher:
+    taxonomy = _taxonomy()
+    case_sensitive = set(taxonomy["case_sensitive"])
+    folded: dict[str, str] = {}
+    exact: dict[str, str] = {}
+    categories: dict[str, str] = {}
+    insensitive: list[str] = []
+    sensitive: list[str] = []
+    short: list[str] = []
+    for category, skills in taxonomy["categories"].items():
+        for canonical, aliases in skills.items():
+            categories[canonical] = category
+            for alias in [canonical, *aliases]:
+                key = _SEPARATORS.sub(" ", strip_accents(alias)).strip()
+                if alias in case_sensitive:
+                    exact[key] = canonical
+                    (short if len(key) <= 2 else sensitive).append(key)
+                else:
+                    folded[fold(key)] = canonical
+                    insensitive.append(fold(key))
+    patterns = (
+        re.compile(_LEFT + _trie_regex(insensitive) + _RIGHT, re.IGNORECASE),
+        re.compile(_LEFT + _trie_regex(sensitive) + _RIGHT),
+        re.compile(_SHORT_LEFT + _trie_regex(short) + _SHORT_RIGHT),
+    )
+    return _Matcher(patterns, folded, exact, categories)
+
+
+def _trie_regex(words: list[str]) -> str:
+    """One regex matching any of ``words`` (longest first), built as a character trie.
+
+    A flat alternation of ~900 aliases would try every branch at every position of the
+    text; a trie lets the engine reject a position after one character.
+    """
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _node_regex(root) or "(?!)"
+
+
+def _node_regex(node: dict[str, Any]) -> str:
+    branches = []
+    for char in sorted(k for k in node if k):
+        piece = r"[\s\-]+" if char == " " else re.escape(char)
+        branches.append(piece + _node_regex(node[char]))
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" in node:
+        # Terminal here too: try the longer continuations first, greedily.
+        return f"(?:{body})?"
+    return body

@@ -1,0 +1,42 @@
+"""Small word lists shared by the parsers (folded: lower-case, no accents)."""
+
+from __future__ import annotations
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Words that make a line a job title rather than a name or a company.
+TITLE_WORDS = _words(
+    """
+    desenvolvedor desenvolvedora programador programadora engenheiro engenheira analista
+    gerente coordenador coordenadora supervisor supervisora diretor diretora assistente
+    auxiliar estagiario estagiaria tecnico tecnica consultor consultora especialista
+    arquiteto arquiteta lider head vendedor vendedora atendente operador operadora
+    administrador administradora contador contadora professor professora designer
+    cientista socio socia fundador fundadora cofundador executivo executiva representante
+    recepcionista secretaria secretario motorista enfermeiro enfermeira advogado advogada
+    jovem aprendiz trainee estagio product owner scrum master tester devops
+    developer engineer analyst manager coordinator director assistant intern internship
+    consultant specialist architect lead leader founder cofounder officer owner
+    representative scientist administrator accountant teacher executive associate
+    programmer technician salesperson sales clerk officer president vp cto ceo cfo
+    junior pleno senior jr sr
+    """
+)
+
+# Words that make a line a company name.
+COMPANY_WORDS = _words(
+    """
+    ltda ltda. s.a. s/a sa eireli me inc inc. ltd ltd. llc corp corporation company
+    group grupo banco bank tecnologia technologies technology solucoes solutions
+    consultoria consulting sistemas systems software servicos services comercio
+    industria labs holding associados partners limited pvt private
+    """
+)
+
+# Lines naming the document rather than the person.
+DOCUMENT_WORDS = _words("curriculo curriculum vitae resume cv resumo")
+# Brazilian states (unidades federativas).
+UFS = _words("AC AL AP AM BA CE DF ES GO MA MT MS MG PA PB PR PE PI RJ RN RS RO RR SC SP SE TO")

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from infra.db.models import OutboxMessage
+
+NOTIFY_CHANNEL = "recoloca_outbox"
+
+
+async def add(
+    session: AsyncSession,
+    *,
+    topic: str,
+    key: str | None,
+    headers: dict[str, Any],
+    payload: dict[str, Any],
+) -> None:
+    session.add(OutboxMessage(topic=topic, key=key, headers=headers, payload=payload))
+    await session.flush()
+
+
+async def notify(session: AsyncSession) -> None:
+    await session.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))
+
+
+async def lock_batch(session: AsyncSession, limit: int) -> Sequence[OutboxMessage]:
+    """The oldest unpublished messages, locked so another relay skips them."""
+    result = await session.scalars(
+        select(OutboxMessage)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return result.all()
+
+
+async def delete_ids(session: AsyncSession, ids: Sequence[int]) -> None:
+    await session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(ids)))
+
+
+async def backlog(session: AsyncSession) -> tuple[int, datetime | None]:
+    """How many messages wait, and since when the oldest one."""
+    row = (await session.execute(select(func.count(), func.min(OutboxMessage.created_at)))).one()
+    return int(row[0]), row[1]
+
+
+async def pending_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:
+    result = await session.scalars(
+        select(OutboxMessage.key).where(OutboxMessage.key.in_(keys)).distinct()
+    )
+    return {key for key in result if key is not None}

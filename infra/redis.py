@@ -1,0 +1,15 @@
+"""Redis client and the pub/sub channel names that wake SSE streams."""
+
+from __future__ import annotations
+
+import uuid
+
+from redis.asyncio import Redis
+
+
+def make_redis(url: str) -> Redis:
+    return Redis.from_url(url, decode_responses=True, health_check_interval=30)
+
+
+def user_channel(user_id: uuid.UUID) -> str:
+    return f"user-events:{user_id}"

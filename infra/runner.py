@@ -1,0 +1,141 @@
+"""Running the processes: the API, the outbox relay, the workers, or all of them at once.
+
+Signals are handled here, once: SIGINT/SIGTERM set ``stopping`` and every component
+winds down in order (stop taking work, finish or abandon the message in flight, close).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import Callable, Coroutine, Iterator
+from datetime import timedelta
+from typing import Any
+
+import structlog
+import uvicorn
+
+from infra.db.session import Database
+from infra.kafka import ensure_topics
+from infra.settings import Settings
+
+log = structlog.get_logger(__name__)
+
+API = "api"
+RELAY = "relay"
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal handling: the runner owns the signals."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+async def serve_api(settings: Settings, stopping: asyncio.Event) -> None:
+    from api.app import create_app
+
+    config = uvicorn.Config(
+        create_app(settings),
+        host=settings.api.host,
+        port=settings.api.port,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=3,
+        lifespan="on",
+    )
+    server = _Server(config)
+    serving = asyncio.create_task(server.serve())
+    stop_wait = asyncio.create_task(stopping.wait())
+    await asyncio.wait({serving, stop_wait}, return_when=asyncio.FIRST_COMPLETED)
+    server.should_exit = True
+    stop_wait.cancel()
+    await serving
+    if not server.started:
+        raise RuntimeError(f"the API could not listen on {settings.api.host}:{settings.api.port}")
+
+
+async def run_relay(settings: Settings, stopping: asyncio.Event) -> None:
+    from producers.recovery import requeue_stalled
+    from producers.relay import OutboxRelay
+
+    db = Database(_require(settings.database.url, "DATABASE_URL"), pool_size=2)
+    try:
+        relay = OutboxRelay(db, settings)
+        if settings.outbox.requeue_on_start:
+            # A broker that forgot its messages (the embedded one, on restart): re-send what
+            # was in flight. Consumers skip what they had already done.
+            await requeue_stalled(db, older_than=timedelta(0))
+        await relay.run(stopping)
+    finally:
+        await db.dispose()
+
+
+async def run_worker(name: str, settings: Settings, stopping: asyncio.Event) -> None:
+    from consumers.context import WorkerContext
+    from consumers.workers import build_broker
+
+    ctx = WorkerContext.from_settings(settings)
+    broker = build_broker(name, ctx)
+    try:
+        await ensure_topics(settings.kafka)
+        await broker.start()
+        log.info("worker started", worker=name)
+        await stopping.wait()
+    finally:
+        # Stops fetching, waits for the handler in flight (bounded), leaves the group.
+        await broker.stop()
+        await ctx.close()
+        log.info("worker stopped", worker=name)
+
+
+async def run_components(
+    settings: Settings,
+    components: list[str],
+    stopping: asyncio.Event | None = None,
+    *,
+    handle_signals: bool = True,
+) -> None:
+    """Run the named components in this process until SIGINT/SIGTERM (or ``stopping``)."""
+    from consumers.workers import WORKERS
+
+    stopping = stopping or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    signals = (signal.SIGINT, signal.SIGTERM) if handle_signals else ()
+    for sig in signals:
+        loop.add_signal_handler(sig, stopping.set)
+
+    def runner(name: str) -> Callable[[], Coroutine[Any, Any, None]]:
+        assert stopping is not None
+        if name == API:
+            return lambda: serve_api(settings, stopping)
+        if name == RELAY:
+            return lambda: run_relay(settings, stopping)
+        if name in WORKERS:
+            return lambda: run_worker(name, settings, stopping)
+        raise ValueError(f"unknown component {name!r}")
+
+    tasks: dict[asyncio.Task[None], str] = {
+        asyncio.create_task(runner(name)(), name=name): name for name in components
+    }
+    try:
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+        if any(task.exception() is not None for task in done):
+            stopping.set()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    finally:
+        for sig in signals:
+            loop.remove_signal_handler(sig)
+    failed = {tasks[t]: t.exception() for t in tasks if not t.cancelled() and t.exception()}
+    for name, exc in failed.items():
+        log.error("component failed", component=name, error=repr(exc))
+    if failed:
+        raise SystemExit(f"stopped after a failure in: {', '.join(failed)}")
+
+
+def _require(value: str | None, name: str) -> str:
+    if not value:
+        raise SystemExit(f"RECOLOCA_{name} is not set")
+    return value

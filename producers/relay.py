@@ -1,0 +1,143 @@
+"""The outbox relay: publishes committed outbox rows to Kafka, in order, at least once.
+
+Woken by the NOTIFY each outbox write sends at commit; a slow poll is only the safety
+net. One relay is active at a time (a Postgres advisory lock), which keeps per-key order.
+If Kafka is unreachable the rows wait in Postgres and go out when it is back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from datetime import timedelta
+
+import asyncpg
+import structlog
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
+
+from infra.db.repositories import outbox as outbox_repo
+from infra.db.session import Database, to_asyncpg_dsn
+from infra.kafka import ensure_topics, make_producer
+from infra.settings import Settings
+from producers.recovery import requeue_stalled
+
+log = structlog.get_logger(__name__)
+
+_LEADER_LOCK = 0x7265636F6C6F6361  # "recoloca"
+_MAX_BACKOFF_SECONDS = 5.0
+
+
+class OutboxRelay:
+    def __init__(self, db: Database, settings: Settings) -> None:
+        self.db = db
+        self.settings = settings
+        self._wake = asyncio.Event()
+        self._producer: AIOKafkaProducer | None = None
+        self.published = 0
+
+    async def run(self, stopping: asyncio.Event) -> None:
+        listener = await asyncpg.connect(to_asyncpg_dsn(self.db.url))
+        try:
+            await self._become_leader(listener, stopping)
+            await listener.add_listener(outbox_repo.NOTIFY_CHANNEL, self._on_notify)
+            log.info("outbox relay active")
+            await self._loop(stopping)
+        finally:
+            await self._close_producer()
+            await listener.close()
+
+    def _on_notify(self, *_args: object) -> None:
+        self._wake.set()
+
+    async def _become_leader(self, listener: asyncpg.Connection, stopping: asyncio.Event) -> None:
+        while not await listener.fetchval("SELECT pg_try_advisory_lock($1)", _LEADER_LOCK):
+            log.info("another outbox relay is active; standing by")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stopping.wait(), timeout=5)
+            if stopping.is_set():
+                return
+
+    async def _loop(self, stopping: asyncio.Event) -> None:
+        backoff = 0.1
+        recovery_every = self.settings.outbox.recovery_seconds
+        next_recovery = asyncio.get_running_loop().time() + recovery_every
+        while not stopping.is_set():
+            self._wake.clear()
+            try:
+                sent = await self.publish_batch()
+            except (KafkaError, OSError, TimeoutError) as exc:
+                log.warning("kafka unavailable, outbox kept", error=repr(exc), retry_in=backoff)
+                await self._close_producer()
+                await _sleep_unless(stopping, backoff)
+                backoff = min(backoff * 2, _MAX_BACKOFF_SECONDS)
+                continue
+            backoff = 0.1
+            if sent == self.settings.outbox.batch_size:
+                continue
+            now = asyncio.get_running_loop().time()
+            if now >= next_recovery:
+                next_recovery = now + recovery_every
+                await requeue_stalled(
+                    self.db, older_than=timedelta(seconds=self.settings.outbox.stalled_seconds)
+                )
+                continue
+            waiters = {
+                asyncio.ensure_future(self._wake.wait()),
+                asyncio.ensure_future(stopping.wait()),
+            }
+            _done, pending = await asyncio.wait(
+                waiters,
+                timeout=self.settings.outbox.poll_seconds,
+                return_when=asyncio.FIRST_COMPLETED,
+            )
+            for task in pending:
+                task.cancel()
+
+    async def publish_batch(self) -> int:
+        """Publish the oldest waiting rows; they are deleted only once Kafka acknowledged them."""
+        async with self.db.transaction() as session:
+            rows = await outbox_repo.lock_batch(session, self.settings.outbox.batch_size)
+            if not rows:
+                return 0
+            producer = await self._get_producer()
+            futures = [
+                await producer.send(
+                    row.topic,
+                    value=json.dumps(row.payload).encode(),
+                    key=row.key.encode() if row.key else None,
+                    headers=[("content-type", b"application/json")]
+                    + [(name, str(value).encode()) for name, value in row.headers.items()],
+                )
+                for row in rows
+            ]
+            await asyncio.wait_for(asyncio.gather(*futures), timeout=15)
+            await outbox_repo.delete_ids(session, [row.id for row in rows])
+        self.published += len(rows)
+        log.debug("outbox published", count=len(rows))
+        return len(rows)
+
+    async def _get_producer(self) -> AIOKafkaProducer:
+        if self._producer is None:
+            # A restarted broker may have forgotten its topics: declare them on every (re)connect.
+            await asyncio.wait_for(ensure_topics(self.settings.kafka), timeout=10)
+            producer = make_producer(self.settings.kafka)
+            try:
+                await asyncio.wait_for(producer.start(), timeout=10)
+            except BaseException:
+                await producer.stop()
+                raise
+            self._producer = producer
+        return self._producer
+
+    async def _close_producer(self) -> None:
+        if self._producer is not None:
+            producer, self._producer = self._producer, None
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(producer.stop(), timeout=5)
+
+
+async def _sleep_unless(stopping: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stopping.wait(), timeout=seconds)

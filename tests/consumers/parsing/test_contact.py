@@ -1,0 +1,168 @@
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from consumers.parsing.contact import (
+    extract_contact,
+    find_github,
+    find_linkedin,
+    find_location,
+    find_name,
+    find_phone,
+    normalize_phone,
+)
+
+DDDS = [11, 19, 21, 27, 31, 41, 48, 51, 61, 71, 81, 85, 91, 98]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("(11) 98765-4321", "+5511987654321"),
+        ("11 98765 4321", "+5511987654321"),
+        ("+55 11 98765-4321", "+5511987654321"),
+        ("+55 (11) 9 8765-4321", "+5511987654321"),
+        ("(21) 3456-7890", "+552134567890"),
+        ("011 98765-4321", "+5511987654321"),
+        ("+1 415 555 0100", "+14155550100"),
+        ("Celular: 61.99123.4567", "+5561991234567"),
+    ],
+)
+def test_find_phone_normalises_to_e164(raw, expected):
+    assert find_phone(f"Contato\n{raw}\n") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2019 - 2021",
+        "jan/2019 - dez/2021",
+        "03/2018 - 01/2020",
+        "CPF 123.456.789-09",
+        "CEP 01310-100",
+        "Período: 2015-2019, 2020 - 2022",
+        "(10) 98765-4321",
+        "(11) 18765-4321",
+    ],
+)
+def test_dates_and_other_numbers_are_not_phones(text):
+    assert find_phone(text) is None
+
+
+def test_labelled_phone_wins_over_the_first_number():
+    assert find_phone("+1 415 555 0100\nCel: (48) 99999-1234") == "+5548999991234"
+
+
+_mobile = st.builds(
+    lambda ddd, rest: (ddd, "9" + rest),
+    st.sampled_from(DDDS),
+    st.text("0123456789", min_size=8, max_size=8),
+)
+_landline = st.builds(
+    lambda ddd, first, rest: (ddd, first + rest),
+    st.sampled_from(DDDS),
+    st.sampled_from("2345"),
+    st.text("0123456789", min_size=7, max_size=7),
+)
+_FORMATS = [
+    "({ddd}) {a}-{b}",
+    "{ddd} {a} {b}",
+    "+55 {ddd} {a}-{b}",
+    "+55 ({ddd}) {a}-{b}",
+    "0{ddd} {a}-{b}",
+    "{ddd}{a}{b}",
+    "55 {ddd} {a} {b}",
+    "+55{ddd}{a}{b}",
+    "{ddd}.{a}.{b}",
+]
+
+
+@given(number=st.one_of(_mobile, _landline), template=st.sampled_from(_FORMATS))
+def test_brazilian_formats_all_normalise_to_the_same_e164(number, template):
+    ddd, subscriber = number
+    raw = template.format(ddd=ddd, a=subscriber[:-4], b=subscriber[-4:])
+
+    assert normalize_phone(raw) == f"+55{ddd}{subscriber}"
+    assert find_phone(f"Telefone: {raw} | email") == f"+55{ddd}{subscriber}"
+
+
+@given(start=st.integers(1950, 2030), length=st.integers(0, 40))
+def test_year_ranges_are_never_phones(start, length):
+    assert find_phone(f"{start} - {start + length}") is None
+    assert find_phone(f"{start}-{start + length}") is None
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("João da Silva", "João da Silva"),
+        ("Maria José dos Santos", "Maria José dos Santos"),
+        ("MARIA JOSÉ DOS SANTOS", "Maria José dos Santos"),
+        ("ANA DE SOUZA E SILVA", "Ana de Souza e Silva"),
+        ("Ana Beatriz Oliveira | Engenheira de Dados", "Ana Beatriz Oliveira"),
+        ("Mary O'Neil", "Mary O'Neil"),
+    ],
+)
+def test_find_name(line, expected):
+    assert find_name(f"{line}\nSão Paulo - SP") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Desenvolvedor Python Sênior", "Currículo Vitae", "EXPERIÊNCIA PROFISSIONAL", "Acme Ltda"],
+)
+def test_find_name_skips_non_names(text):
+    assert find_name(text) is None
+
+
+def test_find_name_skips_a_document_title_line():
+    assert find_name("Currículo\nPedro Henrique Alves\nRio de Janeiro/RJ") == (
+        "Pedro Henrique Alves"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("São Paulo - SP", "São Paulo - SP"),
+        ("Rio de Janeiro/RJ", "Rio de Janeiro - RJ"),
+        ("Belo Horizonte, MG", "Belo Horizonte - MG"),
+        ("Localização: Curitiba – PR", "Curitiba - PR"),
+        ("Rua X, 100 - Centro, Campinas, SP, Brasil", "Campinas - SP"),
+        ("Lisboa, Portugal", "Lisboa, Portugal"),
+        ("Austin, USA", "Austin, USA"),
+        ("Project Management - MS", None),
+        ("Worked at SAP Labs, India", None),
+    ],
+)
+def test_find_location(text, expected):
+    assert find_location(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("linkedin.com/in/joao-silva/", "https://www.linkedin.com/in/joao-silva"),
+        ("https://br.linkedin.com/in/maria", "https://www.linkedin.com/in/maria"),
+        ("http://www.linkedin.com/in/Ana_Lima?trk=x", "https://www.linkedin.com/in/Ana_Lima"),
+    ],
+)
+def test_find_linkedin(text, expected):
+    assert find_linkedin(text) == expected
+
+
+def test_find_github():
+    assert find_github("github.com/joaos/repo") == "https://github.com/joaos"
+    assert find_github("https://www.github.com/ana-dev") == "https://github.com/ana-dev"
+    assert find_github("no profile") is None
+
+
+def test_extract_contact_en():
+    text = "Mary Johnson\nAustin, USA · +1 415 555 0100 · Mary.Johnson@Example.com\n"
+
+    contact = extract_contact(text)
+
+    assert contact.name == "Mary Johnson"
+    assert contact.email == "mary.johnson@example.com"
+    assert contact.phone == "+14155550100"
+    assert contact.location == "Austin, USA"

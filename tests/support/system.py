@@ -1,0 +1,101 @@
+"""Starting the product for tests, and waiting on it without sleeping blindly."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import httpx
+
+from consumers.workers import WORKERS
+from infra.db.migrate import upgrade
+from infra.db.session import Database
+from infra.embedded import EmbeddedStack, free_port
+from infra.runner import API, RELAY, run_components
+from infra.settings import Environment, Settings
+
+T = TypeVar("T")
+
+
+def test_settings(stack: EmbeddedStack, data_dir: Path) -> Settings:
+    """Settings pointing at the given URLs, or at embedded services started now."""
+    base = Settings(env=Environment.TEST, data_dir=data_dir)
+    database_url = os.environ.get("RECOLOCA_DATABASE_URL") or stack.start_postgres()
+    redis_url = os.environ.get("RECOLOCA_REDIS_URL") or stack.start_redis()
+    kafka = os.environ.get("RECOLOCA_KAFKA_BOOTSTRAP_SERVERS") or stack.start_kafka()
+    settings = base.model_copy(
+        update={
+            "database": base.database.model_copy(update={"url": database_url, "pool_size": 5}),
+            "redis": base.redis.model_copy(update={"url": redis_url}),
+            "kafka": base.kafka.model_copy(
+                update={
+                    "bootstrap_servers": kafka,
+                    "session_timeout_ms": 2000,
+                    "heartbeat_interval_ms": 500,
+                }
+            ),
+            "api": base.api.model_copy(update={"port": free_port()}),
+            "outbox": base.outbox.model_copy(update={"poll_seconds": 0.5}),
+        }
+    )
+    upgrade(database_url)
+    return settings
+
+
+@dataclass
+class RunningSystem:
+    settings: Settings
+    base_url: str
+    db: Database
+    stopping: asyncio.Event
+
+    def client(self, **kwargs: object) -> httpx.AsyncClient:
+        return httpx.AsyncClient(base_url=self.base_url, timeout=10, **kwargs)  # type: ignore[arg-type]
+
+
+@asynccontextmanager
+async def running_system(settings: Settings) -> AsyncIterator[RunningSystem]:
+    stopping = asyncio.Event()
+    task = asyncio.create_task(
+        run_components(settings, [API, RELAY, *WORKERS], stopping, handle_signals=False)
+    )
+    base_url = f"http://{settings.api.host}:{settings.api.port}"
+    assert settings.database.url is not None
+    db = Database(settings.database.url, pool_size=2)
+    try:
+        async with httpx.AsyncClient(base_url=base_url) as client:
+
+            async def healthy() -> bool:
+                if task.done():
+                    task.result()
+                try:
+                    return (await client.get("/healthz")).status_code == 200
+                except httpx.TransportError:
+                    return False
+
+            await wait_for(healthy, timeout=20, what="the API to answer")
+        yield RunningSystem(settings=settings, base_url=base_url, db=db, stopping=stopping)
+    finally:
+        stopping.set()
+        await asyncio.wait_for(task, timeout=30)
+        await db.dispose()
+
+
+async def wait_for(
+    probe: Callable[[], Awaitable[T | None]], *, timeout: float = 10, what: str = "a condition"
+) -> T:
+    """Poll ``probe`` until it returns something truthy; fail with the last value seen."""
+    deadline = time.monotonic() + timeout
+    last: T | None = None
+    while time.monotonic() < deadline:
+        last = await probe()
+        if last:
+            return last
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}; last seen: {last!r}")
