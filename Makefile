@@ -3,7 +3,6 @@ VENV       := .venv
 BIN        := $(VENV)/bin
 UV_VERSION := 0.13.9
 PYTHON     ?= $(shell command -v python3.11 || command -v python3)
-export XDG_RUNTIME_DIR ?= /tmp
 
 .PHONY: install run test lint format bench eval clean
 

@@ -73,7 +73,7 @@ class KafkaBroker:
         )
         wait_for_port("127.0.0.1", self.port)
 
-    def stop(self, timeout: float = 5.0) -> None:
+    def stop(self, timeout: float = 2.0) -> None:
         if self.process is None or self.process.poll() is not None:
             return
         self.process.send_signal(signal.SIGTERM)

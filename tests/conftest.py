@@ -19,7 +19,8 @@ from infra.logging import configure_logging
 from infra.settings import Settings
 from tests.support.system import RunningSystem, running_system, test_settings
 
-os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.gettempdir())
+# platformdirs (used by pgserver) wants a private runtime directory.
+os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp(prefix="recoloca-run-"))
 
 
 @pytest.fixture(scope="session")

@@ -27,7 +27,9 @@ _RIGHT = r"(?![\w+#])"
 _SHORT_LEFT = r"(?<![\w@.\-$])"
 _SHORT_RIGHT = r"(?![\w+#$\-'’.])"
 # "github.com/x" or "x@python.org" name a site, not a skill.
-_ADDRESS = re.compile(r"@|https?://|www\.|\.(?:com|br|io|org|dev|me)(?:/|\b)", re.IGNORECASE)
+_ADDRESS = re.compile(
+    r"[^\s]*(?:@|https?://|www\.|\.(?:com|br|io|org|dev|me)(?:/|\b))[^\s]*", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,11 +45,12 @@ def find_skills(text: str) -> list[str]:
     matcher = _matcher()
     plain = strip_accents(text)
     hits: list[tuple[int, int, str]] = []
+    addresses = [m.span() for m in _ADDRESS.finditer(plain)]
     for pattern in matcher.patterns:
         for match in pattern.finditer(plain):
             found = _SEPARATORS.sub(" ", match.group(0))
             canonical = matcher.exact.get(found) or matcher.folded.get(fold(found))
-            if canonical is not None and not _in_address(plain, match.start(), match.end()):
+            if canonical is not None and not _inside(addresses, match.start()):
                 hits.append((match.start(), -(match.end() - match.start()), canonical))
     hits.sort()
     seen: set[str] = set()
@@ -64,11 +67,8 @@ def find_skills(text: str) -> list[str]:
     return out
 
 
-def _in_address(text: str, start: int, end: int) -> bool:
-    token_start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
-    ends = [i for i in (text.find(" ", end), text.find("\n", end)) if i >= 0]
-    token = text[token_start : min(ends) if ends else len(text)]
-    return bool(_ADDRESS.search(token))
+def _inside(spans: list[tuple[int, int]], position: int) -> bool:
+    return any(start <= position < end for start, end in spans)
 
 
 def skill_category(name: str) -> str | None:
