@@ -56,6 +56,8 @@ def subscriber_options(consumer: str, settings: Settings) -> dict[str, Any]:
         "auto_offset_reset": "earliest",
         "session_timeout_ms": settings.kafka.session_timeout_ms,
         "heartbeat_interval_ms": settings.kafka.heartbeat_interval_ms,
+        # An idle fetch waits this long before it returns; a short wait keeps hops snappy.
+        "fetch_max_wait_ms": settings.kafka.fetch_max_wait_ms,
     }
 
 

@@ -42,6 +42,7 @@ class KafkaSettings(BaseModel):
     # Short group timeouts make a restarted worker rejoin quickly; production may raise them.
     session_timeout_ms: int = 10_000
     heartbeat_interval_ms: int = 3_000
+    fetch_max_wait_ms: int = 100
 
 
 class S3Settings(BaseModel):
