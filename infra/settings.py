@@ -86,6 +86,26 @@ class OutboxSettings(BaseModel):
     requeue_on_start: bool = False
 
 
+class ConsumerSettings(BaseModel):
+    # A failing message is retried this many times in all (via its retry topic), then dead-lettered.
+    max_attempts: int = Field(default=4, ge=1)
+    retry_backoff_seconds: float = 1.0
+    retry_backoff_max_seconds: float = 30.0
+
+
+class MetricsSettings(BaseModel):
+    # Workers serve Prometheus metrics on this port when set (the API serves /metrics itself).
+    port: int | None = None
+
+
+class FaultSettings(BaseModel):
+    """Fault injection for resilience tests; never set in production."""
+
+    # Name of a consumer that kills its own process right after committing an effect,
+    # before committing the offset: the crash window at-least-once delivery must survive.
+    kill_after_effect: str | None = None
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="RECOLOCA_",
@@ -104,6 +124,9 @@ class Settings(BaseSettings):
     api: ApiSettings = ApiSettings()
     log: LogSettings = LogSettings()
     outbox: OutboxSettings = OutboxSettings()
+    consumer: ConsumerSettings = ConsumerSettings()
+    metrics: MetricsSettings = MetricsSettings()
+    fault: FaultSettings = FaultSettings()
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Self:
