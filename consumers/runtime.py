@@ -1,20 +1,27 @@
 """The one consumer runtime every worker goes through.
 
 - Offsets are committed only after the handler's effect is committed (``NACK_ON_ERROR``:
-  an error that escapes rewinds the partition, so nothing is lost).
-- Idempotency is the services' job (``processed_messages`` in the effect's transaction).
-- A message that cannot be decoded, or keeps failing after bounded retries, goes to
-  ``<topic>.dlq`` with the reason in its headers; the partition moves on.
+  an error that escapes the runtime rewinds the partition, so nothing is lost).
+- Idempotency is the services' job: ``(consumer, idempotency_key)`` is claimed in the
+  effect's transaction (see :func:`idempotency_key`).
+- A failing message never blocks its partition: it is re-published to the consumer's
+  retry topic (``<topic>.retry.<consumer>``) with the attempt number and a not-before
+  time, and the partition moves on. After ``max_attempts`` — or at once when it cannot be
+  decoded — it goes to ``<topic>.dlq`` with the reason in its headers.
 - Every log line of a handler carries the message's correlation, event and user ids.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
-import traceback
+import os
+import signal
+import time
+import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
@@ -24,27 +31,40 @@ from faststream.kafka import KafkaBroker
 from faststream.message import StreamMessage
 from pydantic import ValidationError
 
+from infra import metrics
 from infra.settings import Settings
+from schemas.topics import Topic
 
 log = structlog.get_logger(__name__)
 
 _CONTEXT_HEADERS = ("correlation_id", "event_id", "user_id", "type")
+RETRY_ATTEMPT = "retry-attempt"
+RETRY_NOT_BEFORE = "retry-not-before"
+RETRY_ORIGINAL_TOPIC = "retry-original-topic"
+RETRY_ORIGINAL_PARTITION = "retry-original-partition"
+RETRY_ORIGINAL_OFFSET = "retry-original-offset"
+_RUNTIME_HEADERS = (
+    RETRY_ATTEMPT,
+    RETRY_NOT_BEFORE,
+    RETRY_ORIGINAL_TOPIC,
+    RETRY_ORIGINAL_PARTITION,
+    RETRY_ORIGINAL_OFFSET,
+)
 
 
 class PermanentError(Exception):
     """A message that will never succeed as it is: dead-letter it without retrying."""
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    attempts: int = 3
-    first_backoff_seconds: float = 0.2
-    max_backoff_seconds: float = 2.0
+def retry_topic(topic: str, consumer: str) -> str:
+    """Each consumer has its own retry topic per source topic: retries of one consumer
+    must not be seen again by the other groups reading the same source."""
+    return f"{topic}.retry.{consumer}"
 
-    def backoff(self, attempt: int) -> float:
-        return float(
-            min(self.first_backoff_seconds * 2.0 ** (attempt - 1), self.max_backoff_seconds)
-        )
+
+def consumer_topics(consumer: str, topic: Topic) -> tuple[str, str]:
+    """The topics a consumer's subscriber reads for ``topic``: the topic and its retries."""
+    return topic.name, retry_topic(topic.name, consumer)
 
 
 def subscriber_options(consumer: str, settings: Settings) -> dict[str, Any]:
@@ -61,6 +81,45 @@ def subscriber_options(consumer: str, settings: Settings) -> dict[str, Any]:
     }
 
 
+@dataclass
+class ReprocessWindows:
+    """Offsets an operator asked to re-run for real (``recoloca replay --reprocess``):
+    per (topic, partition), messages below ``until`` are handled as a new run."""
+
+    windows: dict[tuple[str, int], tuple[int, int, str]] = field(default_factory=dict)
+
+    def open(self, topic: str, partition: int, start: int, until: int, run_id: str) -> None:
+        if until > start:
+            self.windows[(topic, partition)] = (start, until, run_id)
+
+    def run_for(self, topic: str, partition: int, offset: int) -> str | None:
+        window = self.windows.get((topic, partition))
+        if window is None:
+            return None
+        start, until, run_id = window
+        if offset >= until:
+            del self.windows[(topic, partition)]
+            return None
+        return run_id if offset >= start else None
+
+
+_reprocess_run: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "reprocess_run", default=None
+)
+
+
+def reprocessing() -> bool:
+    """True while handling a message an operator asked to re-run (not merely replay)."""
+    return _reprocess_run.get() is not None
+
+
+def idempotency_key(event_id: uuid.UUID) -> uuid.UUID:
+    """The key a service claims for a message: its event id, or — during a reprocess run —
+    a key derived from it and the run, so the run takes effect once, and only once."""
+    run = _reprocess_run.get()
+    return event_id if run is None else uuid.uuid5(event_id, f"reprocess:{run}")
+
+
 def _is_permanent(exc: BaseException) -> bool:
     return isinstance(
         exc, ValidationError | PermanentError | json.JSONDecodeError | UnicodeDecodeError
@@ -68,43 +127,101 @@ def _is_permanent(exc: BaseException) -> bool:
 
 
 def runtime_middleware(
-    consumer: str, broker: KafkaBroker, policy: RetryPolicy | None = None
+    consumer: str, broker: KafkaBroker, settings: Settings, windows: ReprocessWindows
 ) -> Callable[..., BaseMiddleware]:
-    """The broker middleware of worker ``consumer`` (retries, DLQ, log context)."""
-    retry = policy or RetryPolicy()
+    """The broker middleware of worker ``consumer``."""
+    policy = settings.consumer
 
     class ConsumerRuntime(BaseMiddleware):
         async def consume_scope(
-            self, call_next: Callable[[StreamMessage[Any]], Awaitable[Any]], msg: StreamMessage[Any]
+            self,
+            call_next: Callable[[StreamMessage[Any]], Awaitable[Any]],
+            msg: StreamMessage[Any],
         ) -> Any:
-            headers = {k: v for k, v in (msg.headers or {}).items() if k in _CONTEXT_HEADERS}
-            with structlog.contextvars.bound_contextvars(consumer=consumer, **headers):
-                attempt = 0
-                while True:
-                    attempt += 1
-                    try:
-                        return await call_next(msg)
-                    except asyncio.CancelledError:
-                        raise
-                    except Exception as exc:
-                        if _is_permanent(exc) or attempt >= retry.attempts:
-                            await dead_letter(broker, consumer, msg, exc, attempt)
-                            return None
-                        delay = retry.backoff(attempt)
-                        log.warning(
-                            "handler failed, retrying",
-                            error=repr(exc),
-                            attempt=attempt,
-                            retry_in=delay,
-                        )
-                        await asyncio.sleep(delay)
+            record = msg.raw_message
+            headers = {k: str(v) for k, v in (msg.headers or {}).items()}
+            source = headers.get(RETRY_ORIGINAL_TOPIC, record.topic)
+            attempt = int(headers.get(RETRY_ATTEMPT, "1"))
+            context = {k: headers[k] for k in _CONTEXT_HEADERS if k in headers}
+            with structlog.contextvars.bound_contextvars(
+                consumer=consumer, attempt=attempt, **context
+            ):
+                await _wait_until(headers.get(RETRY_NOT_BEFORE), policy.retry_backoff_max_seconds)
+                run = windows.run_for(record.topic, record.partition, record.offset)
+                token = _reprocess_run.set(run)
+                started = time.perf_counter()
+                try:
+                    result = await call_next(msg)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    metrics.MESSAGES_FAILED.labels(consumer, source).inc()
+                    if _is_permanent(exc) or attempt >= policy.max_attempts:
+                        await dead_letter(broker, consumer, source, msg, exc, attempt)
+                        metrics.MESSAGES_DEAD_LETTERED.labels(consumer, source).inc()
+                    else:
+                        await schedule_retry(broker, consumer, source, msg, exc, attempt, settings)
+                        metrics.MESSAGES_RETRIED.labels(consumer, source).inc()
+                    return None
+                finally:
+                    _reprocess_run.reset(token)
+                    metrics.HANDLER_SECONDS.labels(consumer).observe(time.perf_counter() - started)
+                metrics.MESSAGES_HANDLED.labels(consumer, source).inc()
+                if settings.fault.kill_after_effect == consumer:
+                    # Fault injection: die between the effect's commit and the offset commit.
+                    os.kill(os.getpid(), signal.SIGKILL)
+                return result
 
     return ConsumerRuntime
+
+
+async def _wait_until(not_before: str | None, longest: float) -> None:
+    """Hold a retried message until its time; this blocks only the retry topic."""
+    if not not_before:
+        return
+    delay = min(float(not_before) - time.time(), longest)
+    if delay > 0:
+        await asyncio.sleep(delay)
+
+
+def _forwarded_headers(msg: StreamMessage[Any]) -> dict[str, str]:
+    return {
+        k: str(v)
+        for k, v in (msg.headers or {}).items()
+        if k not in _RUNTIME_HEADERS and not k.startswith("dlq-")
+    }
+
+
+async def schedule_retry(
+    broker: KafkaBroker,
+    consumer: str,
+    source: str,
+    msg: StreamMessage[Any],
+    exc: BaseException,
+    attempt: int,
+    settings: Settings,
+) -> None:
+    policy = settings.consumer
+    delay = min(policy.retry_backoff_seconds * 2 ** (attempt - 1), policy.retry_backoff_max_seconds)
+    record = msg.raw_message
+    headers = (
+        _forwarded_headers(msg)
+        | _origin(msg)
+        | {
+            RETRY_ATTEMPT: str(attempt + 1),
+            RETRY_NOT_BEFORE: f"{time.time() + delay:.3f}",
+        }
+    )
+    await broker.publish(
+        record.value, topic=retry_topic(source, consumer), key=record.key, headers=headers
+    )
+    log.warning("handler failed, retry scheduled", error=_describe(exc), retry_in=delay)
 
 
 async def dead_letter(
     broker: KafkaBroker,
     consumer: str,
+    source: str,
     msg: StreamMessage[Any],
     exc: BaseException,
     attempts: int,
@@ -112,34 +229,42 @@ async def dead_letter(
     """Publish the original bytes to ``<topic>.dlq``; if that fails the error propagates
     and the message is redelivered rather than lost."""
     record = msg.raw_message
-    headers = {k: str(v) for k, v in (msg.headers or {}).items()}
-    headers.update(
-        {
-            "dlq-original-topic": record.topic,
-            "dlq-original-partition": str(record.partition),
-            "dlq-original-offset": str(record.offset),
-            "dlq-consumer": consumer,
-            "dlq-attempts": str(attempts),
-            "dlq-error-type": type(exc).__name__,
-            # Validation messages may quote the payload: keep the type and location only.
-            "dlq-error": _describe(exc)[:1000],
-        }
-    )
-    await broker.publish(record.value, topic=f"{record.topic}.dlq", key=record.key, headers=headers)
+    origin = _origin(msg)
+    headers = _forwarded_headers(msg) | {
+        "dlq-original-topic": source,
+        "dlq-original-partition": origin[RETRY_ORIGINAL_PARTITION],
+        "dlq-original-offset": origin[RETRY_ORIGINAL_OFFSET],
+        "dlq-received-from": record.topic,
+        "dlq-consumer": consumer,
+        "dlq-attempts": str(attempts),
+        "dlq-error-type": type(exc).__name__,
+        "dlq-error": _describe(exc)[:1000],
+        "dlq-at": f"{time.time():.3f}",
+    }
+    await broker.publish(record.value, topic=f"{source}.dlq", key=record.key, headers=headers)
     log.error(
         "message dead-lettered",
-        topic=record.topic,
+        topic=source,
         partition=record.partition,
         offset=record.offset,
-        attempts=attempts,
-        error_type=type(exc).__name__,
-        traceback="".join(traceback.format_exception(exc, limit=5))
-        if not _is_permanent(exc)
-        else None,
+        error=_describe(exc),
+        exc_info=not _is_permanent(exc),
     )
+
+
+def _origin(msg: StreamMessage[Any]) -> dict[str, str]:
+    """Where the message first arrived, kept across its retries."""
+    headers = msg.headers or {}
+    record = msg.raw_message
+    return {
+        RETRY_ORIGINAL_TOPIC: str(headers.get(RETRY_ORIGINAL_TOPIC, record.topic)),
+        RETRY_ORIGINAL_PARTITION: str(headers.get(RETRY_ORIGINAL_PARTITION, record.partition)),
+        RETRY_ORIGINAL_OFFSET: str(headers.get(RETRY_ORIGINAL_OFFSET, record.offset)),
+    }
 
 
 def _describe(exc: BaseException) -> str:
+    # Validation messages may quote the payload: keep the type and location only.
     if isinstance(exc, ValidationError):
         return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['type']}" for e in exc.errors())
     return f"{type(exc).__name__}: {exc}"

@@ -2,23 +2,46 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from faststream.kafka import KafkaBroker, KafkaRouter
 
 from consumers.context import WorkerContext
 from consumers.parsing.handlers import build_router as parsing_router
-from consumers.runtime import runtime_middleware
+from consumers.runtime import ReprocessWindows, retry_topic, runtime_middleware
 from consumers.scoring.handlers import build_router as scoring_router
+from infra import metrics
 from infra.kafka import require_bootstrap
+from schemas.topics import CV_PARSED, CV_UPLOADED, Topic
 
-WORKERS: dict[str, Callable[[WorkerContext], KafkaRouter]] = {
-    "parsing": parsing_router,
-    "scoring": scoring_router,
+
+@dataclass(frozen=True)
+class Worker:
+    build_router: Callable[[WorkerContext], KafkaRouter]
+    topics: tuple[Topic, ...]
+
+
+WORKERS: dict[str, Worker] = {
+    "parsing": Worker(parsing_router, (CV_UPLOADED,)),
+    "scoring": Worker(scoring_router, (CV_PARSED,)),
 }
 
 
-def build_broker(name: str, ctx: WorkerContext) -> KafkaBroker:
+def retry_topics() -> list[str]:
+    return [retry_topic(t.name, name) for name, worker in WORKERS.items() for t in worker.topics]
+
+
+@dataclass
+class WorkerApp:
+    name: str
+    broker: KafkaBroker
+    windows: ReprocessWindows = field(default_factory=ReprocessWindows)
+
+
+def build_worker(name: str, ctx: WorkerContext) -> WorkerApp:
     """One broker per worker: its consumer group, its runtime, its routes, nothing else."""
     if name not in WORKERS:
         raise KeyError(f"unknown worker {name!r}; known: {', '.join(WORKERS)}")
@@ -34,6 +57,27 @@ def build_broker(name: str, ctx: WorkerContext) -> KafkaBroker:
         logger=None,
         graceful_timeout=10.0,
     )
-    broker.add_middleware(runtime_middleware(name, broker))
-    broker.include_router(WORKERS[name](ctx))
-    return broker
+    app = WorkerApp(name=name, broker=broker)
+    broker.add_middleware(runtime_middleware(name, broker, ctx.settings, app.windows))
+    broker.include_router(WORKERS[name].build_router(ctx))
+    return app
+
+
+async def report_lag(app: WorkerApp, stopping: asyncio.Event, every: float = 5.0) -> None:
+    """Keep the lag gauge of this instance's partitions current."""
+    while not stopping.is_set():
+        for subscriber in app.broker.subscribers:
+            consumer = getattr(subscriber, "consumer", None)
+            if consumer is None:
+                continue
+            for tp in consumer.assignment():
+                highwater = consumer.highwater(tp)
+                if highwater is None:
+                    continue
+                with contextlib.suppress(Exception):
+                    position = await consumer.position(tp)
+                    metrics.CONSUMER_LAG.labels(app.name, tp.topic, str(tp.partition)).set(
+                        max(highwater - position, 0)
+                    )
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stopping.wait(), timeout=every)

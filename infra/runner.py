@@ -19,6 +19,7 @@ import uvicorn
 from infra.db.session import Database
 from infra.kafka import ensure_topics
 from infra.settings import Settings
+from schemas.topics import all_topic_names
 
 log = structlog.get_logger(__name__)
 
@@ -75,18 +76,25 @@ async def run_relay(settings: Settings, stopping: asyncio.Event) -> None:
 
 async def run_worker(name: str, settings: Settings, stopping: asyncio.Event) -> None:
     from consumers.context import WorkerContext
-    from consumers.workers import build_broker
+    from consumers.control import serve_commands
+    from consumers.workers import build_worker, report_lag, retry_topics
 
     ctx = WorkerContext.from_settings(settings)
-    broker = build_broker(name, ctx)
+    app = build_worker(name, ctx)
+    helpers: list[asyncio.Task[None]] = []
     try:
-        await ensure_topics(settings.kafka)
-        await broker.start()
+        await ensure_topics(settings.kafka, [*all_topic_names(), *retry_topics()])
+        await app.broker.start()
+        helpers = [
+            asyncio.create_task(serve_commands(name, app.broker, ctx.redis, app.windows, stopping)),
+            asyncio.create_task(report_lag(app, stopping)),
+        ]
         log.info("worker started", worker=name)
         await stopping.wait()
     finally:
         # Stops fetching, waits for the handler in flight (bounded), leaves the group.
-        await broker.stop()
+        await app.broker.stop()
+        await asyncio.gather(*helpers, return_exceptions=True)
         await ctx.close()
         log.info("worker stopped", worker=name)
 

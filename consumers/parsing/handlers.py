@@ -4,7 +4,7 @@ from faststream.kafka import KafkaRouter
 
 from consumers.context import WorkerContext
 from consumers.parsing import service
-from consumers.runtime import subscriber_options
+from consumers.runtime import consumer_topics, subscriber_options
 from schemas.events import CvUploaded
 from schemas.topics import CV_UPLOADED
 
@@ -15,7 +15,7 @@ def build_router(ctx: WorkerContext) -> KafkaRouter:
     router = KafkaRouter()
 
     @router.subscriber(
-        CV_UPLOADED.name,
+        *consumer_topics(CONSUMER, CV_UPLOADED),
         **subscriber_options(CONSUMER, ctx.settings),
         title="parsing:cv.uploaded",
         description="Extracts text, language, sections and contact details; emits cv.parsed or cv.failed.",

@@ -11,6 +11,7 @@ from consumers import user_events
 from consumers.context import WorkerContext
 from consumers.parsing.errors import ParseError
 from consumers.parsing.parser import parse_file
+from consumers.runtime import idempotency_key, reprocessing
 from infra.db.models import Cv
 from infra.db.repositories import cvs as cvs_repo
 from infra.db.repositories import messages as messages_repo
@@ -30,22 +31,24 @@ class Failure:
 
 
 async def handle_cv_uploaded(ctx: WorkerContext, event: CvUploaded) -> None:
+    key = idempotency_key(event.event_id)
+    rerun = event.reprocess or reprocessing()
     async with ctx.db.sessions() as session:
-        if await messages_repo.was_processed(session, CONSUMER, event.event_id):
+        if await messages_repo.was_processed(session, CONSUMER, key):
             log.info("duplicate message skipped")
             return
         cv = await session.get(Cv, event.cv_id)
-        needs_work = cv is not None and (cv.status == CvStatus.QUEUED or event.reprocess)
+        needs_work = cv is not None and (cv.status == CvStatus.QUEUED or rerun)
 
     outcome: ParsedCv | Failure | None = None
     if needs_work:
         outcome = await _parse(ctx, event)
 
     async with ctx.db.transaction() as session:
-        if not await messages_repo.claim(session, CONSUMER, event.event_id):
+        if not await messages_repo.claim(session, CONSUMER, key):
             return
         cv = await cvs_repo.for_update(session, event.cv_id)
-        if cv is None or outcome is None or not (cv.status == CvStatus.QUEUED or event.reprocess):
+        if cv is None or outcome is None or not (cv.status == CvStatus.QUEUED or rerun):
             log.info("nothing to parse", cv_found=cv is not None)
             return
         if isinstance(outcome, Failure):
@@ -67,9 +70,7 @@ async def handle_cv_uploaded(ctx: WorkerContext, event: CvUploaded) -> None:
             wake = await user_events.record(session, cv.user_id, CvParsed.TYPE, data)
             await stage_events(
                 session,
-                event.caused(
-                    CvParsed, cv_id=cv.id, language=outcome.language, reprocess=event.reprocess
-                ),
+                event.caused(CvParsed, cv_id=cv.id, language=outcome.language, reprocess=rerun),
             )
         user_id = cv.user_id
     log.info("cv parsed", cv_id=str(event.cv_id), status=data["status"])

@@ -3,7 +3,7 @@ from __future__ import annotations
 from faststream.kafka import KafkaRouter
 
 from consumers.context import WorkerContext
-from consumers.runtime import subscriber_options
+from consumers.runtime import consumer_topics, subscriber_options
 from consumers.scoring import service
 from schemas.events import CvParsed
 from schemas.topics import CV_PARSED
@@ -15,7 +15,7 @@ def build_router(ctx: WorkerContext) -> KafkaRouter:
     router = KafkaRouter()
 
     @router.subscriber(
-        CV_PARSED.name,
+        *consumer_topics(CONSUMER, CV_PARSED),
         **subscriber_options(CONSUMER, ctx.settings),
         title="scoring:cv.parsed",
         description="Scores a parsed CV with the offline analyser; emits cv.scored.",

@@ -6,6 +6,7 @@ import structlog
 
 from consumers import user_events
 from consumers.context import WorkerContext
+from consumers.runtime import idempotency_key, reprocessing
 from consumers.scoring.analyser import analyse
 from infra.db.models import Cv
 from infra.db.repositories import cvs as cvs_repo
@@ -23,12 +24,13 @@ def _needs_scoring(cv: Cv | None, event: CvParsed) -> bool:
         return False
     if cv.status == CvStatus.PARSED:
         return True
-    return event.reprocess and cv.status == CvStatus.SCORED
+    return (event.reprocess or reprocessing()) and cv.status == CvStatus.SCORED
 
 
 async def handle_cv_parsed(ctx: WorkerContext, event: CvParsed) -> None:
+    key = idempotency_key(event.event_id)
     async with ctx.db.sessions() as session:
-        if await messages_repo.was_processed(session, CONSUMER, event.event_id):
+        if await messages_repo.was_processed(session, CONSUMER, key):
             log.info("duplicate message skipped")
             return
         cv = await session.get(Cv, event.cv_id)
@@ -37,7 +39,7 @@ async def handle_cv_parsed(ctx: WorkerContext, event: CvParsed) -> None:
             analysis = analyse(ParsedCv.model_validate(cv.parsed), cv.job_description)
 
     async with ctx.db.transaction() as session:
-        if not await messages_repo.claim(session, CONSUMER, event.event_id):
+        if not await messages_repo.claim(session, CONSUMER, key):
             return
         cv = await cvs_repo.for_update(session, event.cv_id)
         if analysis is None or not _needs_scoring(cv, event):

@@ -12,7 +12,7 @@ from faststream import AckPolicy
 from sqlalchemy import func, select
 
 from consumers.context import WorkerContext
-from consumers.workers import WORKERS, build_broker
+from consumers.workers import WORKERS, build_worker
 from infra.db.models import Analysis, Cv, ProcessedMessage, UserEvent
 from infra.db.session import Database
 from infra.redis import make_redis
@@ -37,7 +37,7 @@ def test_no_subscriber_commits_before_its_effect(worker: str, tmp_path: Path) ->
         redis=make_redis("redis://127.0.0.1:1/0"),
         storage=LocalObjectStore(tmp_path),
     )
-    broker = build_broker(worker, ctx)
+    broker = build_worker(worker, ctx).broker
     assert broker.subscribers, f"worker {worker} subscribes to nothing"
     for subscriber in broker.subscribers:
         assert subscriber.ack_policy is AckPolicy.NACK_ON_ERROR

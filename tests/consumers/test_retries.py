@@ -1,0 +1,120 @@
+"""Retries and dead letters of the shared consumer runtime, on the real broker.
+
+A throwaway consumer uses the same runtime as every worker; its handler fails on purpose.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections import Counter
+from typing import Any
+
+from aiokafka import AIOKafkaProducer
+from faststream.kafka import KafkaBroker
+
+from consumers.runtime import (
+    ReprocessWindows,
+    consumer_topics,
+    runtime_middleware,
+    subscriber_options,
+)
+from infra.kafka import ensure_topics
+from infra.settings import Settings
+from schemas.topics import Topic
+from tests.support.kafka import read_topic
+from tests.support.system import wait_for
+
+
+def _settings(settings: Settings) -> Settings:
+    return settings.model_copy(
+        update={
+            "consumer": settings.consumer.model_copy(
+                update={
+                    "max_attempts": 3,
+                    "retry_backoff_seconds": 0.2,
+                    "retry_backoff_max_seconds": 1,
+                }
+            )
+        }
+    )
+
+
+async def _run_consumer(settings: Settings, name: str, topic: Topic, handle: Any) -> KafkaBroker:
+    broker = KafkaBroker(
+        settings.kafka.bootstrap_servers, logger=None, allow_auto_create_topics=False
+    )
+    broker.add_middleware(runtime_middleware(name, broker, settings, ReprocessWindows()))
+
+    @broker.subscriber(*consumer_topics(name, topic), **subscriber_options(name, settings))
+    async def handler(body: dict[str, Any]) -> None:
+        await handle(body)
+
+    await broker.start()
+    return broker
+
+
+async def test_failures_are_retried_off_the_partition_then_dead_lettered(
+    settings: Settings,
+) -> None:
+    settings = _settings(settings)
+    name = f"retry-test-{uuid.uuid4().hex[:6]}"
+    topic = Topic(f"test.{name}", object, "id", "test topic")  # type: ignore[arg-type]
+    await ensure_topics(settings.kafka, [topic.name, f"{topic.name}.retry.{name}", topic.dlq])
+
+    attempts: Counter[str] = Counter()
+    handled: list[tuple[str, float]] = []
+
+    async def handle(body: dict[str, Any]) -> None:
+        attempts[body["id"]] += 1
+        if body["id"] == "flaky" and attempts["flaky"] < 3:
+            raise ConnectionError("database went away")
+        if body["id"] == "broken":
+            raise RuntimeError("bug in the handler")
+        handled.append((body["id"], time.monotonic()))
+
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka.bootstrap_servers, acks="all")
+    await producer.start()
+    # One partition for all, so "the partition keeps moving" is observable.
+    for key in ("flaky", "broken", *(f"good-{i}" for i in range(5))):
+        await producer.send_and_wait(
+            topic.name,
+            value=b'{"id": "%s"}' % key.encode(),
+            key=b"k",
+            partition=0,
+            headers=[("event_id", str(uuid.uuid4()).encode())],
+        )
+    await producer.stop()
+
+    broker = await _run_consumer(settings, name, topic, handle)
+    try:
+        await wait_for(
+            lambda: asyncio.sleep(0, result=any(k == "flaky" for k, _ in handled)),
+            timeout=20,
+            what="the flaky message to succeed on a retry",
+        )
+        letters = await wait_for(
+            lambda: read_topic(settings, topic.dlq),
+            timeout=20,
+            what="the broken message's dead letter",
+        )
+    finally:
+        await broker.stop()
+
+    order = [key for key, _ in handled]
+    assert order.index("good-0") < order.index("flaky"), "good messages did not wait for the retry"
+    assert attempts["flaky"] == 3
+    assert attempts["broken"] == 3
+    assert Counter(order) == Counter(["flaky", *(f"good-{i}" for i in range(5))])
+    assert len(letters) == 1
+    info = {k: v.decode() for k, v in letters[0].headers}
+    assert info["dlq-original-topic"] == topic.name
+    assert info["dlq-original-partition"] == "0"
+    assert info["dlq-original-offset"] == "1"
+    assert info["dlq-consumer"] == name
+    assert info["dlq-attempts"] == "3"
+    assert info["dlq-error-type"] == "RuntimeError"
+    assert "bug in the handler" in info["dlq-error"]
+    assert info["event_id"]  # the envelope travels with it
+    assert letters[0].value == b'{"id": "broken"}'
