@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 import typer
 
+from infra.db.session import Database
 from infra.logging import configure_logging
 from infra.settings import Settings, get_settings
+from producers.dead_letters import DeadLetter
+from producers.kafka_admin import GroupPartition
 
 app = typer.Typer(no_args_is_help=True, help="Recoloca: CV analysis on event-driven workers.")
 
 
 def _settings() -> Settings:
+    """The settings; unset URLs fall back to a running ``recoloca dev`` in this directory."""
+    from infra.dev import attach_to_dev
+
     settings = get_settings()
     configure_logging(level=settings.log.level, json=settings.json_logs)
-    return settings
+    return attach_to_dev(settings)
 
 
 @app.command()
@@ -24,7 +31,9 @@ def dev() -> None:
     """Run everything (API, relay, every worker) on embedded services where no URL is set."""
     from infra.dev import run_dev
 
-    run_dev(_settings())
+    settings = get_settings()
+    configure_logging(level=settings.log.level, json=settings.json_logs)
+    run_dev(settings)
 
 
 @app.command()
@@ -82,6 +91,232 @@ def topics_create() -> None:
 
     created = asyncio.run(ensure_topics(_settings().kafka))
     typer.echo(f"created {len(created)} topic(s)" + (f": {', '.join(created)}" if created else ""))
+
+
+@topics_app.command("list")
+def topics_list() -> None:
+    """Every topic with its partitions and their beginning and end offsets."""
+    from producers.kafka_admin import topic_offsets
+
+    rows = asyncio.run(topic_offsets(_settings().kafka))
+    typer.echo(f"{'topic':<36} {'partition':>9} {'beginning':>10} {'end':>10}")
+    for row in rows:
+        typer.echo(f"{row.topic:<36} {row.partition:>9} {row.beginning:>10} {row.end:>10}")
+
+
+@app.command()
+def groups() -> None:
+    """Each worker's consumer group: committed offset and lag per partition."""
+    from consumers.runtime import retry_topic
+    from consumers.workers import WORKERS
+    from producers.kafka_admin import group_offsets
+
+    settings = _settings()
+
+    async def collect() -> list[tuple[str, list[GroupPartition]]]:
+        result = []
+        for name, worker in WORKERS.items():
+            topics = [t.name for t in worker.topics] + [
+                retry_topic(t.name, name) for t in worker.topics
+            ]
+            result.append((name, await group_offsets(settings.kafka, name, topics)))
+        return result
+
+    typer.echo(
+        f"{'group':<14} {'topic':<32} {'partition':>9} {'committed':>10} {'end':>8} {'lag':>6}"
+    )
+    for _name, rows in asyncio.run(collect()):
+        for row in rows:
+            committed = "-" if row.committed is None else str(row.committed)
+            typer.echo(
+                f"{row.group:<14} {row.topic:<32} {row.partition:>9} {committed:>10} "
+                f"{row.end:>8} {row.lag:>6}"
+            )
+
+
+@app.command()
+def replay(
+    topic: Annotated[str, typer.Option(help="Topic to replay, e.g. cv.uploaded")],
+    group: Annotated[str, typer.Option(help="Consumer group (a worker's name), e.g. parsing")],
+    from_beginning: Annotated[bool, typer.Option("--from-beginning")] = False,
+    from_offset: Annotated[
+        int | None, typer.Option("--from-offset", help="Same offset on every partition")
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(help="ISO time (2026-11-26T10:00:00Z) or a duration ago (30m, 2h, 1d)"),
+    ] = None,
+    reprocess: Annotated[
+        bool,
+        typer.Option(
+            help="Re-run for real (e.g. re-score: a new analysis version) instead of skipping what was done"
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show the plan, change nothing")
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation")] = False,
+) -> None:
+    """Move a consumer group's position on a topic; running workers pause, seek and resume."""
+    from infra.redis import make_redis
+    from producers.replay import execute_replay, plan_replay
+
+    settings = _settings()
+    when = parse_since(since) if since else None
+    try:
+        plan = asyncio.run(
+            plan_replay(
+                settings.kafka,
+                group=group,
+                topic=topic,
+                from_beginning=from_beginning,
+                from_offset=from_offset,
+                since=when,
+                reprocess=reprocess,
+            )
+        )
+    except (ValueError, LookupError) as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    typer.echo(f"replay {topic} for group {group}" + (" (reprocess)" if reprocess else ""))
+    typer.echo(f"{'partition':>9} {'committed':>10} {'target':>8} {'end':>8} {'re-consumed':>12}")
+    for p in plan.partitions:
+        committed = "-" if p.committed is None else str(p.committed)
+        typer.echo(
+            f"{p.partition:>9} {committed:>10} {p.target:>8} {p.end:>8} {p.to_reconsume:>12}"
+        )
+    typer.echo(f"{plan.total} message(s) will be delivered again to {group}.")
+    if dry_run:
+        typer.echo("dry run: nothing changed.")
+        return
+    if not yes and not typer.confirm("Proceed?", default=False):
+        raise typer.Abort()
+    if not settings.redis.url:
+        raise typer.BadParameter("RECOLOCA_REDIS_URL is not set (the control channel)")
+
+    async def run() -> None:
+        redis = make_redis(settings.redis.url or "")
+        try:
+            result = await execute_replay(settings.kafka, redis, plan)
+        finally:
+            await redis.aclose()
+        for member, partitions in result.by_members.items():
+            typer.echo(f"moved by running worker {member}: partitions {partitions}")
+        if result.committed_directly:
+            typer.echo(f"committed for the idle group: partitions {result.committed_directly}")
+
+    asyncio.run(run())
+
+
+def parse_since(value: str) -> datetime:
+    """An ISO timestamp, or a duration ago such as ``30m``, ``2h``, ``1d``."""
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    if value[:-1].isdigit() and value[-1] in units:
+        return datetime.now(UTC) - timedelta(seconds=int(value[:-1]) * units[value[-1]])
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"not a time or duration: {value!r}") from exc
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+dlq_app = typer.Typer(no_args_is_help=True, help="Dead letters: inspect and redrive.")
+app.add_typer(dlq_app, name="dlq")
+
+
+def _dead_letter_tools() -> tuple[Settings, Database]:
+    settings = _settings()
+    if not settings.database.url:
+        raise typer.BadParameter("RECOLOCA_DATABASE_URL is not set")
+    return settings, Database(settings.database.url, pool_size=1)
+
+
+@dlq_app.command("list")
+def dlq_list(topic: Annotated[str, typer.Option(help="Original topic, e.g. cv.uploaded")]) -> None:
+    """Dead letters of a topic with their envelope and failure (no message bodies)."""
+    from producers.dead_letters import read_dead_letters
+
+    settings, db = _dead_letter_tools()
+
+    async def run() -> list[DeadLetter]:
+        try:
+            return await read_dead_letters(settings.kafka, db, topic)
+        finally:
+            await db.dispose()
+
+    letters = asyncio.run(run())
+    typer.echo(
+        f"{'id':<10} {'state':<9} {'type':<14} {'event_id':<37} {'consumer':<10} {'tries':>5}  error"
+    )
+    for letter in letters:
+        env, failure = letter.envelope(), letter.failure()
+        state = "redriven" if letter.redriven else "waiting"
+        typer.echo(
+            f"{letter.id:<10} {state:<9} {env.get('type', '-'):<14} {env.get('event_id', '-'):<37} "
+            f"{failure.get('consumer', '-'):<10} {failure.get('attempts', '-'):>5}  {failure.get('error', '')[:80]}"
+        )
+    typer.echo(f"{len(letters)} dead letter(s)")
+
+
+@dlq_app.command("show")
+def dlq_show(
+    topic: Annotated[str, typer.Option(help="Original topic, e.g. cv.uploaded")],
+    id: Annotated[list[str], typer.Option("--id", help="partition:offset or event id")],
+) -> None:
+    """One dead letter in full: envelope, failure headers, body field names."""
+    import json
+
+    from producers.dead_letters import describe, read_dead_letters, select_letters
+
+    settings, db = _dead_letter_tools()
+
+    async def run() -> list[dict[str, object]]:
+        try:
+            letters = await read_dead_letters(settings.kafka, db, topic)
+            return [describe(letter) for letter in select_letters(letters, id)]
+        finally:
+            await db.dispose()
+
+    try:
+        typer.echo(json.dumps(asyncio.run(run()), indent=2))
+    except LookupError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+
+
+@dlq_app.command("redrive")
+def dlq_redrive(
+    topic: Annotated[str, typer.Option(help="Original topic, e.g. cv.uploaded")],
+    id: Annotated[
+        list[str] | None,
+        typer.Option("--id", help="partition:offset or event id; default: all waiting"),
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Send again even if redriven before")] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation")] = False,
+) -> None:
+    """Send dead letters back to their original topic (consumers skip what they already did)."""
+    from producers.dead_letters import read_dead_letters, redrive, select_letters
+
+    settings, db = _dead_letter_tools()
+
+    async def run() -> None:
+        try:
+            letters = select_letters(await read_dead_letters(settings.kafka, db, topic), id or [])
+            if not letters:
+                typer.echo("nothing to redrive")
+                return
+            typer.echo(f"{len(letters)} dead letter(s) to send back to their topic")
+            if not yes and not typer.confirm("Proceed?", default=False):
+                raise typer.Abort()
+            sent = await redrive(settings.kafka, db, letters, force=force)
+            typer.echo(
+                f"redriven: {len(sent)}" + (f" ({', '.join(x.id for x in sent)})" if sent else "")
+            )
+        finally:
+            await db.dispose()
+
+    try:
+        asyncio.run(run())
+    except LookupError as exc:
+        raise typer.BadParameter(str(exc)) from exc
 
 
 def main() -> None:

@@ -138,3 +138,15 @@ class UserEvent(Base):
     type: Mapped[str] = mapped_column(String(64))
     data: Mapped[dict[str, Any]]
     created_at: Mapped[datetime] = _created_at()
+
+
+class DeadLetterRedrive(Base):
+    """Dead letters already sent back to their topic, so a redrive is done once."""
+
+    __tablename__ = "dead_letter_redrives"
+
+    dlq_topic: Mapped[str] = mapped_column(String(255), primary_key=True)
+    partition: Mapped[int] = mapped_column(Integer, primary_key=True)
+    offset: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    event_id: Mapped[str | None] = mapped_column(String(64))
+    redriven_at: Mapped[datetime] = _created_at()

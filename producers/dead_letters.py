@@ -1,0 +1,158 @@
+"""``recoloca dlq``: inspect dead letters and send them back to their topic after a fix.
+
+Dead-letter topics are append-only, so what was redriven is recorded in Postgres: a
+dead letter is sent back once, and ``list`` shows which ones are still waiting.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from aiokafka import AIOKafkaProducer, ConsumerRecord
+
+from infra.db.repositories import dead_letters as dead_letters_repo
+from infra.db.session import Database
+from infra.kafka import make_producer
+from infra.settings import KafkaSettings
+from producers.kafka_admin import offsets_reader, partitions_of
+
+ENVELOPE_FIELDS = ("type", "version", "event_id", "correlation_id", "causation_id", "user_id")
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    dlq_topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes
+    headers: dict[str, str]
+    redriven: bool
+
+    @property
+    def id(self) -> str:
+        return f"{self.partition}:{self.offset}"
+
+    @property
+    def original_topic(self) -> str:
+        return self.headers.get("dlq-original-topic", self.dlq_topic.removesuffix(".dlq"))
+
+    def envelope(self) -> dict[str, str]:
+        """What identifies the message, without its body (which may hold personal data)."""
+        return {name: self.headers[name] for name in ENVELOPE_FIELDS if name in self.headers}
+
+    def failure(self) -> dict[str, str]:
+        return {k.removeprefix("dlq-"): v for k, v in self.headers.items() if k.startswith("dlq-")}
+
+    def body_fields(self) -> list[str]:
+        """The body's field names (values stay out of operator output)."""
+        try:
+            body = json.loads(self.value)
+        except ValueError:
+            return ["<not JSON>"]
+        return sorted(body) if isinstance(body, dict) else [f"<{type(body).__name__}>"]
+
+    def forwarded_headers(self) -> list[tuple[str, bytes]]:
+        headers = [
+            (k, v.encode()) for k, v in self.headers.items() if not k.startswith(("dlq-", "retry-"))
+        ]
+        return [*headers, ("redriven-from", f"{self.dlq_topic}:{self.id}".encode())]
+
+
+async def read_dead_letters(settings: KafkaSettings, db: Database, topic: str) -> list[DeadLetter]:
+    dlq_topic = topic if topic.endswith(".dlq") else f"{topic}.dlq"
+    async with db.sessions() as session:
+        done = await dead_letters_repo.redriven(session, dlq_topic)
+    records: list[ConsumerRecord[bytes, bytes]] = []
+    async with offsets_reader(settings) as consumer:
+        partitions = await partitions_of(consumer, dlq_topic)
+        if not partitions:
+            raise LookupError(f"topic {dlq_topic!r} does not exist")
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        while any([await consumer.position(tp) < ends[tp] for tp in partitions]):
+            batch = await consumer.getmany(timeout_ms=500)
+            for items in batch.values():
+                records.extend(items)
+    return [
+        DeadLetter(
+            dlq_topic=dlq_topic,
+            partition=r.partition,
+            offset=r.offset,
+            key=r.key,
+            value=r.value or b"",
+            headers={k: v.decode(errors="replace") for k, v in r.headers},
+            redriven=(r.partition, r.offset) in done,
+        )
+        for r in sorted(records, key=lambda r: (r.timestamp, r.partition, r.offset))
+    ]
+
+
+def select_letters(letters: list[DeadLetter], ids: list[str]) -> list[DeadLetter]:
+    """Letters by ``partition:offset`` or by event id; all waiting ones when ``ids`` is empty."""
+    if not ids:
+        return [letter for letter in letters if not letter.redriven]
+    chosen = [
+        letter for letter in letters if letter.id in ids or letter.headers.get("event_id") in ids
+    ]
+    unknown = (
+        set(ids)
+        - {letter.id for letter in chosen}
+        - {letter.headers.get("event_id", "") for letter in chosen}
+    )
+    if unknown:
+        raise LookupError(f"no dead letter with id {', '.join(sorted(unknown))}")
+    return chosen
+
+
+async def redrive(
+    settings: KafkaSettings, db: Database, letters: list[DeadLetter], force: bool = False
+) -> list[DeadLetter]:
+    """Send dead letters back to their original topic; returns those sent.
+
+    The redrive is recorded in the same transaction that waits for Kafka's ack, so a
+    failed publication records nothing and can simply be tried again.
+    """
+    producer: AIOKafkaProducer = make_producer(settings)
+    await producer.start()
+    sent: list[DeadLetter] = []
+    try:
+        for letter in letters:
+            async with db.transaction() as session:
+                if force:
+                    await dead_letters_repo.forget(
+                        session, letter.dlq_topic, [(letter.partition, letter.offset)]
+                    )
+                claimed = await dead_letters_repo.claim(
+                    session,
+                    letter.dlq_topic,
+                    letter.partition,
+                    letter.offset,
+                    letter.headers.get("event_id"),
+                )
+                if not claimed:
+                    continue
+                await producer.send_and_wait(
+                    letter.original_topic,
+                    value=letter.value,
+                    key=letter.key,
+                    headers=letter.forwarded_headers(),
+                )
+            sent.append(letter)
+    finally:
+        await producer.stop()
+    return sent
+
+
+def describe(letter: DeadLetter) -> dict[str, Any]:
+    return {
+        "id": letter.id,
+        "original_topic": letter.original_topic,
+        "redriven": letter.redriven,
+        "envelope": letter.envelope(),
+        "failure": letter.failure(),
+        "body_fields": letter.body_fields(),
+    }
