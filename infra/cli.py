@@ -53,7 +53,9 @@ def relay() -> None:
 
 
 @app.command()
-def worker(name: Annotated[str, typer.Argument(help="parsing | scoring")]) -> None:
+def worker(
+    name: Annotated[str, typer.Argument(help="The worker's name (see `recoloca workers`)")],
+) -> None:
     """Run one consumer worker."""
     from consumers.workers import WORKERS
     from infra.runner import run_components
@@ -61,6 +63,15 @@ def worker(name: Annotated[str, typer.Argument(help="parsing | scoring")]) -> No
     if name not in WORKERS:
         raise typer.BadParameter(f"unknown worker; choose from: {', '.join(WORKERS)}")
     asyncio.run(run_components(_settings(), [name]))
+
+
+@app.command()
+def workers() -> None:
+    """List the workers and the topics each consumes."""
+    from consumers.workers import WORKERS
+
+    for name, spec in WORKERS.items():
+        typer.echo(f"{name}: {', '.join(t.name for t in spec.topics)}")
 
 
 @app.command()
