@@ -10,8 +10,9 @@ from fastapi import FastAPI
 from api.deps import Resources
 from api.errors import install_error_handlers
 from api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
-from api.routes import auth, cvs, events, health
+from api.routes import auth, cvs, docs, events, health
 from infra.db.session import Database
+from infra.metrics import HttpMetricsMiddleware
 from infra.redis import make_redis
 from infra.settings import Settings
 from infra.storage import make_object_store
@@ -45,10 +46,11 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    for router in (health.router, auth.router, cvs.router, events.router):
+    for router in (health.router, auth.router, cvs.router, events.router, docs.router):
         app.include_router(router)
     app.add_middleware(
         BodySizeLimitMiddleware, max_bytes=settings.api.max_upload_bytes + _FORM_OVERHEAD_BYTES
     )
     app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(HttpMetricsMiddleware)
     return app

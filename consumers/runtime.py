@@ -1,7 +1,9 @@
 """The one consumer runtime every worker goes through.
 
-- Offsets are committed only after the handler's effect is committed (``NACK_ON_ERROR``:
-  an error that escapes the runtime rewinds the partition, so nothing is lost).
+- Offsets are committed by the runtime itself, only after the handler's effect is
+  committed (FastStream's ``MANUAL`` policy); an error that escapes rewinds the partition
+  to the message, so nothing is lost. A commit that cannot complete (the broker lost the
+  group) asks the worker to reconnect; the message is then redelivered and skipped.
 - Idempotency is the services' job: ``(consumer, idempotency_key)`` is claimed in the
   effect's transaction (see :func:`idempotency_key`).
 - A failing message never blocks its partition: it is re-published to the consumer's
@@ -25,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
+from aiokafka.errors import KafkaError
 from faststream import AckPolicy
 from faststream._internal.middlewares import BaseMiddleware
 from faststream.kafka import KafkaBroker
@@ -72,7 +75,7 @@ def subscriber_options(consumer: str, settings: Settings) -> dict[str, Any]:
     at-most-once default."""
     return {
         "group_id": consumer,
-        "ack_policy": AckPolicy.NACK_ON_ERROR,
+        "ack_policy": AckPolicy.MANUAL,
         "auto_offset_reset": "earliest",
         "session_timeout_ms": settings.kafka.session_timeout_ms,
         "heartbeat_interval_ms": settings.kafka.heartbeat_interval_ms,
@@ -127,13 +130,33 @@ def _is_permanent(exc: BaseException) -> bool:
 
 
 def runtime_middleware(
-    consumer: str, broker: KafkaBroker, settings: Settings, windows: ReprocessWindows
+    consumer: str,
+    broker: KafkaBroker,
+    settings: Settings,
+    windows: ReprocessWindows,
+    reconnect: asyncio.Event | None = None,
 ) -> Callable[..., BaseMiddleware]:
-    """The broker middleware of worker ``consumer``."""
+    """The broker middleware of worker ``consumer``; sets ``reconnect`` when it cannot commit."""
     policy = settings.consumer
 
     class ConsumerRuntime(BaseMiddleware):
         async def consume_scope(
+            self,
+            call_next: Callable[[StreamMessage[Any]], Awaitable[Any]],
+            msg: StreamMessage[Any],
+        ) -> Any:
+            try:
+                result = await self._handle(call_next, msg)
+            except asyncio.CancelledError:
+                raise
+            except BaseException:
+                # Not even a retry or a dead letter could be recorded: rewind and try again.
+                await msg.nack()
+                raise
+            await _commit(msg, policy.commit_timeout_seconds, reconnect)
+            return result
+
+        async def _handle(
             self,
             call_next: Callable[[StreamMessage[Any]], Awaitable[Any]],
             msg: StreamMessage[Any],
@@ -173,6 +196,16 @@ def runtime_middleware(
                 return result
 
     return ConsumerRuntime
+
+
+async def _commit(msg: StreamMessage[Any], within: float, reconnect: asyncio.Event | None) -> None:
+    try:
+        await asyncio.wait_for(msg.ack(), within)
+    except (TimeoutError, KafkaError) as exc:
+        # The effect is committed and idempotent: redelivery after a reconnect is harmless.
+        log.error("offset commit failed, reconnecting", error=repr(exc))
+        if reconnect is not None:
+            reconnect.set()
 
 
 async def _wait_until(not_before: str | None, longest: float) -> None:

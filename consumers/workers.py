@@ -39,6 +39,8 @@ class WorkerApp:
     name: str
     broker: KafkaBroker
     windows: ReprocessWindows = field(default_factory=ReprocessWindows)
+    # Set by the runtime when offsets cannot be committed: the worker must reconnect.
+    reconnect: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 def build_worker(name: str, ctx: WorkerContext) -> WorkerApp:
@@ -58,7 +60,9 @@ def build_worker(name: str, ctx: WorkerContext) -> WorkerApp:
         graceful_timeout=10.0,
     )
     app = WorkerApp(name=name, broker=broker)
-    broker.add_middleware(runtime_middleware(name, broker, ctx.settings, app.windows))
+    broker.add_middleware(
+        runtime_middleware(name, broker, ctx.settings, app.windows, app.reconnect)
+    )
     broker.include_router(WORKERS[name].build_router(ctx))
     return app
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import structlog
 import uvicorn
+from prometheus_client import start_http_server
 
 from infra.db.session import Database
 from infra.kafka import ensure_topics
@@ -80,23 +81,43 @@ async def run_worker(name: str, settings: Settings, stopping: asyncio.Event) -> 
     from consumers.workers import build_worker, report_lag, retry_topics
 
     ctx = WorkerContext.from_settings(settings)
-    app = build_worker(name, ctx)
-    helpers: list[asyncio.Task[None]] = []
+    if settings.metrics.port:
+        start_http_server(settings.metrics.port)
     try:
-        await ensure_topics(settings.kafka, [*all_topic_names(), *retry_topics()])
-        await app.broker.start()
-        helpers = [
-            asyncio.create_task(serve_commands(name, app.broker, ctx.redis, app.windows, stopping)),
-            asyncio.create_task(report_lag(app, stopping)),
-        ]
-        log.info("worker started", worker=name)
-        await stopping.wait()
+        while not stopping.is_set():
+            app = build_worker(name, ctx)
+            helpers: list[asyncio.Task[None]] = []
+            try:
+                await ensure_topics(settings.kafka, [*all_topic_names(), *retry_topics()])
+                await app.broker.start()
+                helpers = [
+                    asyncio.create_task(
+                        serve_commands(name, app.broker, ctx.redis, app.windows, stopping)
+                    ),
+                    asyncio.create_task(report_lag(app, stopping)),
+                ]
+                log.info("worker started", worker=name)
+                await _first(stopping.wait(), app.reconnect.wait())
+            finally:
+                # Stops fetching, waits for the handler in flight (bounded), leaves the group.
+                await app.broker.stop()
+                for helper in helpers:
+                    helper.cancel()
+                await asyncio.gather(*helpers, return_exceptions=True)
+            if app.reconnect.is_set() and not stopping.is_set():
+                log.warning("worker reconnecting", worker=name)
     finally:
-        # Stops fetching, waits for the handler in flight (bounded), leaves the group.
-        await app.broker.stop()
-        await asyncio.gather(*helpers, return_exceptions=True)
         await ctx.close()
         log.info("worker stopped", worker=name)
+
+
+async def _first(*waits: Coroutine[Any, Any, object]) -> None:
+    tasks = [asyncio.ensure_future(wait) for wait in waits]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
 
 
 async def run_components(

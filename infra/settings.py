@@ -91,6 +91,8 @@ class ConsumerSettings(BaseModel):
     max_attempts: int = Field(default=4, ge=1)
     retry_backoff_seconds: float = 1.0
     retry_backoff_max_seconds: float = 30.0
+    # A commit slower than this means the broker lost the group: the worker reconnects.
+    commit_timeout_seconds: float = 10.0
 
 
 class MetricsSettings(BaseModel):
@@ -104,6 +106,25 @@ class FaultSettings(BaseModel):
     # Name of a consumer that kills its own process right after committing an effect,
     # before committing the offset: the crash window at-least-once delivery must survive.
     kill_after_effect: str | None = None
+
+
+class GeminiSettings(BaseModel):
+    """The optional LLM refinement of the offline analysis; unset ``api_key`` = offline only."""
+
+    api_key: SecretStr | None = None
+    model: str = "gemini-2.5-flash"
+    # Point the SDK at a proxy or a local fake (tests); None is Google's endpoint.
+    base_url: str | None = None
+    api_version: str = "v1beta"
+    # The whole refinement's budget, retries included; each HTTP attempt has it as well.
+    timeout_seconds: float = Field(default=8.0, gt=0)
+    # HTTP attempts in all (429/408/5xx are retried with exponential backoff and jitter).
+    attempts: int = Field(default=3, ge=1)
+    backoff_seconds: float = Field(default=0.5, ge=0)
+    backoff_max_seconds: float = Field(default=4.0, ge=0)
+    # Consecutive failed refinements that open the circuit, and how long it stays open.
+    breaker_failures: int = Field(default=5, ge=1)
+    breaker_reset_seconds: float = Field(default=30.0, gt=0)
 
 
 class Settings(BaseSettings):
@@ -127,6 +148,7 @@ class Settings(BaseSettings):
     consumer: ConsumerSettings = ConsumerSettings()
     metrics: MetricsSettings = MetricsSettings()
     fault: FaultSettings = FaultSettings()
+    gemini: GeminiSettings = GeminiSettings()
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Self:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
+from infra import metrics
 from infra.db.repositories import outbox as outbox_repo
 from infra.db.session import Database, to_asyncpg_dsn
 from infra.kafka import ensure_topics, make_producer
@@ -27,6 +28,7 @@ log = structlog.get_logger(__name__)
 
 _LEADER_LOCK = 0x7265636F6C6F6361  # "recoloca"
 _MAX_BACKOFF_SECONDS = 5.0
+_GAUGE_SECONDS = 5.0
 
 
 class OutboxRelay:
@@ -63,6 +65,7 @@ class OutboxRelay:
         backoff = 0.1
         recovery_every = self.settings.outbox.recovery_seconds
         next_recovery = asyncio.get_running_loop().time() + recovery_every
+        next_gauge = 0.0
         while not stopping.is_set():
             self._wake.clear()
             try:
@@ -77,6 +80,9 @@ class OutboxRelay:
             if sent == self.settings.outbox.batch_size:
                 continue
             now = asyncio.get_running_loop().time()
+            if now >= next_gauge:
+                next_gauge = now + _GAUGE_SECONDS
+                await self._update_gauges()
             if now >= next_recovery:
                 next_recovery = now + recovery_every
                 await requeue_stalled(
@@ -115,8 +121,16 @@ class OutboxRelay:
             await asyncio.wait_for(asyncio.gather(*futures), timeout=15)
             await outbox_repo.delete_ids(session, [row.id for row in rows])
         self.published += len(rows)
+        metrics.OUTBOX_PUBLISHED.inc(len(rows))
         log.debug("outbox published", count=len(rows))
         return len(rows)
+
+    async def _update_gauges(self) -> None:
+        async with self.db.sessions() as session:
+            count, oldest = await outbox_repo.backlog(session)
+        metrics.OUTBOX_BACKLOG.set(count)
+        age = (datetime.now(UTC) - oldest).total_seconds() if oldest else 0.0
+        metrics.OUTBOX_OLDEST_AGE.set(max(age, 0.0))
 
     async def _get_producer(self) -> AIOKafkaProducer:
         if self._producer is None:

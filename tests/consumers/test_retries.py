@@ -43,7 +43,7 @@ def _settings(settings: Settings) -> Settings:
 
 async def _run_consumer(settings: Settings, name: str, topic: Topic, handle: Any) -> KafkaBroker:
     broker = KafkaBroker(
-        settings.kafka.bootstrap_servers, logger=None, allow_auto_create_topics=False
+        settings.kafka.bootstrap_servers or "", logger=None, allow_auto_create_topics=False
     )
     broker.add_middleware(runtime_middleware(name, broker, settings, ReprocessWindows()))
 

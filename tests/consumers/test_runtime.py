@@ -12,6 +12,7 @@ from faststream import AckPolicy
 from sqlalchemy import func, select
 
 from consumers.context import WorkerContext
+from consumers.runtime import subscriber_options
 from consumers.workers import WORKERS, build_worker
 from infra.db.models import Analysis, Cv, ProcessedMessage, UserEvent
 from infra.db.session import Database
@@ -27,6 +28,7 @@ from tests.support.system import RunningSystem, wait_for
 @pytest.mark.parametrize("worker", sorted(WORKERS))
 def test_no_subscriber_commits_before_its_effect(worker: str, tmp_path: Path) -> None:
     """FastStream's default is ack-first (auto-commit: at most once). None may use it."""
+    assert "ack_policy" in subscriber_options("x", Settings())
     settings = Settings()
     settings = settings.model_copy(
         update={"kafka": settings.kafka.model_copy(update={"bootstrap_servers": "127.0.0.1:1"})}
@@ -40,7 +42,8 @@ def test_no_subscriber_commits_before_its_effect(worker: str, tmp_path: Path) ->
     broker = build_worker(worker, ctx).broker
     assert broker.subscribers, f"worker {worker} subscribes to nothing"
     for subscriber in broker.subscribers:
-        assert subscriber.ack_policy is AckPolicy.NACK_ON_ERROR
+        # The runtime commits after the effect; FastStream must not commit on its own.
+        assert subscriber.ack_policy is AckPolicy.MANUAL
         connection_args = getattr(subscriber, "_connection_args")  # noqa: B009 - private in FastStream
         assert connection_args["enable_auto_commit"] is False
         assert connection_args["auto_offset_reset"] == "earliest"
