@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from consumers.scoring.providers import AnalysisProvider, OfflineProvider, make_provider
 from infra.db.session import Database
 from infra.redis import make_redis, user_channel
 from infra.settings import Settings
@@ -25,6 +26,7 @@ class WorkerContext:
     db: Database
     redis: Redis
     storage: ObjectStore
+    ai: AnalysisProvider = field(default_factory=OfflineProvider)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WorkerContext:
@@ -35,6 +37,7 @@ class WorkerContext:
             db=Database(settings.database.url, pool_size=settings.database.pool_size),
             redis=make_redis(settings.redis.url),
             storage=make_object_store(settings),
+            ai=make_provider(settings),
         )
 
     async def wake_user_streams(self, user_id: uuid.UUID, data: dict[str, Any]) -> None:
@@ -49,6 +52,7 @@ class WorkerContext:
             log.warning("could not wake SSE streams", error=repr(exc))
 
     async def close(self) -> None:
+        await self.ai.aclose()
         with contextlib.suppress(Exception):
             await self.redis.aclose()
         await self.db.dispose()

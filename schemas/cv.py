@@ -117,6 +117,15 @@ class Analysis(BaseModel):
     provider: str = Field(description="'offline' or 'gemini'")
     model: str | None = None
     rubric_version: str
+    prompt_version: str | None = None
+    latency_ms: float | None = Field(default=None, description="Time the analysis took")
+    fallback_reason: str | None = Field(
+        default=None, description="Why the AI refinement was not used, when it was tried"
+    )
+    summary: str | None = Field(default=None, description="The AI reviewer's overall verdict")
+    baseline_score: int | None = Field(
+        default=None, ge=0, le=100, description="The rubric's score before AI adjustments"
+    )
     contact: Contact
     sections: list[SectionRef]
     skills: list[str]

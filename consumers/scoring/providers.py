@@ -61,6 +61,19 @@ class AnalysisProvider(Protocol):
     async def aclose(self) -> None: ...
 
 
+def recorded(result: ProviderResult, baseline_score: int | None = None) -> Analysis:
+    """The analysis with how it was made, as it is stored and served."""
+    return result.analysis.model_copy(
+        update={
+            "prompt_version": result.prompt_version,
+            "latency_ms": round(result.latency_ms, 1),
+            "fallback_reason": result.fallback_reason,
+            "summary": result.summary,
+            "baseline_score": baseline_score,
+        }
+    )
+
+
 class OfflineProvider:
     """The deterministic rubric and suggestions, nothing else."""
 
@@ -113,7 +126,7 @@ class GeminiProvider:
         if dropped:
             log.info("ungrounded suggestions dropped", dropped=dropped, kept=len(suggestions))
         return ProviderResult(
-            analysis=analysis,
+            analysis=analysis.model_copy(update={"baseline_score": baseline.score}),
             prompt_version=self._client.prompt_version,
             latency_ms=_ms_since(started),
             summary=refinement.summary,

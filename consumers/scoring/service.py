@@ -7,7 +7,7 @@ import structlog
 from consumers import user_events
 from consumers.context import WorkerContext
 from consumers.runtime import idempotency_key, reprocessing
-from consumers.scoring.analyser import analyse
+from consumers.scoring.providers import recorded
 from infra.db.models import Cv
 from infra.db.repositories import cvs as cvs_repo
 from infra.db.repositories import messages as messages_repo
@@ -34,9 +34,11 @@ async def handle_cv_parsed(ctx: WorkerContext, event: CvParsed) -> None:
             log.info("duplicate message skipped")
             return
         cv = await session.get(Cv, event.cv_id)
-        analysis: Analysis | None = None
-        if cv is not None and cv.parsed is not None and _needs_scoring(cv, event):
-            analysis = analyse(ParsedCv.model_validate(cv.parsed), cv.job_description)
+    analysis: Analysis | None = None
+    if cv is not None and cv.parsed is not None and _needs_scoring(cv, event):
+        # Outside any transaction: an AI call may take seconds.
+        result = await ctx.ai.analyse(ParsedCv.model_validate(cv.parsed), cv.job_description)
+        analysis = recorded(result, result.analysis.baseline_score)
 
     async with ctx.db.transaction() as session:
         if not await messages_repo.claim(session, CONSUMER, key):

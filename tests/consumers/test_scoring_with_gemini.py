@@ -1,0 +1,123 @@
+"""The scoring service with the Gemini provider (real SDK, local fake endpoint)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from pydantic import SecretStr
+from sqlalchemy import func, select
+
+from consumers.context import WorkerContext
+from consumers.parsing.parser import parse_cv
+from consumers.scoring.providers import GeminiProvider
+from consumers.scoring.service import handle_cv_parsed
+from infra.ai.gemini import GeminiClient
+from infra.db.models import Analysis, Cv
+from infra.settings import GeminiSettings
+from schemas.cv import CvStatus
+from schemas.events import CvParsed
+from tests.infra.ai.conftest import PT_CV_TEXT
+from tests.support.api import new_user, user_id_of
+from tests.support.fake_gemini import FakeGemini, error_reply, running_fake_gemini, valid_reply
+from tests.support.system import RunningSystem
+
+
+@pytest.fixture(scope="module")
+def fake() -> Iterator[FakeGemini]:
+    with running_fake_gemini() as server:
+        yield server
+
+
+async def _parsed_cv(system: RunningSystem) -> CvParsed:
+    """A parsed CV written directly (no command on the bus, so only this test scores it)."""
+    async with system.client() as client:
+        user_id = user_id_of(await new_user(client))
+    parsed = parse_cv(PT_CV_TEXT)
+    cv_id = uuid.uuid4()
+    async with system.db.transaction() as session:
+        session.add(
+            Cv(
+                id=cv_id,
+                user_id=user_id,
+                filename="cv.txt",
+                storage_key=f"cvs/{user_id}/{cv_id}/original.txt",
+                file_kind="txt",
+                size_bytes=len(PT_CV_TEXT),
+                correlation_id="gemini-test",
+                status=CvStatus.PARSED,
+                parsed=parsed.model_dump(mode="json"),
+            )
+        )
+    return CvParsed(correlation_id="gemini-test", user_id=user_id, cv_id=cv_id, language="pt")
+
+
+async def _context(system: RunningSystem, fake: FakeGemini) -> WorkerContext:
+    ctx = WorkerContext.from_settings(system.settings)
+    await ctx.ai.aclose()
+    ctx.ai = GeminiProvider(
+        GeminiClient(
+            GeminiSettings(
+                api_key=SecretStr("test-key"),
+                model="gemini-test",
+                base_url=fake.base_url,
+                timeout_seconds=1,
+                attempts=2,
+                backoff_seconds=0.01,
+                backoff_max_seconds=0.02,
+            )
+        )
+    )
+    return ctx
+
+
+async def _analyses(system: RunningSystem, cv_id: uuid.UUID) -> list[Analysis]:
+    async with system.db.sessions() as session:
+        return list((await session.scalars(select(Analysis).where(Analysis.cv_id == cv_id))).all())
+
+
+async def test_gemini_refines_once_and_a_redelivery_makes_no_second_call(
+    system: RunningSystem, fake: FakeGemini
+) -> None:
+    fake.script(valid_reply())
+    event = await _parsed_cv(system)
+    ctx = await _context(system, fake)
+    try:
+        await handle_cv_parsed(ctx, event)
+        calls = len(fake.requests)
+        await handle_cv_parsed(ctx, event)  # the same message again
+    finally:
+        await ctx.close()
+
+    assert calls == 1
+    assert len(fake.requests) == calls, "a redelivered message must not call the AI again"
+    [saved] = await _analyses(system, event.cv_id)
+    body = saved.body
+    assert saved.provider == body["provider"] == "gemini"
+    assert body["model"] == "gemini-test"
+    assert body["prompt_version"] == "gemini-refine-1"
+    assert body["latency_ms"] > 0
+    assert abs(body["score"] - body["baseline_score"]) <= 10
+    for suggestion in body["suggestions"]:
+        assert suggestion["evidence"] is None or suggestion["evidence"] in PT_CV_TEXT
+
+
+async def test_gemini_failure_still_scores_offline(system: RunningSystem, fake: FakeGemini) -> None:
+    fake.script(error_reply(500))
+    event = await _parsed_cv(system)
+    ctx = await _context(system, fake)
+    try:
+        await handle_cv_parsed(ctx, event)
+    finally:
+        await ctx.close()
+    [saved] = await _analyses(system, event.cv_id)
+    assert saved.body["provider"] == "offline"
+    assert saved.body["fallback_reason"] == "server_error"
+    async with system.db.sessions() as session:
+        status = await session.scalar(select(Cv.status).where(Cv.id == event.cv_id))
+        count = await session.scalar(
+            select(func.count()).select_from(Analysis).where(Analysis.cv_id == event.cv_id)
+        )
+    assert status == "scored"
+    assert count == 1
