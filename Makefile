@@ -34,5 +34,9 @@ format: install
 bench: install
 	$(BIN)/python -m bench.pipeline
 
+## Parser precision/recall on the generated corpus (and real resumes when present)
+eval: install
+	$(BIN)/python -m bench.eval_parsing
+
 clean:
 	rm -rf $(VENV) .recoloca .pytest_cache .mypy_cache .ruff_cache

@@ -36,7 +36,8 @@ class GroupPartition:
 
     @property
     def lag(self) -> int:
-        return self.end - (self.committed or 0)
+        # A broker's end offset may trail a just-committed position for a moment.
+        return max(self.end - (self.committed or 0), 0)
 
 
 @asynccontextmanager

@@ -98,8 +98,22 @@ def _is_brazilian(national: str) -> bool:
     return national[2] in "2345678"
 
 
+_WRAPPED_DIGITS = re.compile(r"(?<=[\d)])[ \t]*\n[ \t]*(?=\d)")
+
+
 def find_phone(text: str) -> str | None:
-    """The CV's phone number in E.164: a labelled one ("Cel:") wins, else the first."""
+    """The CV's phone number in E.164: a labelled one ("Cel:") wins, else the first.
+
+    When no line holds one, a number a narrow column wrapped ("+55 (27)" /
+    "96072-1359") is looked for with such line breaks removed.
+    """
+    phone = _find_phone(text)
+    if phone is None and _WRAPPED_DIGITS.search(text):
+        phone = _find_phone(_WRAPPED_DIGITS.sub(" ", text))
+    return phone
+
+
+def _find_phone(text: str) -> str | None:
     found: list[tuple[bool, int, str]] = []
     for pattern in (_BR_PHONE, _INTL_PHONE):
         for match in pattern.finditer(text):
@@ -164,15 +178,51 @@ def _drop_labels(city: str) -> str:
 
 def find_name(text: str) -> str | None:
     """The first line (of the first few) that reads like a person's name, title-cased
-    when written in capitals ("MARIA JOSÉ DOS SANTOS" -> "Maria José dos Santos")."""
-    for line in text.split("\n")[:10]:
-        line = strip_bullet(line)
+    when written in capitals ("MARIA JOSÉ DOS SANTOS" -> "Maria José dos Santos").
+
+    A name a narrow sidebar wrapped ("Gabriel Figueiredo de" / "Santos Dias", or
+    "ANA" / "CARDOSO") is joined back with its continuation line.
+    """
+    lines = [strip_bullet(line) for line in text.split("\n")[:10]]
+    for index, line in enumerate(lines):
         if not line or heading_kind(line) is not None:
             continue
         candidate = _NAME_SPLIT.split(line)[0].strip()
+        location = find_location(line)
+        if location is not None and location.startswith(candidate):
+            continue  # "João Pessoa – PB" is a place
+        joined = _wrapped_name(candidate, line, lines[index + 1 : index + 3])
+        if joined is not None:
+            return _title_case(joined)
         if _looks_like_name(candidate):
             return _title_case(candidate)
     return None
+
+
+def _wrapped_name(candidate: str, line: str, following: list[str]) -> str | None:
+    """``candidate`` joined with the next line or two when they only continue it."""
+    if candidate != line.strip():
+        return None
+    joined = None
+    for rest in (f.strip() for f in following):
+        if not _continues_name(candidate, rest):
+            break
+        if not _looks_like_name(f"{candidate} {rest}"):
+            break
+        candidate = joined = f"{candidate} {rest}"
+    return joined
+
+
+def _continues_name(candidate: str, rest: str) -> bool:
+    words = rest.split()
+    if not 1 <= len(words) <= 3 or heading_kind(rest) is not None:
+        return False
+    if not all(_NAME_WORD.match(w) or fold(w) in _PARTICLES for w in words):
+        return False
+    if words[-1] in UFS or find_location(rest) is not None:
+        return False
+    # The two halves are written alike (both in capitals, or neither).
+    return candidate.isupper() == rest.isupper() and not _mentions_skill(rest)
 
 
 def _looks_like_name(candidate: str) -> bool:
@@ -180,7 +230,10 @@ def _looks_like_name(candidate: str) -> bool:
     if not 2 <= len(words) <= 6 or len(candidate) > 60:
         return False
     folded = [fold(w).strip(".") for w in words]
-    if any(w in TITLE_WORDS or w in COMPANY_WORDS or w in DOCUMENT_WORDS for w in folded):
+    if any(w in TITLE_WORDS or w in DOCUMENT_WORDS for w in folded):
+        return False
+    # Accents matter here: "Sá" is a surname, "SA" a company suffix.
+    if any(w.lower().strip(".") in COMPANY_WORDS for w in words):
         return False
     real = [w for w, f in zip(words, folded, strict=True) if f not in _PARTICLES]
     if len(real) < 2:

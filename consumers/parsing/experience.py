@@ -108,6 +108,35 @@ def _header_like(line: str) -> bool:
     return not end.endswith(";") and (not end.endswith(".") or bool(_ABBREVIATION_END.search(end)))
 
 
+def _may_continue(line: str, following: str) -> bool:
+    if not line or not following or is_bullet(line) or is_bullet(following):
+        return False
+    return len(line) + len(following) <= 160 and following[:1].isalnum()
+
+
+def _rejoin_wrapped_dates(lines: list[str]) -> list[str]:
+    """Join a header line with the next when a narrow column wrapped its date range
+    across the two ("Analista (Jul" / "2021 — Mai 2022)", "outubro de 2021 - fevereiro de"
+    / "2023"): the range found in the joined text must straddle the line break."""
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index].rstrip()
+        following = lines[index + 1].strip() if index + 1 < len(lines) else ""
+        if _may_continue(line, following):
+            joined = f"{line} {following}"
+            found = find_date_range(joined)
+            if found is not None and found.span[0] < len(line) < found.span[1]:
+                own = find_date_range(line)
+                if own is None or (own.start, own.end) != (found.start, found.end):
+                    out.append(joined)
+                    index += 2
+                    continue
+        out.append(lines[index])
+        index += 1
+    return out
+
+
 def parse_experience(body: str) -> list[ExperienceEntry]:
     """Experience entries from an experience section's body.
 
@@ -116,7 +145,7 @@ def parse_experience(body: str) -> list[ExperienceEntry]:
     layouts that put the company under the dates); the rest up to the next entry are
     its bullets.
     """
-    lines = normalize_text(body).split("\n")
+    lines = _rejoin_wrapped_dates(normalize_text(body).split("\n"))
     anchors = [(i, d) for i, line in enumerate(lines) if (d := _date_line(line)) is not None]
     if not anchors:
         return []

@@ -39,6 +39,8 @@ _register(
         "estagio", "experience", "work experience", "professional experience",
         "employment", "employment history", "work history", "career history",
         "career experience", "relevant experience", "experiencia relevante",
+        "experiencia profissional relevante", "professional background",
+        "professional history", "work and experience",
     ],
 )  # fmt: skip
 _register(
@@ -48,6 +50,7 @@ _register(
         "escolaridade", "historico academico", "graduacao", "education",
         "academic background", "academic education", "educational background",
         "academic formation", "qualifications", "academic qualifications",
+        "formacao escolar", "educacao formal",
     ],
 )  # fmt: skip
 _register(
@@ -61,7 +64,13 @@ _register(
         "habilidades e competencias", "principais competencias", "areas de atuacao",
     ],
 )  # fmt: skip
-_register(_K.LANGUAGES, ["idiomas", "linguas", "idioma", "languages", "language skills"])
+_register(
+    _K.LANGUAGES,
+    [
+        "idiomas", "linguas", "idioma", "languages", "language skills", "linguas estrangeiras",
+        "idiomas estrangeiros", "languages spoken", "spoken languages", "foreign languages",
+    ],
+)  # fmt: skip
 _register(
     _K.CERTIFICATIONS,
     [
@@ -90,6 +99,8 @@ _register(
         "publications", "interests", "references", "volunteer", "volunteering",
         "volunteer experience", "achievements", "contact", "personal information",
         "personal details", "extracurricular activities", "activities", "organizations",
+        "informacoes de contato", "dados de contato", "contact info", "contact details",
+        "contact information", "informacoes pessoais",
     ],
 )  # fmt: skip
 
@@ -131,10 +142,11 @@ def heading_kind(line: str, *, inside: SectionKind | None = None) -> SectionKind
         return None
     if key in _HEADINGS:
         return _HEADINGS[key]
-    # "Formação Acadêmica e Certificações": the first known part names the section.
+    # "Formação Acadêmica e Certificações": the first known part names the section
+    # ("Licenses & Certifications": the second, when the first is not a heading).
     parts = [p for p in _JOINERS.split(key) if p]
-    if len(parts) > 1 and parts[0] in _HEADINGS:
-        return _HEADINGS[parts[0]]
+    if len(parts) > 1:
+        return next((_HEADINGS[p] for p in parts if p in _HEADINGS), None)
     return None
 
 

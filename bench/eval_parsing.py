@@ -1,0 +1,485 @@
+"""Precision/recall of ``parse_file`` per field, on a labelled corpus (``make eval``).
+
+Two corpora:
+
+* the generated one (``tests.corpus``): synthetic pt-BR and English CVs, each rendered
+  as a one-column PDF, a two-column PDF, a DOCX of paragraphs, a table-laid-out DOCX
+  and plain text, with exact labels. Targets (F1, overall) are enforced: the exit code
+  is 1 when one is missed.
+* real resumes, when ``../shared/data/resume-ner-train`` (next to the repository) or
+  ``/work/shared/data/resume-ner-train`` exists: English resumes annotated inline with
+  ``<label type="...">``. They are rendered to PDF and DOCX in memory (never written
+  into the repository) and measured with tolerant matching; figures only, no targets.
+
+    python -m bench.eval_parsing [--count 300] [--seed N] [--workers 2] [--misses 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import io
+import json
+import multiprocessing
+import os
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from consumers.parsing.errors import ParseError
+from consumers.parsing.parser import parse_file
+from consumers.parsing.text import fold
+from schemas.cv import ParsedCv
+from schemas.files import FileKind
+
+REPO = Path(__file__).resolve().parents[1]
+REAL_DIRS = (
+    REPO.parent / "shared" / "data" / "resume-ner-train",
+    Path("/work/shared/data/resume-ner-train"),
+)
+FIELDS = (
+    "email", "phone", "name", "linkedin", "location", "sections", "skills",
+    "experience dates", "experience title", "experience company", "languages",
+)  # fmt: skip
+# Overall F1 the generated corpus must reach.
+TARGETS = {"email": 0.99, "phone": 0.99, "name": 0.95, "sections": 0.95, "skills": 0.85}
+_TABLE_FIELDS = (
+    "email",
+    "phone",
+    "name",
+    "linkedin",
+    "location",
+    "sections",
+    "skills",
+    "experience dates",
+)
+
+
+@dataclass(slots=True)
+class Score:
+    """Counts behind precision (tp/predicted) and recall (tp/gold)."""
+
+    tp: int = 0
+    predicted: int = 0
+    gold: int = 0
+
+    def add(self, tp: int, predicted: int, gold: int) -> None:
+        self.tp += tp
+        self.predicted += predicted
+        self.gold += gold
+
+    @property
+    def precision(self) -> float:
+        return self.tp / self.predicted if self.predicted else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / self.gold if self.gold else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass(slots=True)
+class Tally:
+    scores: dict[str, Score] = field(default_factory=lambda: defaultdict(Score))
+    misses: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    def merge(self, other: Tally, keep_misses: int) -> None:
+        for name, score in other.scores.items():
+            self.scores[name].add(score.tp, score.predicted, score.gold)
+        for name, misses in other.misses.items():
+            room = keep_misses - len(self.misses[name])
+            self.misses[name].extend(misses[: max(room, 0)])
+
+
+# --- the generated corpus ------------------------------------------------------------------
+
+
+def _single(expected: str | None, got: str | None) -> tuple[int, int, int]:
+    correct = expected is not None and got is not None and _same(expected, got)
+    return int(correct), int(got is not None), int(expected is not None)
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(fold(a).split()) == " ".join(fold(b).split())
+
+
+def _sets(expected: Iterable[object], got: Iterable[object]) -> tuple[int, int, int]:
+    gold, predicted = Counter(expected), Counter(got)
+    return sum((gold & predicted).values()), sum(predicted.values()), sum(gold.values())
+
+
+_SPOKEN_KEYS = {
+    "ingles": "english", "english": "english", "espanhol": "spanish", "spanish": "spanish",
+    "frances": "french", "french": "french", "alemao": "german", "german": "german",
+    "italiano": "italian", "italian": "italian", "portugues": "portuguese",
+    "portuguese": "portuguese",
+}  # fmt: skip
+
+
+def score_generated(cv: object, parsed: ParsedCv | None) -> dict[str, tuple[int, int, int]]:
+    """(tp, predicted, gold) per field for one rendered synthetic CV."""
+    from tests.corpus.generator import SyntheticCv
+
+    assert isinstance(cv, SyntheticCv)
+    labels = cv.labels
+    if parsed is None:
+        parsed = ParsedCv(text="", language="pt")
+    contact = parsed.contact
+    jobs = parsed.experience
+    spoken = {
+        _SPOKEN_KEYS.get(fold(lang.language), fold(lang.language)) for lang in parsed.languages
+    }
+    return {
+        "email": _single(labels.email, contact.email),
+        "phone": _single(labels.phone, contact.phone),
+        "name": _single(labels.name, contact.name),
+        "linkedin": _single(labels.linkedin, contact.linkedin),
+        "location": _single(labels.location, contact.location),
+        "sections": _sets(labels.sections, {s.kind.value for s in parsed.sections}),
+        "skills": _sets(labels.skills, set(parsed.skills)),
+        "experience dates": _sets(
+            [(j.start, j.end) for j in labels.experience], [(e.start, e.end) for e in jobs]
+        ),
+        "experience title": _sets(
+            [fold(j.title) for j in labels.experience], [fold(e.title or "") for e in jobs]
+        ),
+        "experience company": _sets(
+            [fold(j.company) for j in labels.experience], [fold(e.company or "") for e in jobs]
+        ),
+        "languages": _sets(labels.languages, spoken),
+    }
+
+
+def _describe_miss(cv: object, parsed: ParsedCv | None, name: str) -> str:
+    from tests.corpus.generator import SyntheticCv
+
+    assert isinstance(cv, SyntheticCv)
+    labels = cv.labels
+    if parsed is None:
+        return "parse failed"
+    got: object
+    expected: object
+    if name == "sections":
+        expected, got = sorted(labels.sections), sorted({s.kind.value for s in parsed.sections})
+    elif name == "skills":
+        expected = sorted(labels.skills - set(parsed.skills))
+        got = sorted(set(parsed.skills) - labels.skills)
+        return f"missed {expected} extra {got}"
+    elif name == "experience dates":
+        expected = [(j.start, j.end) for j in labels.experience]
+        got = [(e.start, e.end) for e in parsed.experience]
+    else:
+        key = name.split()[-1]
+        expected = getattr(labels, key, None)
+        got = getattr(parsed.contact, key, None)
+    return f"expected {expected!r} got {got!r}"
+
+
+def _generated_chunk(args: tuple[int, int, list[int], int]) -> tuple[dict[str, Tally], float]:
+    """Score CVs ``indices`` of ``generate(count, seed)`` in every layout."""
+    from tests.corpus.generator import generate
+    from tests.corpus.render import LAYOUTS, render
+
+    count, seed, indices, keep_misses = args
+    cvs = generate(count, seed)
+    tallies: dict[str, Tally] = defaultdict(Tally)
+    parse_seconds = 0.0
+    for index in indices:
+        cv = cvs[index]
+        for layout in LAYOUTS:
+            data, kind = render(cv, layout)
+            started = time.perf_counter()
+            try:
+                parsed: ParsedCv | None = parse_file(data, kind)
+            except ParseError:
+                parsed = None
+            parse_seconds += time.perf_counter() - started
+            result = score_generated(cv, parsed)
+            for group in ("all", f"layout:{layout}", f"lang:{cv.lang}"):
+                tally = tallies[group]
+                for name, counts in result.items():
+                    tally.scores[name].add(*counts)
+                    tp, predicted, gold = counts
+                    missed = tp < gold or tp < predicted
+                    if group == "all" and missed and len(tally.misses[name]) < keep_misses:
+                        tally.misses[name].append(
+                            f"{cv.ident}/{layout}: {_describe_miss(cv, parsed, name)}"
+                        )
+    return dict(tallies), parse_seconds
+
+
+def run_generated(count: int, seed: int, workers: int, keep_misses: int) -> dict[str, Tally]:
+    chunks = [list(range(start, count, workers * 4)) for start in range(workers * 4)]
+    jobs = [(count, seed, chunk, keep_misses) for chunk in chunks if chunk]
+    merged: dict[str, Tally] = defaultdict(Tally)
+    if workers > 1:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            results = pool.map(_generated_chunk, jobs)
+    else:
+        results = [_generated_chunk(job) for job in jobs]
+    for tallies, _ in results:
+        for group, tally in tallies.items():
+            merged[group].merge(tally, keep_misses)
+    return merged
+
+
+# --- real resumes ----------------------------------------------------------------------------
+
+_LABEL = re.compile(r'<label type="([^"]+)">(.*?)</label>', re.DOTALL)
+_TAG = re.compile(r"</?(?:label|cv)\b[^>]*>|<\?xml[^>]*\?>")
+_SKILL_TYPES = ("Tech Tools", "Job Specific Skills")
+
+
+@dataclass(slots=True)
+class Resume:
+    ident: str
+    text: str
+    spans: dict[str, list[str]]
+
+
+def load_resumes(folder: Path) -> list[Resume]:
+    resumes = []
+    for path in sorted(folder.glob("*.xml"), key=lambda p: (len(p.stem), p.stem)):
+        raw = path.read_text(encoding="utf-8", errors="replace")
+        spans: dict[str, list[str]] = defaultdict(list)
+        for kind, inner in _LABEL.findall(raw):
+            # Nested labels happen: keep the inner text of the span without tags.
+            spans[kind].append(html.unescape(_TAG.sub("", inner)).strip())
+        text = html.unescape(_TAG.sub("", raw)).strip()
+        resumes.append(Resume(path.stem, text, dict(spans)))
+    return resumes
+
+
+def _resume_pdf(text: str) -> bytes:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import simpleSplit
+    from reportlab.pdfgen.canvas import Canvas
+
+    from tests.corpus.render import _fonts
+
+    regular, _ = _fonts(embedded=True)
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4)
+    width, height = A4
+    y = height - 50
+    canvas.setFont(regular, 10)
+    for line in text.split("\n"):
+        for piece in simpleSplit(line, regular, 10, width - 100) or [""]:
+            if y < 50:
+                canvas.showPage()
+                canvas.setFont(regular, 10)
+                y = height - 50
+            canvas.drawString(50, y, piece)
+            y -= 13
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _resume_docx(text: str) -> bytes:
+    from docx import Document
+
+    document = Document()
+    for line in text.split("\n"):
+        # XML 1.0 refuses most control characters.
+        document.add_paragraph(re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", line))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _alias_patterns() -> dict[str, re.Pattern[str]]:
+    taxonomy = json.loads((REPO / "consumers/parsing/skills_taxonomy.json").read_text("utf-8"))
+    patterns = {}
+    for skills in taxonomy["categories"].values():
+        for canonical, aliases in skills.items():
+            words = sorted({fold(a) for a in [canonical, *aliases]}, key=len, reverse=True)
+            body = "|".join(re.escape(w).replace(r"\ ", r"[\s\-]+") for w in words)
+            patterns[canonical] = re.compile(rf"(?<![\w@])(?:{body})(?![\w+#])")
+    return patterns
+
+
+def score_real(
+    resume: Resume, parsed: ParsedCv | None, aliases: dict[str, re.Pattern[str]]
+) -> dict[str, tuple[int, int, int]]:
+    """Tolerant (tp, predicted, gold) counts; see ``REAL_DEFINITIONS``."""
+    contact = parsed.contact if parsed else None
+    names = [" ".join(fold(n).split()) for n in resume.spans.get("Name", []) if n.strip()]
+    name = " ".join(fold(contact.name).split()) if contact and contact.name else None
+    name_ok = bool(name and names and (name in names[0] or names[0] in name))
+    emails = {re.sub(r"\s+", "", e).lower() for e in resume.spans.get("Email Address", [])}
+    email = contact.email if contact else None
+    skill_spans = [
+        fold(s) for kind in _SKILL_TYPES for s in resume.spans.get(kind, []) if s.strip()
+    ]
+    predicted = parsed.skills if parsed else []
+    hits = [s for s in predicted if any(aliases[s].search(span) for span in skill_spans)]
+    covered = sum(1 for span in skill_spans if any(aliases[s].search(span) for s in predicted))
+    return {
+        "name": (int(name_ok), int(name is not None), int(bool(names))),
+        "email": (
+            int(email is not None and email in emails),
+            int(email is not None),
+            int(bool(emails)),
+        ),
+        # Precision counts skills; recall counts spans: two different denominators.
+        "skills (precision)": (len(hits), len(predicted), 0),
+        "skills (recall)": (covered, 0, len(skill_spans)),
+    }
+
+
+REAL_DEFINITIONS = """\
+definitions (real resumes, tolerant matching; text compared case-, accent- and space-insensitively):
+  name   correct when the predicted name and the first "Name" span contain one another;
+         P = correct / resumes with a predicted name, R = correct / resumes with a Name span
+  email  correct when the predicted email equals one "Email Address" span (spaces dropped);
+         P = correct / resumes with a predicted email, R = correct / resumes with an email span
+  skills P = predicted skills that occur (canonical name or a taxonomy alias, whole words)
+         in any "Tech Tools" or "Job Specific Skills" span / all predicted skills;
+         R = such spans containing at least one predicted skill / all such spans
+         (spans are free text and many name things outside the taxonomy, so R has a low ceiling)"""
+
+
+def _real_chunk(args: tuple[str, list[int]]) -> tuple[dict[str, Tally], int]:
+    folder, indices = args
+    resumes = load_resumes(Path(folder))
+    aliases = _alias_patterns()
+    tallies: dict[str, Tally] = defaultdict(Tally)
+    failures = 0
+    for index in indices:
+        resume = resumes[index]
+        for layout, render, kind in (
+            ("pdf", _resume_pdf, FileKind.PDF),
+            ("docx", _resume_docx, FileKind.DOCX),
+        ):
+            try:
+                parsed: ParsedCv | None = parse_file(render(resume.text), kind)
+            except ParseError:
+                parsed, failures = None, failures + 1
+            # Half the set was flattened to one long line upstream: report apart.
+            shape = "multi-line" if resume.text.count("\n") >= 10 else "flattened"
+            for name, counts in score_real(resume, parsed, aliases).items():
+                for group in ("all", f"layout:{layout}", f"shape:{shape}"):
+                    tallies[group].scores[name].add(*counts)
+    return dict(tallies), failures
+
+
+def run_real(folder: Path, workers: int) -> tuple[dict[str, Tally], int, int]:
+    count = len(list(folder.glob("*.xml")))
+    jobs = [(str(folder), list(range(start, count, workers * 4))) for start in range(workers * 4)]
+    if workers > 1:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            results = pool.map(_real_chunk, jobs)
+    else:
+        results = [_real_chunk(job) for job in jobs]
+    merged: dict[str, Tally] = defaultdict(Tally)
+    failures = 0
+    for tallies, failed in results:
+        failures += failed
+        for group, tally in tallies.items():
+            merged[group].merge(tally, 0)
+    return merged, count, failures
+
+
+# --- report ------------------------------------------------------------------------------------
+
+
+def _field_table(tally: Tally, fields: Iterable[str]) -> list[str]:
+    lines = [f"  {'field':<20}{'precision':>10}{'recall':>9}{'F1':>8}{'gold':>8}{'predicted':>11}"]
+    for name in fields:
+        s = tally.scores[name]
+        lines.append(
+            f"  {name:<20}{s.precision:>10.3f}{s.recall:>9.3f}{s.f1:>8.3f}{s.gold:>8}{s.predicted:>11}"
+        )
+    return lines
+
+
+def _f1_grid(tallies: dict[str, Tally], prefix: str) -> list[str]:
+    groups = sorted(g for g in tallies if g.startswith(prefix))
+    short = {"experience dates": "exp dates"}
+    header = f"  {'':<16}" + "".join(f"{short.get(f, f):>10}" for f in _TABLE_FIELDS)
+    lines = [header]
+    for group in groups:
+        row = "".join(f"{tallies[group].scores[f].f1:>10.3f}" for f in _TABLE_FIELDS)
+        lines.append(f"  {group.removeprefix(prefix):<16}{row}")
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--count", type=int, default=300, help="synthetic people (default 300)")
+    parser.add_argument("--seed", type=int, default=20250601)
+    parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
+    parser.add_argument("--misses", type=int, default=0, help="print up to N misses per field")
+    parser.add_argument("--no-real", action="store_true", help="skip the real-resume corpus")
+    args = parser.parse_args()
+
+    from tests.corpus.render import LAYOUTS
+
+    started = time.perf_counter()
+    tallies = run_generated(args.count, args.seed, args.workers, args.misses)
+    elapsed = time.perf_counter() - started
+    files = args.count * len(LAYOUTS)
+    print(f"generated corpus: {args.count} people x {len(LAYOUTS)} layouts = {files} files "
+          f"(seed {args.seed}, {elapsed:.1f} s)")  # fmt: skip
+    print("metrics: P = correct / predicted, R = correct / labelled, F1 of the two; "
+          "sets (sections, skills, jobs) count items, micro-averaged over files")  # fmt: skip
+    print("\noverall")
+    print("\n".join(_field_table(tallies["all"], FIELDS)))
+    print("\nF1 per layout")
+    print("\n".join(_f1_grid(tallies, "layout:")))
+    print("\nF1 per language")
+    print("\n".join(_f1_grid(tallies, "lang:")))
+    if args.misses:
+        print("\nsample misses")
+        for name in FIELDS:
+            for miss in tallies["all"].misses.get(name, []):
+                print(f"  {name}: {miss}")
+
+    failed = []
+    print("\ntargets (overall F1)")
+    for name, target in TARGETS.items():
+        value = tallies["all"].scores[name].f1
+        ok = value >= target
+        failed += [] if ok else [name]
+        print(f"  {'ok  ' if ok else 'MISS'} {name:<10} {value:.3f} >= {target}")
+
+    folder = next((d for d in REAL_DIRS if d.is_dir()), None)
+    if args.no_real:
+        print("\nreal resumes: skipped (--no-real)")
+    elif folder is None:
+        print("\nreal resumes: skipped, no resume-ner-train folder at "
+              + " or ".join(str(d) for d in REAL_DIRS))  # fmt: skip
+    else:
+        started = time.perf_counter()
+        real, count, failures = run_real(folder, args.workers)
+        elapsed = time.perf_counter() - started
+        print(f"\nreal resumes: {count} from {folder}, rendered to PDF and DOCX in memory "
+              f"({failures} parse failures, {elapsed:.1f} s)")  # fmt: skip
+        fields = ("name", "email", "skills (precision)", "skills (recall)")
+        for group in ("all", "layout:pdf", "layout:docx", "shape:multi-line", "shape:flattened"):
+            print(f"\n{group.split(':')[-1]}")
+            table = _field_table(real[group], fields)
+            # The split skills rows only have one meaningful column each.
+            print("\n".join(table))
+        print("\n" + REAL_DEFINITIONS)
+
+    if failed:
+        print(f"\nFAILED: targets missed for {', '.join(failed)}")
+        return 1
+    print("\nall targets met")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
