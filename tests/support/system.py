@@ -60,10 +60,14 @@ class RunningSystem:
 
 
 @asynccontextmanager
-async def running_system(settings: Settings) -> AsyncIterator[RunningSystem]:
+async def running_system(
+    settings: Settings, components: list[str] | None = None
+) -> AsyncIterator[RunningSystem]:
     stopping = asyncio.Event()
     task = asyncio.create_task(
-        run_components(settings, [API, RELAY, *WORKERS], stopping, handle_signals=False)
+        run_components(
+            settings, components or [API, RELAY, *WORKERS], stopping, handle_signals=False
+        )
     )
     base_url = f"http://{settings.api.host}:{settings.api.port}"
     assert settings.database.url is not None
@@ -99,3 +103,23 @@ async def wait_for(
             return last
         await asyncio.sleep(0.05)
     raise AssertionError(f"timed out after {timeout}s waiting for {what}; last seen: {last!r}")
+
+
+async def isolated_settings(
+    settings: Settings, data_dir: Path, **groups: dict[str, object]
+) -> Settings:
+    """Settings for a system of its own: a new database and API port, same Redis; ``groups``
+    override setting groups (e.g. ``kafka={"bootstrap_servers": ...}``)."""
+    from tests.support.databases import create_database
+
+    assert settings.database.url is not None
+    database_url = await create_database(settings.database.url, "isolated")
+    await asyncio.to_thread(upgrade, database_url)
+    update: dict[str, object] = {
+        "data_dir": data_dir,
+        "database": settings.database.model_copy(update={"url": database_url}),
+        "api": settings.api.model_copy(update={"port": free_port()}),
+    }
+    for group, values in groups.items():
+        update[group] = getattr(settings, group).model_copy(update=values)
+    return settings.model_copy(update=update)
