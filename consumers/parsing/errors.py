@@ -7,8 +7,9 @@ from typing import Final
 NO_EXTRACTABLE_TEXT: Final = "no_extractable_text"
 UNREADABLE_FILE: Final = "unreadable_file"
 FILE_TOO_COMPLEX: Final = "file_too_complex"
+UNSAFE_CONTENT: Final = "unsafe_content"
 
-CODES: Final = frozenset({NO_EXTRACTABLE_TEXT, UNREADABLE_FILE, FILE_TOO_COMPLEX})
+CODES: Final = frozenset({NO_EXTRACTABLE_TEXT, UNREADABLE_FILE, FILE_TOO_COMPLEX, UNSAFE_CONTENT})
 
 
 class ParseError(Exception):

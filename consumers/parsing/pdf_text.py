@@ -17,8 +17,9 @@ from typing import Any
 
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, LimitReachedError, PdfReadError, PyPdfError
+from pypdf.generic import DictionaryObject
 
-from consumers.parsing.errors import FILE_TOO_COMPLEX, UNREADABLE_FILE, ParseError
+from consumers.parsing.errors import FILE_TOO_COMPLEX, UNREADABLE_FILE, UNSAFE_CONTENT, ParseError
 
 MAX_PAGES = 20
 TIME_BUDGET_S = 8.0
@@ -83,6 +84,11 @@ def read_pdf(data: bytes) -> PdfText:
         reader = PdfReader(BytesIO(data))
         if reader.is_encrypted:
             _decrypt(reader)
+        if _has_active_content(reader):
+            raise ParseError(
+                UNSAFE_CONTENT,
+                "PDF contains scripts, actions or attached files; export it again as a plain PDF",
+            )
         page_count = len(reader.pages)
         if page_count > MAX_PAGES:
             raise ParseError(FILE_TOO_COMPLEX, f"PDF has more than {MAX_PAGES} pages")
@@ -103,6 +109,39 @@ def read_pdf(data: bytes) -> PdfText:
     except RecursionError as exc:
         raise ParseError(FILE_TOO_COMPLEX, "PDF structure is nested too deeply") from exc
     return PdfText(pages=pages, page_count=page_count)
+
+
+# Actions that run code, open other files or send data: no CV needs them.
+_ACTIVE_ACTIONS = frozenset(
+    {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/RichMediaExecute"}
+)
+
+
+def _has_active_content(reader: PdfReader) -> bool:
+    """Scripts, auto-run actions or embedded files anywhere a viewer would act on them."""
+    root: Any = reader.trailer["/Root"].get_object()
+    names: Any = root.get("/Names")
+    if names is not None:
+        names = names.get_object()
+        if "/JavaScript" in names or "/EmbeddedFiles" in names:
+            return True
+    if "/AA" in root or _is_active(root.get("/OpenAction")):
+        return True
+    for page in reader.pages:
+        if "/AA" in page:
+            return True
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            if annotation.get("/Subtype") == "/FileAttachment" or _is_active(annotation.get("/A")):
+                return True
+    return False
+
+
+def _is_active(action: Any) -> bool:
+    if action is None:
+        return False
+    action = action.get_object()
+    return isinstance(action, DictionaryObject) and action.get("/S") in _ACTIVE_ACTIONS
 
 
 def _decrypt(reader: PdfReader) -> None:

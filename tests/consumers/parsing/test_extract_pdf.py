@@ -123,3 +123,41 @@ def test_encrypted_pdf_is_unreadable():
         extract_text(buffer.getvalue(), FileKind.PDF)
 
     assert caught.value.code == "unreadable_file"
+
+
+def _open_action(writer, kind: str) -> None:
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
+        {NameObject("/S"): NameObject(kind), NameObject("/JS"): TextStringObject("app.alert(1)")}
+    )
+
+
+def _with(writer_change) -> bytes:
+    from io import BytesIO
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(BytesIO(one_column_pdf(LINES))))
+    writer_change(writer)
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda w: _open_action(w, "/JavaScript"), id="javascript on open"),
+        pytest.param(lambda w: _open_action(w, "/Launch"), id="launch on open"),
+        pytest.param(lambda w: w.add_attachment("payload.exe", b"MZ..."), id="embedded file"),
+    ],
+)
+def test_pdf_with_scripts_or_attachments_is_refused(change):
+    with pytest.raises(ParseError) as caught:
+        extract_text(_with(change), FileKind.PDF)
+    assert caught.value.code == "unsafe_content"
+
+
+def test_plain_pdf_rewritten_by_pypdf_is_still_accepted():
+    assert "Maria José dos Santos" in extract_text(_with(lambda _w: None), FileKind.PDF).text
