@@ -37,6 +37,10 @@ class CvSubmitted(BaseModel):
     status: CvStatus
 
 
+class MatchIn(BaseModel):
+    job_description: str = Field(min_length=30, max_length=20_000)
+
+
 class CvError(BaseModel):
     code: str
     reason: str | None

@@ -15,7 +15,7 @@ from consumers.runtime import ReprocessWindows, retry_topic, runtime_middleware
 from consumers.scoring.handlers import build_router as scoring_router
 from infra import metrics
 from infra.kafka import require_bootstrap
-from schemas.topics import CV_PARSED, CV_UPLOADED, Topic
+from schemas.topics import CV_MATCH_REQUESTED, CV_PARSED, CV_UPLOADED, Topic
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class Worker:
 
 WORKERS: dict[str, Worker] = {
     "parsing": Worker(parsing_router, (CV_UPLOADED,)),
-    "scoring": Worker(scoring_router, (CV_PARSED,)),
+    "scoring": Worker(scoring_router, (CV_PARSED, CV_MATCH_REQUESTED)),
 }
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import structlog
 import uvicorn
+from aiokafka.errors import KafkaError
 from prometheus_client import start_http_server
 
 from infra.db.session import Database
@@ -83,6 +84,7 @@ async def run_worker(name: str, settings: Settings, stopping: asyncio.Event) -> 
     ctx = WorkerContext.from_settings(settings)
     if settings.metrics.port:
         start_http_server(settings.metrics.port)
+    backoff = 0.5
     try:
         while not stopping.is_set():
             app = build_worker(name, ctx)
@@ -97,7 +99,13 @@ async def run_worker(name: str, settings: Settings, stopping: asyncio.Event) -> 
                     asyncio.create_task(report_lag(app, stopping)),
                 ]
                 log.info("worker started", worker=name)
+                backoff = 0.5
                 await _first(stopping.wait(), app.reconnect.wait())
+            except (KafkaError, OSError) as exc:
+                # The broker is away: wait and try again rather than take the process down.
+                log.warning("kafka unavailable, worker waits", worker=name, error=repr(exc))
+                await _first(stopping.wait(), asyncio.sleep(backoff))
+                backoff = min(backoff * 2, 5.0)
             finally:
                 # Stops fetching, waits for the handler in flight (bounded), leaves the group.
                 await app.broker.stop()

@@ -30,6 +30,14 @@ class CvParsed(Event):
     reprocess: bool = False
 
 
+class CvMatchRequested(Event):
+    """The user gave a (new) job description for a scored CV: analyse it against it."""
+
+    TYPE: ClassVar[str] = "cv.match-requested"
+
+    cv_id: uuid.UUID
+
+
 class CvScored(Event):
     TYPE: ClassVar[str] = "cv.scored"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from schemas.envelope import Event
-from schemas.events import CvFailed, CvParsed, CvScored, CvUploaded
+from schemas.events import CvFailed, CvMatchRequested, CvParsed, CvScored, CvUploaded
 
 
 @dataclass(frozen=True)
@@ -25,10 +25,13 @@ class Topic:
 
 CV_UPLOADED = Topic("cv.uploaded", CvUploaded, "cv_id", "A CV file was stored; parse it.")
 CV_PARSED = Topic("cv.parsed", CvParsed, "cv_id", "A CV was parsed; score it.")
+CV_MATCH_REQUESTED = Topic(
+    "cv.match-requested", CvMatchRequested, "cv_id", "Match a scored CV against a job description."
+)
 CV_SCORED = Topic("cv.scored", CvScored, "cv_id", "A CV analysis was saved.")
 CV_FAILED = Topic("cv.failed", CvFailed, "cv_id", "A CV could not be processed.")
 
-TOPICS: tuple[Topic, ...] = (CV_UPLOADED, CV_PARSED, CV_SCORED, CV_FAILED)
+TOPICS: tuple[Topic, ...] = (CV_UPLOADED, CV_PARSED, CV_MATCH_REQUESTED, CV_SCORED, CV_FAILED)
 _BY_EVENT: dict[type[Event], Topic] = {topic.event: topic for topic in TOPICS}
 
 

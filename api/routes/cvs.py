@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Query, UploadFile, status
 
 from api.deps import CurrentUserId, RequestIdDep, ResourcesDep, SessionDep
-from api.schemas import CvError, CvOut, CvPage, CvSubmitted, CvSummary
+from api.schemas import CvError, CvOut, CvPage, CvSubmitted, CvSummary, MatchIn
 from api.services import cvs
 from api.services.errors import FileTooLargeError
 from schemas.cv import Analysis, CvStatus
@@ -45,6 +45,31 @@ async def submit_cv(
         job_description=job_description,
         correlation_id=request_id,
         max_bytes=max_bytes,
+    )
+    return CvSubmitted(id=cv.id, status=CvStatus(cv.status))
+
+
+@router.post(
+    "/{cv_id}/match",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=CvSubmitted,
+    responses={404: {}, 409: {}},
+)
+async def match_cv(
+    cv_id: uuid.UUID,
+    body: MatchIn,
+    user_id: CurrentUserId,
+    session: SessionDep,
+    request_id: RequestIdDep,
+) -> CvSubmitted:
+    """Analyse a scored CV against a job description; a new analysis version follows
+    (``cv.scored`` on ``GET /v1/events``), with ``job_match`` filled in."""
+    cv = await cvs.request_match(
+        session,
+        user_id=user_id,
+        cv_id=cv_id,
+        job_description=body.job_description,
+        correlation_id=request_id,
     )
     return CvSubmitted(id=cv.id, status=CvStatus(cv.status))
 

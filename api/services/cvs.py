@@ -10,14 +10,14 @@ from collections.abc import Sequence
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.services.errors import NotFoundError
+from api.services.errors import CvNotReadyError, NotFoundError
 from api.services.uploads import check_upload, safe_filename
 from infra.db.models import Analysis, Cv
 from infra.db.repositories import cvs as cvs_repo
 from infra.storage import ObjectStore
 from producers.outbox import stage_events
 from schemas.cv import CvStatus
-from schemas.events import CvUploaded
+from schemas.events import CvMatchRequested, CvUploaded
 from schemas.files import MEDIA_TYPES
 
 log = structlog.get_logger(__name__)
@@ -69,6 +69,29 @@ async def submit(
         await storage.delete(key)
         raise
     log.info("cv submitted", cv_id=str(cv_id), file_kind=kind, size_bytes=len(data))
+    return cv
+
+
+async def request_match(
+    session: AsyncSession,
+    *,
+    user_id: uuid.UUID,
+    cv_id: uuid.UUID,
+    job_description: str,
+    correlation_id: str,
+) -> Cv:
+    """Record the job description and ask scoring for a new analysis against it."""
+    cv = await cvs_repo.for_user(session, cv_id, user_id, lock=True)
+    if cv is None:
+        raise NotFoundError("No CV with this id.")
+    if cv.status != CvStatus.SCORED:
+        # Before scoring, the job description given at upload is used; a failed CV has no facts.
+        raise CvNotReadyError(f"The CV is {cv.status}; a match needs a scored CV.")
+    cv.job_description = job_description.strip()
+    await stage_events(
+        session, CvMatchRequested(correlation_id=correlation_id, user_id=user_id, cv_id=cv.id)
+    )
+    await session.commit()
     return cv
 
 

@@ -37,6 +37,10 @@ class InvalidRefreshTokenError(DomainError):
     )
 
 
+class CvNotReadyError(DomainError):
+    status, code, title = 409, "cv_not_ready", "The CV has not been analysed yet"
+
+
 class UnsupportedFileTypeError(DomainError):
     status, code, title = 415, "unsupported_file_type", "Only PDF, DOCX and TXT files are accepted"
 

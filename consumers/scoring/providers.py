@@ -61,7 +61,7 @@ class AnalysisProvider(Protocol):
     async def aclose(self) -> None: ...
 
 
-def recorded(result: ProviderResult, baseline_score: int | None = None) -> Analysis:
+def recorded(result: ProviderResult) -> Analysis:
     """The analysis with how it was made, as it is stored and served."""
     return result.analysis.model_copy(
         update={
@@ -69,7 +69,6 @@ def recorded(result: ProviderResult, baseline_score: int | None = None) -> Analy
             "latency_ms": round(result.latency_ms, 1),
             "fallback_reason": result.fallback_reason,
             "summary": result.summary,
-            "baseline_score": baseline_score,
         }
     )
 

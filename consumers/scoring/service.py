@@ -1,6 +1,10 @@
-"""Scoring use case: analyse a parsed CV and save the analysis as a new version."""
+"""Scoring use cases: analyse a parsed CV — after parsing, or against a new job
+description — and save the analysis as a new version."""
 
 from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
 
 import structlog
 
@@ -13,41 +17,49 @@ from infra.db.repositories import cvs as cvs_repo
 from infra.db.repositories import messages as messages_repo
 from producers.outbox import stage_events
 from schemas.cv import Analysis, CvStatus, ParsedCv
-from schemas.events import CvParsed, CvScored
+from schemas.envelope import Event
+from schemas.events import CvMatchRequested, CvParsed, CvScored
 
 CONSUMER = "scoring"
 log = structlog.get_logger(__name__)
 
 
-def _needs_scoring(cv: Cv | None, event: CvParsed) -> bool:
-    if cv is None or cv.parsed is None:
-        return False
-    if cv.status == CvStatus.PARSED:
-        return True
-    return (event.reprocess or reprocessing()) and cv.status == CvStatus.SCORED
-
-
 async def handle_cv_parsed(ctx: WorkerContext, event: CvParsed) -> None:
+    def needs_scoring(cv: Cv) -> bool:
+        if cv.status == CvStatus.PARSED:
+            return True
+        return (event.reprocess or reprocessing()) and cv.status == CvStatus.SCORED
+
+    await _score(ctx, event, event.cv_id, needs_scoring)
+
+
+async def handle_match_requested(ctx: WorkerContext, event: CvMatchRequested) -> None:
+    # A CV still being parsed will be scored with the new job description anyway.
+    await _score(ctx, event, event.cv_id, lambda cv: cv.status == CvStatus.SCORED)
+
+
+async def _score(
+    ctx: WorkerContext, event: Event, cv_id: uuid.UUID, needs: Callable[[Cv], bool]
+) -> None:
     key = idempotency_key(event.event_id)
     async with ctx.db.sessions() as session:
         if await messages_repo.was_processed(session, CONSUMER, key):
             log.info("duplicate message skipped")
             return
-        cv = await session.get(Cv, event.cv_id)
+        cv = await session.get(Cv, cv_id)
     analysis: Analysis | None = None
-    if cv is not None and cv.parsed is not None and _needs_scoring(cv, event):
+    if cv is not None and cv.parsed is not None and needs(cv):
         # Outside any transaction: an AI call may take seconds.
         result = await ctx.ai.analyse(ParsedCv.model_validate(cv.parsed), cv.job_description)
-        analysis = recorded(result, result.analysis.baseline_score)
+        analysis = recorded(result)
 
     async with ctx.db.transaction() as session:
         if not await messages_repo.claim(session, CONSUMER, key):
             return
-        cv = await cvs_repo.for_update(session, event.cv_id)
-        if analysis is None or not _needs_scoring(cv, event):
+        cv = await cvs_repo.for_update(session, cv_id)
+        if analysis is None or cv is None or cv.parsed is None or not needs(cv):
             log.info("nothing to score", cv_found=cv is not None)
             return
-        assert cv is not None
         saved = await cvs_repo.add_analysis(
             session,
             cv_id=cv.id,
@@ -62,6 +74,7 @@ async def handle_cv_parsed(ctx: WorkerContext, event: CvParsed) -> None:
             "status": cv.status,
             "score": analysis.score,
             "analysis_version": saved.version,
+            "job_match": analysis.job_match.score if analysis.job_match else None,
         }
         wake = await user_events.record(session, cv.user_id, CvScored.TYPE, data)
         await stage_events(
@@ -75,5 +88,5 @@ async def handle_cv_parsed(ctx: WorkerContext, event: CvParsed) -> None:
             ),
         )
         user_id = cv.user_id
-    log.info("cv scored", cv_id=str(event.cv_id), score=analysis.score, version=saved.version)
+    log.info("cv scored", cv_id=str(cv_id), score=analysis.score, version=saved.version)
     await ctx.wake_user_streams(user_id, wake)

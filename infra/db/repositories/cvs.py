@@ -17,8 +17,11 @@ async def add(session: AsyncSession, cv: Cv) -> None:
     await session.flush()
 
 
-async def for_user(session: AsyncSession, cv_id: uuid.UUID, user_id: uuid.UUID) -> Cv | None:
-    return await session.scalar(select(Cv).where(Cv.id == cv_id, Cv.user_id == user_id))
+async def for_user(
+    session: AsyncSession, cv_id: uuid.UUID, user_id: uuid.UUID, *, lock: bool = False
+) -> Cv | None:
+    query = select(Cv).where(Cv.id == cv_id, Cv.user_id == user_id)
+    return await session.scalar(query.with_for_update() if lock else query)
 
 
 async def for_update(session: AsyncSession, cv_id: uuid.UUID) -> Cv | None:
