@@ -256,9 +256,33 @@ async def test_asyncapi_document_describes_the_bus(system: RunningSystem) -> Non
     assert "text/html" in page.headers["content-type"]
 
 
-@pytest.mark.parametrize("args", [["topics", "list"], ["groups"], ["workers"]])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["topics", "list"], "cv.uploaded.retry.parsing"),
+        (["groups"], "parsing"),
+        (["workers"], "scoring: cv.parsed, cv.match-requested"),
+        (["dlq", "list", "--topic", "cv.parsed"], "dead letter(s)"),
+        (
+            [
+                "replay",
+                "--topic",
+                "cv.uploaded",
+                "--group",
+                "parsing",
+                "--from-beginning",
+                "--dry-run",
+            ],
+            "dry run: nothing changed.",
+        ),
+        (
+            ["replay", "--topic", "cv.uploaded", "--group", "parsing", "--since", "yesterday"],
+            "not a time",
+        ),
+    ],
+)
 def test_operator_commands_run(
-    system: RunningSystem, args: list[str], monkeypatch: pytest.MonkeyPatch
+    system: RunningSystem, args: list[str], expected: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from typer.testing import CliRunner
 
@@ -279,5 +303,5 @@ def test_operator_commands_run(
         # The command logs to the runner's captured stream, which is closed afterwards.
         root.handlers[:] = handlers
         root.setLevel(level)
-    assert result.exit_code == 0, result.output
-    assert "cv.uploaded" in result.output or "parsing" in result.output
+    assert expected in result.output
+    assert result.exit_code == (2 if expected == "not a time" else 0), result.output
