@@ -34,7 +34,7 @@ def with_embedded_services(settings: Settings, stack: EmbeddedStack) -> Settings
             update={
                 "bootstrap_servers": stack.start_kafka(),
                 "enable_idempotence": False,
-                "session_timeout_ms": 6000,
+                "session_timeout_ms": 4000,
                 "heartbeat_interval_ms": 1000,
             }
         )

@@ -5,11 +5,13 @@ for ``recoloca dev`` and the test suite. Each is started only when its URL is un
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +43,15 @@ def wait_for_port(host: str, port: int, timeout: float = 10.0) -> None:
             time.sleep(0.02)
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: ask Linux to kill it when the parent dies."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        # SIGKILL: the broker keeps nothing on disk, and is slow to honour SIGTERM.
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
 class KafkaBroker:
     """A Tansu broker process. It keeps everything in memory: a restart forgets all topics."""
 
@@ -70,6 +81,8 @@ class KafkaBroker:
             stderr=subprocess.DEVNULL,
             # Its own process group: a Ctrl-C on the terminal reaches us, and we stop it.
             start_new_session=True,
+            # ...and if we die without stopping it (SIGKILL), the kernel stops it for us.
+            preexec_fn=_die_with_parent,
         )
         wait_for_port("127.0.0.1", self.port)
 
