@@ -35,6 +35,12 @@ async def test_upload_accepted_during_outage_is_scored_when_broker_returns(
                 update={"bootstrap_servers": broker.bootstrap_servers}
             ),
             "api": settings.api.model_copy(update={"port": free_port()}),
+            # A restarted embedded broker starts with empty logs: a consumer still positioned
+            # past the new messages can miss them (Kafka never rewinds a log; this broker
+            # does). Re-sending stalled work is the safety net; make it quick here.
+            "outbox": settings.outbox.model_copy(
+                update={"recovery_seconds": 1.0, "stalled_seconds": 5.0}
+            ),
         }
     )
     try:
