@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from faststream.kafka import KafkaBroker
@@ -12,10 +11,7 @@ from faststream.specification.base import Specification
 
 from consumers.context import WorkerContext
 from consumers.workers import WORKERS, build_worker
-from infra.db.session import Database
-from infra.redis import make_redis
 from infra.settings import Settings
-from infra.storage import LocalObjectStore
 from schemas.topics import TOPICS
 
 
@@ -26,12 +22,7 @@ def specification() -> Specification:
     settings = settings.model_copy(
         update={"kafka": settings.kafka.model_copy(update={"bootstrap_servers": "kafka:9092"})}
     )
-    ctx = WorkerContext(
-        settings=settings,
-        db=Database("postgresql://docs@localhost/docs"),
-        redis=make_redis("redis://localhost:6379/0"),
-        storage=LocalObjectStore(Path("unused")),
-    )
+    ctx = WorkerContext.unconnected(settings)
     brokers: list[KafkaBroker] = [build_worker(name, ctx).broker for name in WORKERS]
     relay = KafkaBroker("kafka:9092", client_id="recoloca-relay", logger=None)
     for topic in TOPICS:

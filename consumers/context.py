@@ -15,7 +15,7 @@ from consumers.scoring.providers import AnalysisProvider, OfflineProvider, make_
 from infra.db.session import Database
 from infra.redis import make_redis, user_channel
 from infra.settings import Settings
-from infra.storage import ObjectStore, make_object_store
+from infra.storage import LocalObjectStore, ObjectStore, make_object_store
 
 log = structlog.get_logger(__name__)
 
@@ -38,6 +38,16 @@ class WorkerContext:
             redis=make_redis(settings.redis.url),
             storage=make_object_store(settings),
             ai=make_provider(settings),
+        )
+
+    @classmethod
+    def unconnected(cls, settings: Settings) -> WorkerContext:
+        """A context that never connects (documentation, wiring checks)."""
+        return cls(
+            settings=settings,
+            db=Database("postgresql://nobody@127.0.0.1:1/none"),
+            redis=make_redis("redis://127.0.0.1:1/0"),
+            storage=LocalObjectStore(settings.data_dir / "files"),
         )
 
     async def wake_user_streams(self, user_id: uuid.UUID, data: dict[str, Any]) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from pathlib import Path
 
 import pytest
 from aiokafka import AIOKafkaProducer, ConsumerRecord
@@ -15,10 +14,7 @@ from consumers.context import WorkerContext
 from consumers.runtime import subscriber_options
 from consumers.workers import WORKERS, build_worker
 from infra.db.models import Analysis, Cv, ProcessedMessage, UserEvent
-from infra.db.session import Database
-from infra.redis import make_redis
 from infra.settings import Settings
-from infra.storage import LocalObjectStore
 from tests.support.api import new_user, upload, wait_for_status
 from tests.support.documents import txt_cv
 from tests.support.kafka import committed_offsets, end_offsets, read_topic
@@ -26,19 +22,14 @@ from tests.support.system import RunningSystem, wait_for
 
 
 @pytest.mark.parametrize("worker", sorted(WORKERS))
-def test_no_subscriber_commits_before_its_effect(worker: str, tmp_path: Path) -> None:
+def test_no_subscriber_commits_before_its_effect(worker: str) -> None:
     """FastStream's default is ack-first (auto-commit: at most once). None may use it."""
     assert "ack_policy" in subscriber_options("x", Settings())
     settings = Settings()
     settings = settings.model_copy(
         update={"kafka": settings.kafka.model_copy(update={"bootstrap_servers": "127.0.0.1:1"})}
     )
-    ctx = WorkerContext(
-        settings=settings,
-        db=Database("postgresql://nobody@127.0.0.1:1/none"),
-        redis=make_redis("redis://127.0.0.1:1/0"),
-        storage=LocalObjectStore(tmp_path),
-    )
+    ctx = WorkerContext.unconnected(settings)
     broker = build_worker(worker, ctx).broker
     assert broker.subscribers, f"worker {worker} subscribes to nothing"
     for subscriber in broker.subscribers:

@@ -16,10 +16,10 @@ from consumers.scoring.service import handle_cv_parsed
 from infra.ai.gemini import GeminiClient
 from infra.db.models import Analysis, Cv
 from infra.settings import GeminiSettings
-from schemas.cv import CvStatus
 from schemas.events import CvParsed
 from tests.infra.ai.conftest import PT_CV_TEXT
 from tests.support.api import new_user, user_id_of
+from tests.support.factories import make_parsed_cv
 from tests.support.fake_gemini import FakeGemini, error_reply, running_fake_gemini, valid_reply
 from tests.support.system import RunningSystem
 
@@ -34,23 +34,9 @@ async def _parsed_cv(system: RunningSystem) -> CvParsed:
     """A parsed CV written directly (no command on the bus, so only this test scores it)."""
     async with system.client() as client:
         user_id = user_id_of(await new_user(client))
-    parsed = parse_cv(PT_CV_TEXT)
-    cv_id = uuid.uuid4()
     async with system.db.transaction() as session:
-        session.add(
-            Cv(
-                id=cv_id,
-                user_id=user_id,
-                filename="cv.txt",
-                storage_key=f"cvs/{user_id}/{cv_id}/original.txt",
-                file_kind="txt",
-                size_bytes=len(PT_CV_TEXT),
-                correlation_id="gemini-test",
-                status=CvStatus.PARSED,
-                parsed=parsed.model_dump(mode="json"),
-            )
-        )
-    return CvParsed(correlation_id="gemini-test", user_id=user_id, cv_id=cv_id, language="pt")
+        cv = make_parsed_cv(session, user_id, parse_cv(PT_CV_TEXT).model_dump(mode="json"))
+    return CvParsed(correlation_id="gemini-test", user_id=user_id, cv_id=cv.id, language="pt")
 
 
 async def _context(system: RunningSystem, fake: FakeGemini) -> WorkerContext:

@@ -23,6 +23,7 @@ from schemas.cv import CvStatus
 from schemas.events import CvParsed
 from tests.support.api import new_user, upload, user_id_of, wait_for_status
 from tests.support.documents import txt_cv
+from tests.support.factories import make_parsed_cv
 from tests.support.system import RunningSystem, wait_for
 
 CHECKSUMMED = ("cvs", "analyses", "user_events", "processed_messages", "users")
@@ -153,19 +154,7 @@ async def test_poison_message_is_dead_lettered_then_redriven_once_fixed(
     poison = ids[50]
     async with system.db.transaction() as session:
         for cv_id in ids:
-            session.add(
-                Cv(
-                    id=cv_id,
-                    user_id=user_id,
-                    filename="cv.txt",
-                    storage_key=f"cvs/{user_id}/{cv_id}/original.txt",
-                    file_kind="txt",
-                    size_bytes=1,
-                    correlation_id="poison-test",
-                    status=CvStatus.PARSED,
-                    parsed={"text": 42} if cv_id == poison else parsed,
-                )
-            )
+            make_parsed_cv(session, user_id, {"text": 42} if cv_id == poison else parsed, id=cv_id)
     events = [
         CvParsed(correlation_id="poison-test", user_id=user_id, cv_id=cv_id, language="pt")
         for cv_id in ids
