@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -159,10 +158,3 @@ class EmbeddedStack:
             with contextlib.suppress(Exception):
                 self._postgres.cleanup()
             self._postgres = None
-
-
-def fresh_data_dir(path: Path) -> Path:
-    if path.exists():
-        shutil.rmtree(path)
-    path.mkdir(parents=True)
-    return path

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
 
 from infra.kafka import require_bootstrap
 from infra.settings import KafkaSettings
@@ -108,12 +107,3 @@ async def offsets_at(settings: KafkaSettings, topic: str, when: datetime) -> dic
             valid = hit is not None and hit.timestamp >= 0
             result[tp.partition] = hit.offset if valid and hit is not None else ends[tp]
         return result
-
-
-async def list_groups(settings: KafkaSettings) -> list[str]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=require_bootstrap(settings))
-    await admin.start()
-    try:
-        return sorted(group for group, _protocol in await admin.list_consumer_groups())
-    finally:
-        await admin.close()
