@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -11,6 +13,7 @@ from api.deps import Resources
 from api.errors import install_error_handlers
 from api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from api.routes import auth, cvs, docs, events, health
+from api.services.event_stream import Wakeups
 from infra.db.session import Database
 from infra.metrics import HttpMetricsMiddleware
 from infra.redis import make_redis
@@ -26,16 +29,22 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if not settings.database.url or not settings.redis.url:
             raise RuntimeError("RECOLOCA_DATABASE_URL and RECOLOCA_REDIS_URL must be set")
+        redis = make_redis(settings.redis.url)
         resources = Resources(
             settings=settings,
             db=Database(settings.database.url, pool_size=settings.database.pool_size),
-            redis=make_redis(settings.redis.url),
+            redis=redis,
             storage=make_object_store(settings),
+            wakeups=Wakeups(redis),
         )
         app.state.resources = resources
+        relaying = asyncio.create_task(resources.wakeups.run())
         try:
             yield
         finally:
+            relaying.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await relaying
             await resources.redis.aclose()
             await resources.db.dispose()
 

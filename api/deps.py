@@ -13,6 +13,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.services.errors import NotAuthenticatedError
+from api.services.event_stream import Wakeups
 from infra.db.session import Database
 from infra.security import InvalidTokenError, decode_access_token
 from infra.settings import Settings
@@ -27,6 +28,7 @@ class Resources:
     db: Database
     redis: Redis
     storage: ObjectStore
+    wakeups: Wakeups
 
 
 def get_resources(request: Request) -> Resources:

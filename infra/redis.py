@@ -11,5 +11,8 @@ def make_redis(url: str) -> Redis:
     return Redis.from_url(url, decode_responses=True, health_check_interval=30)
 
 
+USER_CHANNEL_PREFIX = "user-events:"
+
+
 def user_channel(user_id: uuid.UUID) -> str:
-    return f"user-events:{user_id}"
+    return f"{USER_CHANNEL_PREFIX}{user_id}"

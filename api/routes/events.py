@@ -32,7 +32,7 @@ async def events(
     return StreamingResponse(
         event_stream.stream(
             resources.db,
-            resources.redis,
+            resources.wakeups,
             user_id,
             start,
             keepalive_seconds=resources.settings.api.sse_keepalive_seconds,

@@ -1,8 +1,9 @@
 """A user's live event stream: replayed from the durable log in Postgres, woken by Redis.
 
 Redis pub/sub is at most once, so it only says "look again"; what is sent always comes
-from the log, in id order, which makes ``Last-Event-ID`` resumption exact. If Redis is
-away the stream falls back to reading the log every few seconds.
+from the log, in id order, which makes ``Last-Event-ID`` resumption exact. One Redis
+subscription per API process fans wake-ups out to its open streams; if Redis is away,
+streams still read the log every few seconds.
 """
 
 from __future__ import annotations
@@ -11,22 +12,62 @@ import asyncio
 import contextlib
 import json
 import uuid
-from collections.abc import AsyncIterator
+from collections import defaultdict
+from collections.abc import AsyncGenerator, Iterator
 
 import structlog
 from redis.asyncio import Redis
-from redis.asyncio.client import PubSub
 from redis.exceptions import RedisError
 
 from infra.db.models import UserEvent
 from infra.db.repositories import user_events as user_events_repo
 from infra.db.session import Database
-from infra.redis import user_channel
+from infra.redis import USER_CHANNEL_PREFIX
 
 log = structlog.get_logger(__name__)
 
 POLL_SECONDS = 5.0
 RETRY_MILLISECONDS = 3000
+
+
+class Wakeups:
+    """Fans Redis wake-ups out to the streams open in this process, per user."""
+
+    def __init__(self, redis: Redis) -> None:
+        self._redis = redis
+        self._waiters: defaultdict[str, set[asyncio.Event]] = defaultdict(set)
+
+    @contextlib.contextmanager
+    def listen(self, user_id: uuid.UUID) -> Iterator[asyncio.Event]:
+        event = asyncio.Event()
+        key = str(user_id)
+        self._waiters[key].add(event)
+        try:
+            yield event
+        finally:
+            self._waiters[key].discard(event)
+            if not self._waiters[key]:
+                del self._waiters[key]
+
+    async def run(self) -> None:
+        """Relay wake-ups until cancelled, resubscribing after a Redis outage."""
+        backoff = 0.5
+        while True:
+            pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+            try:
+                await pubsub.psubscribe(f"{USER_CHANNEL_PREFIX}*")
+                backoff = 0.5
+                async for message in pubsub.listen():
+                    channel = str(message.get("channel", ""))
+                    for waiter in self._waiters.get(channel.removeprefix(USER_CHANNEL_PREFIX), ()):
+                        waiter.set()
+            except (RedisError, OSError) as exc:
+                log.warning("redis unavailable, SSE streams poll", error=repr(exc))
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, POLL_SECONDS)
+            finally:
+                with contextlib.suppress(RedisError, OSError):
+                    await pubsub.aclose()  # type: ignore[no-untyped-call]
 
 
 def format_event(event: UserEvent) -> str:
@@ -42,13 +83,13 @@ def parse_last_event_id(value: str | None) -> int | None:
 
 async def stream(
     db: Database,
-    redis: Redis,
+    wakeups: Wakeups,
     user_id: uuid.UUID,
     last_event_id: int | None,
     keepalive_seconds: float,
-) -> AsyncIterator[str]:
-    pubsub = await _subscribe(redis, user_id)
-    try:
+) -> AsyncGenerator[str, None]:
+    # Listen before reading the log, so a wake-up between the two is not missed.
+    with wakeups.listen(user_id) as woken:
         if last_event_id is None:
             async with db.sessions() as session:
                 last_event_id = await user_events_repo.last_id(session, user_id)
@@ -56,6 +97,7 @@ async def stream(
         loop = asyncio.get_running_loop()
         last_sent = loop.time()
         while True:
+            woken.clear()
             async with db.sessions() as session:
                 events = await user_events_repo.after(session, user_id, last_event_id)
             for event in events:
@@ -67,43 +109,5 @@ async def stream(
             if loop.time() - last_sent >= keepalive_seconds:
                 yield ": keepalive\n\n"
                 last_sent = loop.time()
-            pubsub = await _wait_for_wake(
-                redis, pubsub, user_id, wait_seconds=min(POLL_SECONDS, keepalive_seconds)
-            )
-    finally:
-        if pubsub is not None:
-            await _close(pubsub)
-
-
-async def _subscribe(redis: Redis, user_id: uuid.UUID) -> PubSub | None:
-    pubsub = redis.pubsub(ignore_subscribe_messages=True)
-    try:
-        await pubsub.subscribe(user_channel(user_id))
-    except (RedisError, OSError) as exc:
-        log.warning("redis unavailable, SSE stream polls", error=repr(exc))
-        await _close(pubsub)
-        return None
-    return pubsub
-
-
-async def _wait_for_wake(
-    redis: Redis, pubsub: PubSub | None, user_id: uuid.UUID, wait_seconds: float
-) -> PubSub | None:
-    if pubsub is None:
-        await asyncio.sleep(wait_seconds)
-        return await _subscribe(redis, user_id)
-    try:
-        await pubsub.get_message(timeout=wait_seconds)
-        # Several wake-ups may have queued: one read of the log serves them all.
-        while await pubsub.get_message(timeout=0) is not None:
-            pass
-    except (RedisError, OSError) as exc:
-        log.warning("redis connection lost, SSE stream polls", error=repr(exc))
-        await _close(pubsub)
-        return None
-    return pubsub
-
-
-async def _close(pubsub: PubSub) -> None:
-    with contextlib.suppress(RedisError, OSError):
-        await pubsub.aclose()  # type: ignore[no-untyped-call]
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(woken.wait(), min(POLL_SECONDS, keepalive_seconds))

@@ -1,0 +1,38 @@
+"""Losing Redis loses no event: SSE streams fall back to reading the log."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from api.services.event_stream import Wakeups, stream
+from infra.db.repositories import user_events as user_events_repo
+from infra.redis import make_redis
+from tests.support.api import new_user, user_id_of
+from tests.support.system import RunningSystem
+
+
+async def test_stream_delivers_from_the_log_when_redis_is_unreachable(
+    system: RunningSystem,
+) -> None:
+    async with system.client() as client:
+        user_id = user_id_of(await new_user(client))
+    dead_redis = make_redis("redis://127.0.0.1:1/0")
+    wakeups = Wakeups(dead_redis)
+    relaying = asyncio.create_task(wakeups.run())
+    events = stream(system.db, wakeups, user_id, last_event_id=None, keepalive_seconds=15)
+    try:
+        assert (await anext(events)).startswith("retry:")
+        async with system.db.transaction() as session:
+            await user_events_repo.add(
+                session, user_id=user_id, type="cv.scored", data={"cv_id": "x", "score": 80}
+            )
+        frame = await asyncio.wait_for(anext(events), timeout=10)
+    finally:
+        await events.aclose()
+        relaying.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await relaying
+        await dead_redis.aclose()
+    assert "event: cv.scored" in frame
+    assert '"score": 80' in frame
