@@ -48,6 +48,8 @@ _LOCATION_LABELS = frozenset(
 )
 _NAME_WORD = re.compile(rf"^[{_UPPER}][{_UPPER}{_LOWER}'’.\-]*$")
 _NAME_SPLIT = re.compile(r"\s+[|–—•·-]\s+|\s*[|,]\s*")
+_HEADER_SPLIT = re.compile(r"\s+[|–—•·-]\s+|\s*\|\s*")
+_PROSE_LINE = 70
 
 
 def extract_contact(text: str, preamble: str | None = None) -> Contact:
@@ -188,6 +190,8 @@ def find_name(text: str) -> str | None:
         if not line or heading_kind(line) is not None:
             continue
         candidate = _NAME_SPLIT.split(line)[0].strip()
+        if len(line) > _PROSE_LINE and not _HEADER_SPLIT.search(line):
+            continue  # a long line cut at a comma is a sentence, not a header
         location = find_location(line)
         if location is not None and location.startswith(candidate):
             continue  # "João Pessoa – PB" is a place
@@ -238,7 +242,10 @@ def _looks_like_name(candidate: str) -> bool:
     real = [w for w, f in zip(words, folded, strict=True) if f not in _PARTICLES]
     if len(real) < 2:
         return False
-    if candidate.isupper() or candidate.islower():
+    if candidate.islower():
+        # Names are written capitalised; a lowercase line is prose (often a wrapped one).
+        return False
+    if candidate.isupper():
         return all(w.replace("'", "").replace("-", "").isalpha() for w in words)
     return all(_NAME_WORD.match(w) for w in real) and all(
         w.islower() for w, f in zip(words, folded, strict=True) if f in _PARTICLES

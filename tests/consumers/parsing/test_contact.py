@@ -166,3 +166,16 @@ def test_extract_contact_en():
     assert contact.email == "mary.johnson@example.com"
     assert contact.phone == "+14155550100"
     assert contact.location == "Austin, USA"
+
+
+def test_prose_is_not_taken_for_a_name():
+    # A lowercase fragment, and a long sentence cut at a comma, are not names.
+    assert find_name("ranks starting as a layout artist\nJoão da Silva") == "João da Silva"
+    sentence = (
+        "Hall Columbia, where I led the communication campaigns of three regional units "
+        "for several years"
+    )
+    assert find_name(f"{sentence}\nRecife - PE") is None
+    # A long header split by bars is still a header.
+    header = "Maria José dos Santos | Analista Financeira Sênior | São Paulo - SP | (11) 98765-4321"
+    assert find_name(header) == "Maria José dos Santos"
