@@ -157,7 +157,9 @@ def _find_keywords(text: str, toks: list[str], covered: set[int]) -> list[Term]:
 
 
 def job_terms(job_description: str, job_skills: list[str] | None = None) -> list[Term]:
-    """Hard skills (``job_skills`` when given, else the built-in list) then keywords."""
+    """Hard skills then keywords. The scoring service passes ``job_skills`` found with the
+    parsing taxonomy (the vocabulary of the CV's own skills); the built-in list serves
+    callers that give none."""
     toks = tokens(job_description)
     lexicon_skills, covered = _find_lexicon_skills(toks)
     if job_skills is None:

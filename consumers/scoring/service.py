@@ -10,6 +10,7 @@ import structlog
 
 from consumers import user_events
 from consumers.context import WorkerContext
+from consumers.parsing.skills import find_skills
 from consumers.runtime import idempotency_key, reprocessing
 from consumers.scoring.providers import recorded
 from infra.db.models import Cv
@@ -50,7 +51,11 @@ async def _score(
     analysis: Analysis | None = None
     if cv is not None and cv.parsed is not None and needs(cv):
         # Outside any transaction: an AI call may take seconds.
-        result = await ctx.ai.analyse(ParsedCv.model_validate(cv.parsed), cv.job_description)
+        # The job's hard skills come from the same taxonomy as the CV's, so they compare.
+        job_skills = find_skills(cv.job_description) if cv.job_description else None
+        result = await ctx.ai.analyse(
+            ParsedCv.model_validate(cv.parsed), cv.job_description, job_skills
+        )
         analysis = recorded(result)
 
     async with ctx.db.transaction() as session:
