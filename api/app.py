@@ -16,6 +16,7 @@ from api.routes import auth, cvs, docs, events, health
 from api.services.event_stream import Wakeups
 from infra.db.session import Database
 from infra.metrics import HttpMetricsMiddleware
+from infra.readiness import Readiness
 from infra.redis import make_redis
 from infra.settings import Settings
 from infra.storage import make_object_store
@@ -24,7 +25,15 @@ from infra.storage import make_object_store
 _FORM_OVERHEAD_BYTES = 256 * 1024
 
 
-def create_app(settings: Settings) -> FastAPI:
+def create_app(
+    settings: Settings,
+    *,
+    readiness: Readiness | None = None,
+    stopping: asyncio.Event | None = None,
+) -> FastAPI:
+    """The API. ``readiness`` is what ``/readyz`` reports besides the connections;
+    ``stopping`` ends open event streams at once when the process shuts down."""
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if not settings.database.url or not settings.redis.url:
@@ -36,6 +45,8 @@ def create_app(settings: Settings) -> FastAPI:
             redis=redis,
             storage=make_object_store(settings),
             wakeups=Wakeups(redis),
+            readiness=readiness,
+            stopping=stopping or asyncio.Event(),
         )
         app.state.resources = resources
         relaying = asyncio.create_task(resources.wakeups.run())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.services.errors import NotAuthenticatedError
 from api.services.event_stream import Wakeups
 from infra.db.session import Database
+from infra.readiness import Readiness
 from infra.security import InvalidTokenError, decode_access_token
 from infra.settings import Settings
 from infra.storage import ObjectStore
@@ -29,6 +31,10 @@ class Resources:
     redis: Redis
     storage: ObjectStore
     wakeups: Wakeups
+    # The other components of this process (relay, workers), when it runs them.
+    readiness: Readiness | None
+    # Set when the process shuts down: open streams end at once.
+    stopping: asyncio.Event
 
 
 def get_resources(request: Request) -> Resources:

@@ -85,3 +85,27 @@ async def report_lag(app: WorkerApp, stopping: asyncio.Event, every: float = 5.0
                     )
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stopping.wait(), timeout=every)
+
+
+def group_joined(app: WorkerApp) -> bool:
+    """Every subscriber of the worker has joined its group and received its assignment."""
+    subscribers = list(app.broker.subscribers)
+    return bool(subscribers) and all(
+        _has_assignment(getattr(subscriber, "consumer", None)) for subscriber in subscribers
+    )
+
+
+def _has_assignment(consumer: object) -> bool:
+    if consumer is None:
+        return False
+    if consumer.assignment():  # type: ignore[attr-defined]
+        return True
+    # aiokafka sets the subscription's assignment (possibly empty, when the group has more
+    # members than partitions) once the group is synced; assignment() cannot tell
+    # "not yet" from "nothing for this member".
+    subscription = getattr(getattr(consumer, "_subscription", None), "subscription", None)
+    return (
+        subscription is not None
+        and subscription.assignment is not None
+        and not subscription._reassignment_in_progress
+    )

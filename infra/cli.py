@@ -3,18 +3,33 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
+import click
 import typer
+from aiokafka.errors import KafkaConnectionError, KafkaError
 
 from infra.db.session import Database
+from infra.errors import NotConfiguredError, OperatorError
 from infra.logging import configure_logging
 from infra.settings import Settings, get_settings
 from producers.dead_letters import DeadLetter
 from producers.kafka_admin import GroupPartition
 
-app = typer.Typer(no_args_is_help=True, help="Recoloca: CV analysis on event-driven workers.")
+app = typer.Typer(
+    no_args_is_help=True,
+    help="Recoloca: CV analysis on event-driven workers.",
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _options(
+    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an error")] = False,
+) -> None:
+    """Recoloca: CV analysis on event-driven workers."""
 
 
 def _settings() -> Settings:
@@ -84,7 +99,7 @@ def migrate(
 
     settings = _settings()
     if not settings.database.url:
-        raise typer.BadParameter("RECOLOCA_DATABASE_URL is not set")
+        raise NotConfiguredError("DATABASE_URL")
     if downgrade:
         migrations.downgrade(settings.database.url, "base" if revision == "head" else revision)
     else:
@@ -202,7 +217,7 @@ def replay(
     if not yes and not typer.confirm("Proceed?", default=False):
         raise typer.Abort()
     if not settings.redis.url:
-        raise typer.BadParameter("RECOLOCA_REDIS_URL is not set (the control channel)")
+        raise NotConfiguredError("REDIS_URL")
 
     async def run() -> None:
         redis = make_redis(settings.redis.url or "")
@@ -237,7 +252,9 @@ app.add_typer(dlq_app, name="dlq")
 def _dead_letter_tools() -> tuple[Settings, Database]:
     settings = _settings()
     if not settings.database.url:
-        raise typer.BadParameter("RECOLOCA_DATABASE_URL is not set")
+        raise NotConfiguredError("DATABASE_URL")
+    if not settings.kafka.bootstrap_servers:
+        raise NotConfiguredError("KAFKA_BOOTSTRAP_SERVERS")
     return settings, Database(settings.database.url, pool_size=1)
 
 
@@ -254,7 +271,10 @@ def dlq_list(topic: Annotated[str, typer.Option(help="Original topic, e.g. cv.up
         finally:
             await db.dispose()
 
-    letters = asyncio.run(run())
+    try:
+        letters = asyncio.run(run())
+    except LookupError as exc:
+        raise OperatorError(str(exc), "`recoloca topics list` shows the topics") from exc
     typer.echo(
         f"{'id':<10} {'state':<9} {'type':<14} {'event_id':<37} {'consumer':<10} {'tries':>5}  error"
     )
@@ -331,4 +351,34 @@ def dlq_redrive(
 
 
 def main() -> None:
-    app()
+    """The entry point: errors are one or two lines on stderr and a non-zero exit code;
+    ``--debug`` shows the traceback instead."""
+    debug = "--debug" in sys.argv[1:]
+    try:
+        code = app(standalone_mode=False)
+    except click.ClickException as exc:
+        exc.show()
+        code = exc.exit_code
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        typer.echo("aborted", err=True)
+        code = 130
+    except Exception as exc:
+        if debug:
+            raise
+        typer.echo(f"error: {describe_error(exc)}", err=True)
+        code = 1
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def describe_error(exc: Exception) -> str:
+    """One or two lines saying what went wrong and what to do."""
+    if isinstance(exc, OperatorError):
+        return str(exc)
+    if isinstance(exc, KafkaConnectionError | ConnectionError):
+        return (
+            f"cannot connect ({exc})\n"
+            "is `make run` still running in this folder? Otherwise check the RECOLOCA_* URLs"
+        )
+    if isinstance(exc, KafkaError):
+        return f"Kafka refused the request: {exc}"
+    return f"{type(exc).__name__}: {exc}\n(run again with --debug for the traceback)"

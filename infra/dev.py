@@ -1,20 +1,49 @@
-"""``recoloca dev``: the whole product in one process on embedded services."""
+"""``recoloca dev``: the whole product in one process on embedded services.
+
+One run per data directory: a lock (held by the running process, released by the kernel
+when it dies, whatever the cause) keeps a second run from touching the first one's
+services. The operator commands find a run's services through ``endpoints.json``.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import errno
+import fcntl
 import json
+import os
+import socket
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import structlog
 
 from infra.db.migrate import upgrade
 from infra.embedded import EmbeddedStack
+from infra.errors import OperatorError
+from infra.readiness import Readiness
 from infra.runner import API, RELAY, run_components
 from infra.settings import Settings
 
 log = structlog.get_logger(__name__)
+
+
+class AlreadyRunningError(OperatorError):
+    def __init__(self, data_dir: Path, holder: str) -> None:
+        super().__init__(
+            f"recoloca is already running in this folder ({holder}, data in {data_dir})",
+            "stop it first (Ctrl-C in its terminal), or set RECOLOCA_DATA_DIR to run another",
+        )
+
+
+class PortInUseError(OperatorError):
+    def __init__(self, host: str, port: int) -> None:
+        super().__init__(
+            f"port {port} on {host} is already in use by another program",
+            f"stop that program, or choose another port: RECOLOCA_API_PORT={port + 1} make run",
+        )
 
 
 def with_embedded_services(settings: Settings, stack: EmbeddedStack) -> Settings:
@@ -44,8 +73,12 @@ def with_embedded_services(settings: Settings, stack: EmbeddedStack) -> Settings
     )
 
 
+def _dev_dir(settings: Settings) -> Path:
+    return settings.data_dir / "dev"
+
+
 def _endpoints_file(settings: Settings) -> Path:
-    return settings.data_dir / "dev" / "endpoints.json"
+    return _dev_dir(settings) / "endpoints.json"
 
 
 def attach_to_dev(settings: Settings) -> Settings:
@@ -56,41 +89,99 @@ def attach_to_dev(settings: Settings) -> Settings:
         return settings
     urls = json.loads(path.read_text())
     database, redis, kafka = settings.database, settings.redis, settings.kafka
-    if not database.url:
+    if not database.url and urls.get("database"):
         database = database.model_copy(update={"url": urls["database"]})
-    if not redis.url:
+    if not redis.url and urls.get("redis"):
         redis = redis.model_copy(update={"url": urls["redis"]})
-    if not kafka.bootstrap_servers:
+    if not kafka.bootstrap_servers and urls.get("kafka"):
         kafka = kafka.model_copy(update={"bootstrap_servers": urls["kafka"]})
     return settings.model_copy(update={"database": database, "redis": redis, "kafka": kafka})
+
+
+@contextmanager
+def run_lock(data_dir: Path) -> Iterator[None]:
+    """Hold the data directory for this process, or refuse at once if another holds it."""
+    dev_dir = data_dir / "dev"
+    dev_dir.mkdir(parents=True, exist_ok=True)
+    path = dev_dir / "run.lock"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                raise
+            holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "another process"
+            raise AlreadyRunningError(data_dir.resolve(), holder) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()}".encode(), 0)
+        try:
+            yield
+        finally:
+            os.ftruncate(fd, 0)
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def check_port_free(host: str, port: int) -> None:
+    with socket.socket() as sock:
+        # As uvicorn binds: a port in TIME_WAIT from our own last run is free.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise PortInUseError(host, port) from None
+            raise OperatorError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+
+
+def banner(settings: Settings) -> str:
+    base = f"http://{settings.api.host}:{settings.api.port}"
+    return "\n".join(
+        [
+            "Recoloca is running.",
+            f"  API       {base}",
+            f"  API docs  {base}/docs",
+            f"  bus docs  {base}/asyncapi",
+            f"  data      {settings.data_dir.resolve()}",
+            "Press Ctrl-C to stop.",
+        ]
+    )
 
 
 def run_dev(settings: Settings) -> None:
     from consumers.workers import WORKERS
 
-    stack = EmbeddedStack(settings.data_dir / "dev")
-    endpoints = _endpoints_file(settings)
-    try:
-        settings = with_embedded_services(settings, stack)
-        assert settings.database.url is not None
-        upgrade(settings.database.url)
-        endpoints.write_text(
-            json.dumps(
-                {
-                    "database": settings.database.url,
-                    "redis": settings.redis.url,
-                    "kafka": settings.kafka.bootstrap_servers,
-                }
+    with run_lock(settings.data_dir):
+        check_port_free(settings.api.host, settings.api.port)
+        stack = EmbeddedStack(_dev_dir(settings))
+        endpoints = _endpoints_file(settings)
+        try:
+            settings = with_embedded_services(settings, stack)
+            assert settings.database.url is not None
+            upgrade(settings.database.url)
+            endpoints.write_text(
+                json.dumps(
+                    {
+                        "database": settings.database.url,
+                        "redis": settings.redis.url,
+                        "kafka": settings.kafka.bootstrap_servers,
+                    }
+                )
             )
-        )
-        log.info(
-            "recoloca is starting",
-            api=f"http://{settings.api.host}:{settings.api.port}",
-            docs=f"http://{settings.api.host}:{settings.api.port}/docs",
-        )
-        with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(run_components(settings, [API, RELAY, *WORKERS]))
-    finally:
-        endpoints.unlink(missing_ok=True)
-        stack.stop()
-        log.info("recoloca stopped")
+            asyncio.run(_serve(settings, [API, RELAY, *WORKERS]))
+        finally:
+            endpoints.unlink(missing_ok=True)
+            stack.stop()
+            print("Recoloca stopped.", file=sys.stderr, flush=True)
+
+
+async def _serve(settings: Settings, components: list[str]) -> None:
+    readiness = Readiness()
+    running = asyncio.create_task(run_components(settings, components, readiness=readiness))
+    ready = asyncio.create_task(readiness.wait_ready())
+    await asyncio.wait({running, ready}, return_when=asyncio.FIRST_COMPLETED)
+    if ready.done() and not running.done():
+        print(banner(settings), file=sys.stderr, flush=True)
+    ready.cancel()
+    await running

@@ -9,6 +9,7 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
+from infra.errors import NotConfiguredError
 from infra.settings import KafkaSettings
 from schemas.topics import all_topic_names
 
@@ -17,7 +18,7 @@ log = structlog.get_logger(__name__)
 
 def require_bootstrap(settings: KafkaSettings) -> str:
     if not settings.bootstrap_servers:
-        raise RuntimeError("RECOLOCA_KAFKA_BOOTSTRAP_SERVERS is not set")
+        raise NotConfiguredError("KAFKA_BOOTSTRAP_SERVERS")
     return settings.bootstrap_servers
 
 
@@ -53,7 +54,7 @@ async def ensure_topics(settings: KafkaSettings, names: list[str] | None = None)
                         for name in wanted
                     ]
                 )
-            log.info("kafka topics created", topics=wanted)
+            log.debug("kafka topics created", topics=wanted)
         return wanted
     finally:
         await admin.close()

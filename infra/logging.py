@@ -45,8 +45,29 @@ def configure_logging(*, level: str = "INFO", json: bool = False) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("aiokafka", "uvicorn.access", "faststream.access.kafka"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    # Start-up chatter (migrations applied, server started) is not news; warnings still are.
+    for noisy in (
+        "aiokafka",
+        "uvicorn.access",
+        "uvicorn.error",
+        "alembic",
+        "faststream.access.kafka",
+    ):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+    coordinator = logging.getLogger("aiokafka.consumer.group_coordinator")
+    if not any(isinstance(f, _ExpectedRebalance) for f in coordinator.filters):
+        coordinator.addFilter(_ExpectedRebalance())
+
+
+class _ExpectedRebalance(logging.Filter):
+    """A heartbeat answered "rebalancing" is how every member learns of a join: expected
+    at each start and scale-out, so it is not a warning."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (
+            record.getMessage().startswith("Heartbeat failed for group")
+            and "rebalancing" in record.getMessage()
+        )
 
 
 def _identity(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import signal
 from collections.abc import Callable, Coroutine, Iterator
 from datetime import timedelta
@@ -19,7 +20,9 @@ from aiokafka.errors import KafkaError
 from prometheus_client import start_http_server
 
 from infra.db.session import Database
+from infra.errors import NotConfiguredError, OperatorError
 from infra.kafka import ensure_topics
+from infra.readiness import Readiness
 from infra.settings import Settings
 from schemas.topics import all_topic_names
 
@@ -37,11 +40,13 @@ class _Server(uvicorn.Server):
         yield
 
 
-async def serve_api(settings: Settings, stopping: asyncio.Event) -> None:
+async def serve_api(
+    settings: Settings, stopping: asyncio.Event, readiness: Readiness | None = None
+) -> None:
     from api.app import create_app
 
     config = uvicorn.Config(
-        create_app(settings),
+        create_app(settings, readiness=readiness, stopping=stopping),
         host=settings.api.host,
         port=settings.api.port,
         log_config=None,
@@ -52,15 +57,33 @@ async def serve_api(settings: Settings, stopping: asyncio.Event) -> None:
     server = _Server(config)
     serving = asyncio.create_task(server.serve())
     stop_wait = asyncio.create_task(stopping.wait())
-    await asyncio.wait({serving, stop_wait}, return_when=asyncio.FIRST_COMPLETED)
+    started = asyncio.create_task(_until(lambda: server.started or serving.done()))
+    await asyncio.wait({serving, stop_wait, started}, return_when=asyncio.FIRST_COMPLETED)
+    if server.started and readiness is not None:
+        readiness.set(API, True)
+        await asyncio.wait({serving, stop_wait}, return_when=asyncio.FIRST_COMPLETED)
+    if readiness is not None:
+        readiness.set(API, False)
     server.should_exit = True
     stop_wait.cancel()
+    started.cancel()
     await serving
     if not server.started:
-        raise RuntimeError(f"the API could not listen on {settings.api.host}:{settings.api.port}")
+        raise OperatorError(
+            f"the API could not listen on {settings.api.host}:{settings.api.port}",
+            "choose another port with RECOLOCA_API_PORT",
+        )
 
 
-async def run_relay(settings: Settings, stopping: asyncio.Event) -> None:
+async def _until(condition: Callable[[], bool], every: float = 0.02) -> None:
+    # Polled: neither uvicorn nor aiokafka signals "started" / "assigned" with an event.
+    while not condition():  # noqa: ASYNC110
+        await asyncio.sleep(every)
+
+
+async def run_relay(
+    settings: Settings, stopping: asyncio.Event, readiness: Readiness | None = None
+) -> None:
     from producers.recovery import requeue_stalled
     from producers.relay import OutboxRelay
 
@@ -71,15 +94,21 @@ async def run_relay(settings: Settings, stopping: asyncio.Event) -> None:
             # A broker that forgot its messages (the embedded one, on restart): re-send what
             # was in flight. Consumers skip what they had already done.
             await requeue_stalled(db, older_than=timedelta(0))
-        await relay.run(stopping)
+        await relay.run(
+            stopping, on_active=lambda: readiness.set(RELAY, True) if readiness else None
+        )
     finally:
+        if readiness is not None:
+            readiness.set(RELAY, False)
         await db.dispose()
 
 
-async def run_worker(name: str, settings: Settings, stopping: asyncio.Event) -> None:
+async def run_worker(
+    name: str, settings: Settings, stopping: asyncio.Event, readiness: Readiness | None = None
+) -> None:
     from consumers.context import WorkerContext
     from consumers.control import serve_commands
-    from consumers.workers import build_worker, report_lag, retry_topics
+    from consumers.workers import build_worker, group_joined, report_lag, retry_topics
 
     ctx = WorkerContext.from_settings(settings)
     if settings.metrics.port:
@@ -98,7 +127,11 @@ async def run_worker(name: str, settings: Settings, stopping: asyncio.Event) -> 
                     ),
                     asyncio.create_task(report_lag(app, stopping)),
                 ]
-                log.info("worker started", worker=name)
+                joined = functools.partial(group_joined, app)
+                await _first(stopping.wait(), app.reconnect.wait(), _until(joined, 0.05))
+                if group_joined(app) and readiness is not None:
+                    readiness.set(name, True)
+                log.debug("worker started", worker=name)
                 backoff = 0.5
                 await _first(stopping.wait(), app.reconnect.wait())
             except (KafkaError, OSError) as exc:
@@ -107,6 +140,8 @@ async def run_worker(name: str, settings: Settings, stopping: asyncio.Event) -> 
                 await _first(stopping.wait(), asyncio.sleep(backoff))
                 backoff = min(backoff * 2, 5.0)
             finally:
+                if readiness is not None:
+                    readiness.set(name, False)
                 # Stops fetching, waits for the handler in flight (bounded), leaves the group.
                 await app.broker.stop()
                 for helper in helpers:
@@ -116,7 +151,7 @@ async def run_worker(name: str, settings: Settings, stopping: asyncio.Event) -> 
                 log.warning("worker reconnecting", worker=name)
     finally:
         await ctx.close()
-        log.info("worker stopped", worker=name)
+        log.debug("worker stopped", worker=name)
 
 
 async def _first(*waits: Coroutine[Any, Any, object]) -> None:
@@ -134,11 +169,15 @@ async def run_components(
     stopping: asyncio.Event | None = None,
     *,
     handle_signals: bool = True,
+    readiness: Readiness | None = None,
 ) -> None:
     """Run the named components in this process until SIGINT/SIGTERM (or ``stopping``)."""
     from consumers.workers import WORKERS
 
     stopping = stopping or asyncio.Event()
+    readiness = readiness or Readiness()
+    for name in components:
+        readiness.expect(name)
     loop = asyncio.get_running_loop()
     signals = (signal.SIGINT, signal.SIGTERM) if handle_signals else ()
     for sig in signals:
@@ -147,11 +186,11 @@ async def run_components(
     def runner(name: str) -> Callable[[], Coroutine[Any, Any, None]]:
         assert stopping is not None
         if name == API:
-            return lambda: serve_api(settings, stopping)
+            return lambda: serve_api(settings, stopping, readiness)
         if name == RELAY:
-            return lambda: run_relay(settings, stopping)
+            return lambda: run_relay(settings, stopping, readiness)
         if name in WORKERS:
-            return lambda: run_worker(name, settings, stopping)
+            return lambda: run_worker(name, settings, stopping, readiness)
         raise ValueError(f"unknown component {name!r}")
 
     tasks: dict[asyncio.Task[None], str] = {
@@ -166,13 +205,16 @@ async def run_components(
         for sig in signals:
             loop.remove_signal_handler(sig)
     failed = {tasks[t]: t.exception() for t in tasks if not t.cancelled() and t.exception()}
+    for exc in failed.values():
+        if isinstance(exc, OperatorError):
+            raise exc
     for name, exc in failed.items():
         log.error("component failed", component=name, error=repr(exc))
     if failed:
-        raise SystemExit(f"stopped after a failure in: {', '.join(failed)}")
+        raise OperatorError(f"stopped after a failure in: {', '.join(failed)}")
 
 
 def _require(value: str | None, name: str) -> str:
     if not value:
-        raise SystemExit(f"RECOLOCA_{name} is not set")
+        raise NotConfiguredError(name)
     return value

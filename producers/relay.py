@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
@@ -39,12 +40,18 @@ class OutboxRelay:
         self._producer: AIOKafkaProducer | None = None
         self.published = 0
 
-    async def run(self, stopping: asyncio.Event) -> None:
+    async def run(
+        self, stopping: asyncio.Event, on_active: Callable[[], None] | None = None
+    ) -> None:
         listener = await asyncpg.connect(to_asyncpg_dsn(self.db.url))
         try:
             await self._become_leader(listener, stopping)
+            if stopping.is_set():
+                return
             await listener.add_listener(outbox_repo.NOTIFY_CHANNEL, self._on_notify)
-            log.info("outbox relay active")
+            log.debug("outbox relay active")
+            if on_active is not None:
+                on_active()
             await self._loop(stopping)
         finally:
             await self._close_producer()

@@ -19,13 +19,12 @@ from infra.logging import configure_logging
 from infra.settings import Settings
 from tests.support.system import RunningSystem, running_system, test_settings
 
-# platformdirs (used by pgserver) wants a private runtime directory.
-os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp(prefix="recoloca-run-"))
-
 
 @pytest.fixture(scope="session")
 def data_dir() -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="recoloca-test-") as path:
+        # As root, the embedded PostgreSQL runs unprivileged and must be able to enter it.
+        Path(path).chmod(0o755)
         yield Path(path)
 
 

@@ -36,6 +36,7 @@ async def events(
             user_id,
             start,
             keepalive_seconds=resources.settings.api.sse_keepalive_seconds,
+            stopping=resources.stopping,
         ),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},

@@ -20,7 +20,8 @@ async def healthz() -> dict[str, str]:
 
 @router.get("/readyz")
 async def readyz(resources: ResourcesDep) -> JSONResponse:
-    """Postgres, Redis and Kafka are reachable."""
+    """Postgres, Redis and Kafka are reachable, and every component of this process (the
+    relay, each worker) can do its work: the relay is active, workers have their partitions."""
 
     async def postgres() -> None:
         async with resources.db.sessions() as session:
@@ -40,5 +41,7 @@ async def readyz(resources: ResourcesDep) -> JSONResponse:
         name: "ok" if not isinstance(result, BaseException) else f"error: {type(result).__name__}"
         for name, result in zip(checks, results, strict=True)
     }
+    components = resources.readiness.snapshot() if resources.readiness else {}
+    status |= {name: "ok" if ok else "starting" for name, ok in components.items()}
     ready = all(value == "ok" for value in status.values())
     return JSONResponse({"ready": ready, "checks": status}, status_code=200 if ready else 503)

@@ -87,6 +87,7 @@ async def stream(
     user_id: uuid.UUID,
     last_event_id: int | None,
     keepalive_seconds: float,
+    stopping: asyncio.Event,
 ) -> AsyncGenerator[str, None]:
     # Listen before reading the log, so a wake-up between the two is not missed.
     with wakeups.listen(user_id) as woken:
@@ -96,7 +97,7 @@ async def stream(
         yield f"retry: {RETRY_MILLISECONDS}\n: connected\n\n"
         loop = asyncio.get_running_loop()
         last_sent = loop.time()
-        while True:
+        while not stopping.is_set():
             woken.clear()
             async with db.sessions() as session:
                 events = await user_events_repo.after(session, user_id, last_event_id)
@@ -110,4 +111,17 @@ async def stream(
                 yield ": keepalive\n\n"
                 last_sent = loop.time()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(woken.wait(), min(POLL_SECONDS, keepalive_seconds))
+                async with asyncio.timeout(min(POLL_SECONDS, keepalive_seconds)):
+                    await _first_of(woken, stopping)
+        # The server is going away: say so and end, so shutdown need not wait for us; the
+        # client reconnects (to this server when it is back, or another) with Last-Event-ID.
+        yield ": server shutting down\n\n"
+
+
+async def _first_of(*events: asyncio.Event) -> None:
+    waits = [asyncio.ensure_future(event.wait()) for event in events]
+    try:
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for wait in waits:
+            wait.cancel()

@@ -266,7 +266,15 @@ async def test_health_and_readiness(system: RunningSystem) -> None:
         ready = await client.get("/readyz")
     assert health.json() == {"status": "ok"}
     assert ready.status_code == 200, ready.text
-    assert ready.json()["checks"] == {"postgres": "ok", "redis": "ok", "kafka": "ok"}
+    assert ready.json()["checks"] == {
+        "postgres": "ok",
+        "redis": "ok",
+        "kafka": "ok",
+        "api": "ok",
+        "relay": "ok",
+        "parsing": "ok",
+        "scoring": "ok",
+    }
 
 
 async def test_openapi_documents_the_routes(system: RunningSystem) -> None:

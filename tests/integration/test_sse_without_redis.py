@@ -20,7 +20,9 @@ async def test_stream_delivers_from_the_log_when_redis_is_unreachable(
     dead_redis = make_redis("redis://127.0.0.1:1/0")
     wakeups = Wakeups(dead_redis)
     relaying = asyncio.create_task(wakeups.run())
-    events = stream(system.db, wakeups, user_id, last_event_id=None, keepalive_seconds=15)
+    events = stream(
+        system.db, wakeups, user_id, None, keepalive_seconds=15, stopping=asyncio.Event()
+    )
     try:
         assert (await anext(events)).startswith("retry:")
         async with system.db.transaction() as session:
