@@ -6,10 +6,11 @@ PYTHON     ?= $(shell command -v python3.11 || command -v python3)
 
 .PHONY: install run test lint format bench eval clean
 
-$(BIN)/.installed: pyproject.toml uv.lock
+# Bytecode is compiled at install: start-up stays fast even where PYTHONDONTWRITEBYTECODE is set.
+$(BIN)/.installed: pyproject.toml uv.lock Makefile
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	@UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --frozen --quiet
+	@UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --frozen --quiet --compile-bytecode
 	@touch $@
 
 install: $(BIN)/.installed
@@ -38,5 +39,6 @@ bench: install
 eval: install
 	$(BIN)/python -m bench.eval_parsing
 
+## Everything make run and make test wrote: all of it lives in this folder
 clean:
-	rm -rf $(VENV) .recoloca .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .recoloca .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -7,7 +7,9 @@ import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import swagger_ui_bundle
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from api.deps import Resources
 from api.errors import install_error_handlers
@@ -64,10 +66,16 @@ def create_app(
         version="1.0.0",
         description="Upload a CV, get an ATS-style analysis, follow it live over SSE.",
         lifespan=lifespan,
+        # /docs is served by api.routes.docs with local assets; ReDoc would need a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     install_error_handlers(app)
     for router in (health.router, auth.router, cvs.router, events.router, docs.router):
         app.include_router(router)
+    app.mount(
+        docs.SWAGGER_ASSETS, StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), "swagger-ui"
+    )
     app.add_middleware(
         BodySizeLimitMiddleware, max_bytes=settings.api.max_upload_bytes + _FORM_OVERHEAD_BYTES
     )

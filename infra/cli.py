@@ -5,18 +5,20 @@ from __future__ import annotations
 import asyncio
 import sys
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import click
 import typer
-from aiokafka.errors import KafkaConnectionError, KafkaError
 
-from infra.db.session import Database
 from infra.errors import NotConfiguredError, OperatorError
 from infra.logging import configure_logging
 from infra.settings import Settings, get_settings
-from producers.dead_letters import DeadLetter
-from producers.kafka_admin import GroupPartition
+
+if TYPE_CHECKING:
+    # Imported where used: `recoloca dev` must refuse a second run before loading it all.
+    from infra.db.session import Database
+    from producers.dead_letters import DeadLetter
+    from producers.kafka_admin import GroupPartition
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -250,6 +252,8 @@ app.add_typer(dlq_app, name="dlq")
 
 
 def _dead_letter_tools() -> tuple[Settings, Database]:
+    from infra.db.session import Database
+
     settings = _settings()
     if not settings.database.url:
         raise NotConfiguredError("DATABASE_URL")
@@ -372,6 +376,8 @@ def main() -> None:
 
 def describe_error(exc: Exception) -> str:
     """One or two lines saying what went wrong and what to do."""
+    from aiokafka.errors import KafkaConnectionError, KafkaError
+
     if isinstance(exc, OperatorError):
         return str(exc)
     if isinstance(exc, KafkaConnectionError | ConnectionError):

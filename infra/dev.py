@@ -17,15 +17,15 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import structlog
 
-from infra.db.migrate import upgrade
-from infra.embedded import EmbeddedStack
 from infra.errors import OperatorError
-from infra.readiness import Readiness
-from infra.runner import API, RELAY, run_components
 from infra.settings import Settings
+
+if TYPE_CHECKING:
+    from infra.embedded import EmbeddedStack
 
 log = structlog.get_logger(__name__)
 
@@ -150,10 +150,14 @@ def banner(settings: Settings) -> str:
 
 
 def run_dev(settings: Settings) -> None:
-    from consumers.workers import WORKERS
-
     with run_lock(settings.data_dir):
         check_port_free(settings.api.host, settings.api.port)
+        # Loaded only now, so that a refusal above is immediate.
+        from consumers.workers import WORKERS
+        from infra.db.migrate import upgrade
+        from infra.embedded import EmbeddedStack
+        from infra.runner import API, RELAY
+
         stack = EmbeddedStack(_dev_dir(settings))
         endpoints = _endpoints_file(settings)
         try:
@@ -177,6 +181,9 @@ def run_dev(settings: Settings) -> None:
 
 
 async def _serve(settings: Settings, components: list[str]) -> None:
+    from infra.readiness import Readiness
+    from infra.runner import run_components
+
     readiness = Readiness()
     running = asyncio.create_task(run_components(settings, components, readiness=readiness))
     ready = asyncio.create_task(readiness.wait_ready())

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
+from typing import Any
 
 from prometheus_client import Counter, Gauge, Histogram
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 HTTP_REQUEST_SECONDS = Histogram(
@@ -65,8 +68,37 @@ class HttpMetricsMiddleware:
         try:
             await self.app(scope, receive, send_status)
         finally:
-            route = scope.get("route")
-            template = getattr(route, "path", None) or "unmatched"
-            HTTP_REQUEST_SECONDS.labels(scope["method"], template, str(status)).observe(
-                time.perf_counter() - started
-            )
+            HTTP_REQUEST_SECONDS.labels(
+                scope["method"], route_template(scope), str(status)
+            ).observe(time.perf_counter() - started)
+
+
+def route_template(scope: Scope) -> str:
+    """The route's path template. Routing sets it for API routes; a request answered
+    before routing (a 413 from the size limit) or by a plain route (``/docs``) is matched
+    here. Only paths no route knows are ``unmatched``, which keeps the label bounded."""
+    route = scope.get("route")
+    if route is not None and getattr(route, "path", None):
+        return str(route.path)
+    app = scope.get("app")
+    return _match(getattr(getattr(app, "router", None), "routes", ()), scope) or "unmatched"
+
+
+def _match(routes: Iterable[Any], scope: Scope) -> str | None:
+    partial = None
+    for candidate in routes:
+        match, _ = candidate.matches(scope)
+        if match is Match.NONE:
+            continue
+        # FastAPI keeps included routers as nodes of their own: look inside.
+        nested = getattr(candidate, "effective_candidates", None)
+        if callable(nested):
+            found = _match(nested(), scope)
+            if found:
+                return found
+            continue
+        path = getattr(candidate, "path", None)
+        if path and match is Match.FULL:
+            return str(path)
+        partial = partial or path  # the path exists, not for this method (405)
+    return partial

@@ -3,8 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Response
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from api.asyncapi_page import render_asyncapi
+
+SWAGGER_ASSETS = "/_assets/swagger-ui"
 
 router = APIRouter(include_in_schema=False)
 
@@ -19,11 +24,21 @@ async def asyncapi_json() -> dict[str, Any]:
 
 @router.get("/asyncapi")
 async def asyncapi_html() -> HTMLResponse:
-    from faststream.specification.asyncapi.site import get_asyncapi_html
+    from consumers.asyncapi import specification_json
 
-    from consumers.asyncapi import specification
+    return HTMLResponse(render_asyncapi(specification_json()))
 
-    return HTMLResponse(get_asyncapi_html(specification(), try_it_out_path=None))
+
+@router.get("/docs")
+async def swagger_ui() -> HTMLResponse:
+    # Swagger UI's assets come from the installed swagger-ui-bundle package, not a CDN.
+    return get_swagger_ui_html(
+        openapi_url="/openapi.json",
+        title="Recoloca API",
+        swagger_js_url=f"{SWAGGER_ASSETS}/swagger-ui-bundle.js",
+        swagger_css_url=f"{SWAGGER_ASSETS}/swagger-ui.css",
+        swagger_favicon_url=f"{SWAGGER_ASSETS}/favicon-32x32.png",
+    )
 
 
 @router.get("/metrics")

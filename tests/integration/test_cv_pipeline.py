@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import uuid
 
@@ -11,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from infra.db.models import Analysis, Cv
-from tests.support.api import new_user, upload, user_id_of, wait_for_status
+from tests.support.api import new_user, send_oversized_upload, upload, user_id_of, wait_for_status
 from tests.support.documents import docx_cv, image_only_pdf, two_column_pdf, txt_cv
 from tests.support.kafka import read_topic
 from tests.support.sse import collect_until
@@ -281,41 +280,3 @@ async def test_openapi_documents_the_routes(system: RunningSystem) -> None:
     async with httpx.AsyncClient(base_url=system.base_url) as client:
         spec = (await client.get("/openapi.json")).json()
     assert {"/v1/cvs", "/v1/cvs/{cv_id}", "/v1/events", "/v1/auth/token"} <= set(spec["paths"])
-
-
-async def send_oversized_upload(
-    host: str, port: int, authorization: str, declared_length: int | None, max_bytes: int
-) -> int:
-    """Stream a never-ending file part over a raw connection; return the status received."""
-    reader, writer = await asyncio.open_connection(host, port)
-    length = (
-        f"Content-Length: {declared_length}\r\n"
-        if declared_length
-        else "Transfer-Encoding: chunked\r\n"
-    )
-    writer.write(
-        (
-            "POST /v1/cvs HTTP/1.1\r\n"
-            f"Host: {host}\r\nAuthorization: {authorization}\r\n"
-            "Content-Type: multipart/form-data; boundary=x\r\n"
-            f"{length}\r\n"
-        ).encode()
-    )
-    part = (
-        b'--x\r\nContent-Disposition: form-data; name="file"; filename="cv.pdf"\r\n'
-        b"Content-Type: application/pdf\r\n\r\n%PDF-1.7\n"
-    )
-    # Read while writing: the answer comes before the body ends (and before the reset).
-    status_line = asyncio.create_task(reader.readline())
-    chunk = b"0" * 65536
-    try:
-        for payload in (part, *([chunk] * (max_bytes // len(chunk)))):
-            if status_line.done():
-                break
-            writer.write(payload if declared_length else b"%x\r\n%s\r\n" % (len(payload), payload))
-            await writer.drain()
-    except (ConnectionError, OSError):
-        pass  # the server stopped reading: what it said is in the response
-    line = await asyncio.wait_for(status_line, timeout=10)
-    writer.close()
-    return int(line.split()[1])

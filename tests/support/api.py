@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
@@ -60,3 +61,41 @@ def user_id_of(headers: dict[str, str]) -> uuid.UUID:
     """The user id inside the bearer token of ``headers``."""
     token = headers["Authorization"].removeprefix("Bearer ")
     return uuid.UUID(jwt.decode(token, options={"verify_signature": False})["sub"])
+
+
+async def send_oversized_upload(
+    host: str, port: int, authorization: str, declared_length: int | None, max_bytes: int
+) -> int:
+    """Stream a never-ending file part over a raw connection; return the status received."""
+    reader, writer = await asyncio.open_connection(host, port)
+    length = (
+        f"Content-Length: {declared_length}\r\n"
+        if declared_length
+        else "Transfer-Encoding: chunked\r\n"
+    )
+    writer.write(
+        (
+            "POST /v1/cvs HTTP/1.1\r\n"
+            f"Host: {host}\r\nAuthorization: {authorization}\r\n"
+            "Content-Type: multipart/form-data; boundary=x\r\n"
+            f"{length}\r\n"
+        ).encode()
+    )
+    part = (
+        b'--x\r\nContent-Disposition: form-data; name="file"; filename="cv.pdf"\r\n'
+        b"Content-Type: application/pdf\r\n\r\n%PDF-1.7\n"
+    )
+    # Read while writing: the answer comes before the body ends (and before the reset).
+    status_line = asyncio.create_task(reader.readline())
+    chunk = b"0" * 65536
+    try:
+        for payload in (part, *([chunk] * (max_bytes // len(chunk)))):
+            if status_line.done():
+                break
+            writer.write(payload if declared_length else b"%x\r\n%s\r\n" % (len(payload), payload))
+            await writer.drain()
+    except (ConnectionError, OSError):
+        pass  # the server stopped reading: what it said is in the response
+    line = await asyncio.wait_for(status_line, timeout=10)
+    writer.close()
+    return int(line.split()[1])
