@@ -218,7 +218,7 @@ class EmbeddedPostgres:
         self.pgdata.mkdir(parents=True, exist_ok=True)
         if self.run_as is not None:
             self._check_reachable()
-            os.chown(self.pgdata, self.run_as.uid, self.run_as.gid)
+            self._own(self.run_as)
         self.pgdata.chmod(0o700)
         if not (self.pgdata / "PG_VERSION").exists():
             self._initdb()
@@ -272,6 +272,16 @@ class EmbeddedPostgres:
             extra_groups=[] if self.run_as else None,
             cwd=self.pgdata,
         )
+
+    def _own(self, run_as: _RunAs) -> None:
+        # A data directory initialised under another user (an older layout ran PostgreSQL
+        # as a dedicated system user) is handed over, or the server could not read it.
+        if self.pgdata.stat().st_uid == run_as.uid:
+            return
+        os.chown(self.pgdata, run_as.uid, run_as.gid)
+        for root, dirs, files in os.walk(self.pgdata):
+            for name in (*dirs, *files):
+                os.chown(os.path.join(root, name), run_as.uid, run_as.gid, follow_symlinks=False)
 
     def _check_reachable(self) -> None:
         # Rather than loosen permissions outside our data directory, say what blocks it.

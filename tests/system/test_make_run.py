@@ -135,6 +135,11 @@ def test_ctrl_c_with_open_event_streams_stops_promptly_without_a_traceback(run_d
     assert "Traceback" not in run.output, run.output
     assert "CancelledError" not in run.output, run.output
     assert took < 10, f"took {took:.1f}s to stop"
+    # A start says where things are, then only what matters: nothing here did.
+    lines = run.output.strip().splitlines()
+    assert lines[0] == "Recoloca is running.", run.output
+    assert lines[-1] == "Recoloca stopped.", run.output
+    assert len(lines) == 7, run.output
 
 
 def _recoloca(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
