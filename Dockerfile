@@ -32,6 +32,7 @@ COPY consumers ./consumers
 COPY producers ./producers
 COPY schemas ./schemas
 COPY infra ./infra
+COPY entrypoints ./entrypoints
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-default-groups --no-editable
 

@@ -30,7 +30,7 @@ from pydantic import BaseModel, SecretStr
 from typer.testing import CliRunner
 
 from consumers.workers import WORKERS
-from infra import cli
+from entrypoints import cli
 from infra.settings import Environment, Settings
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,8 +9,8 @@ from pathlib import Path
 import httpx
 from aiokafka.admin import AIOKafkaAdminClient
 
+from entrypoints.runner import API, run_components
 from infra.readiness import Readiness
-from infra.runner import API, run_components
 from infra.settings import Settings
 from tests.support.api import new_user, send_oversized_upload
 from tests.support.system import RunningSystem, isolated_settings, wait_for

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from entrypoints.runner import API, RELAY
 from infra.db.models import Analysis, ProcessedMessage, UserEvent
 from infra.embedded import KafkaBroker
-from infra.runner import API, RELAY
 from infra.settings import Settings
 from tests.support.api import new_user, upload, wait_for_status
 from tests.support.documents import txt_cv

@@ -275,7 +275,7 @@ def test_operator_commands_run(
 ) -> None:
     from typer.testing import CliRunner
 
-    from infra.cli import app
+    from entrypoints.cli import app
     from infra.settings import get_settings
 
     monkeypatch.setenv(

@@ -14,10 +14,10 @@ from typing import TypeVar
 import httpx
 
 from consumers.workers import WORKERS
+from entrypoints.runner import API, RELAY, run_components
 from infra.db.migrate import upgrade
 from infra.db.session import Database
 from infra.embedded import EmbeddedStack, free_port
-from infra.runner import API, RELAY, run_components
 from infra.settings import Environment, Settings
 
 T = TypeVar("T")
@@ -75,15 +75,16 @@ async def running_system(
     try:
         async with httpx.AsyncClient(base_url=base_url) as client:
 
-            async def healthy() -> bool:
+            async def ready() -> bool:
                 if task.done():
                     task.result()
                 try:
-                    return (await client.get("/healthz")).status_code == 200
+                    return (await client.get("/readyz")).status_code == 200
                 except httpx.TransportError:
                     return False
 
-            await wait_for(healthy, timeout=20, what="the API to answer")
+            # Ready, not merely alive: the relay is active and every worker has its partitions.
+            await wait_for(ready, timeout=60, what="the system to be ready")
         yield RunningSystem(settings=settings, base_url=base_url, db=db, stopping=stopping)
     finally:
         stopping.set()

@@ -36,7 +36,7 @@ def _options(
 
 def _settings() -> Settings:
     """The settings; unset URLs fall back to a running ``recoloca dev`` in this directory."""
-    from infra.dev import attach_to_dev
+    from entrypoints.dev import attach_to_dev
 
     settings = get_settings()
     configure_logging(level=settings.log.level, json=settings.json_logs)
@@ -46,7 +46,7 @@ def _settings() -> Settings:
 @app.command()
 def dev() -> None:
     """Run everything (API, relay, every worker) on embedded services where no URL is set."""
-    from infra.dev import run_dev
+    from entrypoints.dev import run_dev
 
     settings = get_settings()
     configure_logging(level=settings.log.level, json=settings.json_logs)
@@ -56,7 +56,7 @@ def dev() -> None:
 @app.command()
 def api() -> None:
     """Run the HTTP API."""
-    from infra.runner import API, run_components
+    from entrypoints.runner import API, run_components
 
     asyncio.run(run_components(_settings(), [API]))
 
@@ -64,7 +64,7 @@ def api() -> None:
 @app.command()
 def relay() -> None:
     """Run the outbox relay (publishes committed events to Kafka)."""
-    from infra.runner import RELAY, run_components
+    from entrypoints.runner import RELAY, run_components
 
     asyncio.run(run_components(_settings(), [RELAY]))
 
@@ -75,7 +75,7 @@ def worker(
 ) -> None:
     """Run one consumer worker."""
     from consumers.workers import WORKERS
-    from infra.runner import run_components
+    from entrypoints.runner import run_components
 
     if name not in WORKERS:
         raise typer.BadParameter(f"unknown worker; choose from: {', '.join(WORKERS)}")

@@ -154,9 +154,9 @@ def run_dev(settings: Settings) -> None:
         check_port_free(settings.api.host, settings.api.port)
         # Loaded only now, so that a refusal above is immediate.
         from consumers.workers import WORKERS
+        from entrypoints.runner import API, RELAY
         from infra.db.migrate import upgrade
         from infra.embedded import EmbeddedStack
-        from infra.runner import API, RELAY
 
         stack = EmbeddedStack(_dev_dir(settings))
         endpoints = _endpoints_file(settings)
@@ -181,8 +181,8 @@ def run_dev(settings: Settings) -> None:
 
 
 async def _serve(settings: Settings, components: list[str]) -> None:
+    from entrypoints.runner import run_components
     from infra.readiness import Readiness
-    from infra.runner import run_components
 
     readiness = Readiness()
     running = asyncio.create_task(run_components(settings, components, readiness=readiness))
