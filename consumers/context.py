@@ -11,6 +11,7 @@ import structlog
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from consumers.parsing.sandbox import ParseSandbox
 from consumers.scoring.providers import AnalysisProvider, OfflineProvider, make_provider
 from infra.db.session import Database
 from infra.redis import make_redis, user_channel
@@ -27,6 +28,19 @@ class WorkerContext:
     redis: Redis
     storage: ObjectStore
     ai: AnalysisProvider = field(default_factory=OfflineProvider)
+    # Created on first use: only the parsing worker starts child processes.
+    _sandbox: ParseSandbox | None = field(default=None, init=False, repr=False)
+
+    @property
+    def sandbox(self) -> ParseSandbox:
+        if self._sandbox is None:
+            limits = self.settings.parsing
+            self._sandbox = ParseSandbox(
+                timeout_seconds=limits.timeout_seconds,
+                memory_bytes=limits.memory_mb * 1024 * 1024,
+                processes=limits.processes,
+            )
+        return self._sandbox
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WorkerContext:
@@ -62,6 +76,8 @@ class WorkerContext:
             log.warning("could not wake SSE streams", error=repr(exc))
 
     async def close(self) -> None:
+        if self._sandbox is not None:
+            self._sandbox.close()
         await self.ai.aclose()
         with contextlib.suppress(Exception):
             await self.redis.aclose()

@@ -68,6 +68,17 @@ class ApiSettings(BaseModel):
     sse_keepalive_seconds: float = 15.0
 
 
+class ParsingSettings(BaseModel):
+    """Limits of the parsing worker's child processes (see consumers/parsing/sandbox.py)."""
+
+    # Past this, the child parsing a document is killed and the CV fails `file_too_complex`.
+    timeout_seconds: float = Field(default=15.0, gt=0)
+    # Address-space limit of each child; 0 turns it off.
+    memory_mb: int = Field(default=1536, ge=0)
+    # Documents parsed at the same time by one worker process.
+    processes: int = Field(default=1, ge=1, le=64)
+
+
 class LogSettings(BaseModel):
     level: str = "INFO"
     json_format: bool | None = Field(
@@ -144,6 +155,7 @@ class Settings(BaseSettings):
     auth: AuthSettings = AuthSettings()
     api: ApiSettings = ApiSettings()
     log: LogSettings = LogSettings()
+    parsing: ParsingSettings = ParsingSettings()
     outbox: OutboxSettings = OutboxSettings()
     consumer: ConsumerSettings = ConsumerSettings()
     metrics: MetricsSettings = MetricsSettings()

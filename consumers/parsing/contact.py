@@ -32,7 +32,11 @@ _LINKEDIN = re.compile(r"linkedin\.com/in/([A-Za-z0-9_%\-]{2,100})", re.IGNORECA
 _GITHUB = re.compile(r"(?<![\w-])github\.com/([A-Za-z0-9][A-Za-z0-9-]{0,38})", re.IGNORECASE)
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _LOWER = "a-zß-öø-ÿ"
-_CITY = rf"[{_UPPER}][{_LOWER}']+(?:[ \-](?:(?:d[aeo]s?|del|d')[ \-])?[{_UPPER}][{_LOWER}']+)*"
+# At most six words ("São José dos Campos" is three): unbounded, a long line of
+# capitalised words is rescanned from each word (quadratic).
+_CITY = (
+    rf"[{_UPPER}][{_LOWER}']+(?:[ \-](?:(?:d[aeo]s?|del|d')[ \-])?[{_UPPER}][{_LOWER}']+){{0,5}}"
+)
 _BR_LOCATION = re.compile(
     rf"(?<![\w])({_CITY})[ \t]*(?:-|–|—|/|,)[ \t]*({'|'.join(sorted(UFS))})(?![\w])"
 )
@@ -50,6 +54,8 @@ _NAME_WORD = re.compile(rf"^[{_UPPER}][{_UPPER}{_LOWER}'’.\-]*$")
 _NAME_SPLIT = re.compile(r"\s+[|–—•·-]\s+|\s*[|,]\s*")
 _HEADER_SPLIT = re.compile(r"\s+[|–—•·-]\s+|\s*\|\s*")
 _PROSE_LINE = 70
+# How far before a match its line is searched for a label or a preceding proper noun.
+_LOOK_BACK = 80
 
 
 def extract_contact(text: str, preamble: str | None = None) -> Contact:
@@ -121,7 +127,10 @@ def _find_phone(text: str) -> str | None:
         for match in pattern.finditer(text):
             phone = normalize_phone(match.group(0))
             if phone is not None:
-                line_start = text.rfind("\n", 0, match.start()) + 1
+                # The label sits just before the number; a bounded look-back keeps a
+                # long line of numbers linear.
+                window = max(0, match.start() - _LOOK_BACK)
+                line_start = text.rfind("\n", window, match.start()) + 1 or window
                 labelled = bool(_PHONE_LABEL.search(text[line_start : match.start()]))
                 found.append((not labelled, match.start(), phone))
     return min(found)[2] if found else None
@@ -154,7 +163,8 @@ _PROPER_BEFORE = re.compile(rf"[{_UPPER}][\w&.]*[ ]$")
 
 def _plausible_city(text: str, match: re.Match[str]) -> str | None:
     # "SAP Labs, India": the match started in the middle of a longer proper noun.
-    line_start = text.rfind("\n", 0, match.start()) + 1
+    window = max(0, match.start() - _LOOK_BACK)
+    line_start = text.rfind("\n", window, match.start()) + 1 or window
     if _PROPER_BEFORE.search(text[line_start : match.start()]):
         return None
     city = _drop_labels(match.group(1))

@@ -6,6 +6,7 @@ import math
 import unicodedata
 from dataclasses import dataclass
 
+from consumers.parsing.bounds import bound_raw, bound_text
 from consumers.parsing.docx_text import read_docx
 from consumers.parsing.errors import NO_EXTRACTABLE_TEXT, ParseError
 from consumers.parsing.pdf_text import read_pdf
@@ -42,7 +43,7 @@ def extract_text(data: bytes, kind: FileKind) -> ExtractedText:
         raw, pages = document.text, document.page_count or 0
     else:
         raw, pages = decode_text(data), 0
-    text = normalize_text(raw)
+    text = bound_text(normalize_text(bound_raw(raw)))
     _require_real_text(text)
     return ExtractedText(text=text, page_count=pages or _estimate_pages(text))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from consumers.parsing.bounds import bound_text
 from consumers.parsing.contact import extract_contact
 from consumers.parsing.experience import parse_education, parse_experience, parse_languages
 from consumers.parsing.extract import extract_text
@@ -15,8 +16,10 @@ from schemas.files import FileKind
 
 def parse_cv(text: str, page_count: int = 1) -> ParsedCv:
     """Structure a CV's text: language, contact, sections, experience, education,
-    skills and spoken languages. Pure and fast; never raises on odd text."""
-    text = normalize_text(text)
+    skills and spoken languages. Pure and fast; never raises on odd text.
+
+    The text is bounded first (``bounds``), so its cost is that of a CV at most."""
+    text = bound_text(normalize_text(bound_text(text)))
     preamble, sections = split_sections(text)
 
     def bodies(kind: SectionKind) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 
 import structlog
@@ -10,7 +9,6 @@ import structlog
 from consumers import user_events
 from consumers.context import WorkerContext
 from consumers.parsing.errors import ParseError
-from consumers.parsing.parser import parse_file
 from consumers.runtime import idempotency_key, reprocessing
 from infra.db.models import Cv
 from infra.db.repositories import cvs as cvs_repo
@@ -83,7 +81,7 @@ async def _parse(ctx: WorkerContext, event: CvUploaded) -> ParsedCv | Failure:
     except FileNotStoredError:
         return Failure("file_missing", "The uploaded file is no longer in storage.")
     try:
-        # CPU-bound: keep the event loop (heartbeats, other partitions) responsive.
-        return await asyncio.to_thread(parse_file, data, event.file_kind)
+        # In a child process with a hard deadline: no file can hold this worker.
+        return await ctx.sandbox.parse(data, event.file_kind)
     except ParseError as exc:
         return Failure(exc.code, exc.reason)

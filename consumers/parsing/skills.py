@@ -9,6 +9,7 @@ The job-match code reuses ``find_skills`` on job descriptions.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from dataclasses import dataclass
@@ -26,9 +27,10 @@ _RIGHT = r"(?![\w+#])"
 # "Go-live" and "e-mail"-like compounds are not skills.
 _SHORT_LEFT = r"(?<![\w@.\-$])"
 _SHORT_RIGHT = r"(?![\w+#$\-'’.])"
-# "github.com/x" or "x@python.org" name a site, not a skill.
+# "github.com/x" or "x@python.org" name a site, not a skill. Anchored at a token's
+# start: unanchored, a long token is rescanned from each of its characters (quadratic).
 _ADDRESS = re.compile(
-    r"[^\s]*(?:@|https?://|www\.|\.(?:com|br|io|org|dev|me)(?:/|\b))[^\s]*", re.IGNORECASE
+    r"(?<!\S)[^\s]*(?:@|https?://|www\.|\.(?:com|br|io|org|dev|me)(?:/|\b))[^\s]*", re.IGNORECASE
 )
 
 
@@ -46,11 +48,12 @@ def find_skills(text: str) -> list[str]:
     plain = strip_accents(text)
     hits: list[tuple[int, int, str]] = []
     addresses = [m.span() for m in _ADDRESS.finditer(plain)]
+    address_starts = [start for start, _ in addresses]
     for pattern in matcher.patterns:
         for match in pattern.finditer(plain):
             found = _SEPARATORS.sub(" ", match.group(0))
             canonical = matcher.exact.get(found) or matcher.folded.get(fold(found))
-            if canonical is not None and not _inside(addresses, match.start()):
+            if canonical is not None and not _inside(addresses, address_starts, match.start()):
                 hits.append((match.start(), -(match.end() - match.start()), canonical))
     hits.sort()
     seen: set[str] = set()
@@ -67,8 +70,10 @@ def find_skills(text: str) -> list[str]:
     return out
 
 
-def _inside(spans: list[tuple[int, int]], position: int) -> bool:
-    return any(start <= position < end for start, end in spans)
+def _inside(spans: list[tuple[int, int]], starts: list[int], position: int) -> bool:
+    # Spans are sorted and disjoint: only the last one starting at or before counts.
+    index = bisect.bisect_right(starts, position) - 1
+    return index >= 0 and position < spans[index][1]
 
 
 def skill_category(name: str) -> str | None:
