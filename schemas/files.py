@@ -46,6 +46,9 @@ def _is_docx(data: bytes) -> bool:
 
 
 def _looks_like_text(head: bytes) -> bool:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # UTF-16 with its byte-order mark (Notepad's "Unicode"): NULs are expected.
+        return _looks_like_utf16_text(head)
     if not head or b"\x00" in head:
         return False
     # A multi-byte UTF-8 sequence may be cut at the end of the head: ignore that tail.
@@ -61,3 +64,9 @@ def _looks_like_latin1_text(head: bytes) -> bool:
     # Windows-1252 / Latin-1 CVs are common in Brazil; accept them when they are printable.
     controls = sum(1 for b in head if b < 0x20 and b not in (0x09, 0x0A, 0x0D, 0x0C))
     return controls == 0
+
+
+def _looks_like_utf16_text(head: bytes) -> bool:
+    # An odd cut at the end of the head is not the file's fault.
+    text = head[: len(head) - len(head) % 2].decode("utf-16", errors="replace").rstrip("\ufffd")
+    return not any(ch == "\ufffd" or (ch < " " and ch not in "\t\n\r\f") for ch in text)

@@ -21,6 +21,12 @@ from lxml.etree import LxmlError
 from consumers.parsing.errors import FILE_TOO_COMPLEX, UNREADABLE_FILE, ParseError
 
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+# One XML part (document.xml of a long CV is well under 1 MiB); python-docx holds the
+# whole tree in memory, at about 15 times the XML's size.
+MAX_XML_PART_BYTES = 16 * 1024 * 1024
+# Members are inflated this much at a time, so a member that lies about its size can
+# never make one read allocate more.
+_CHUNK_BYTES = 64 * 1024
 MAX_ENTRIES = 2000
 MAX_RATIO = 100
 # Ratios are only suspicious for members big enough to matter.
@@ -94,10 +100,17 @@ def _vet_archive(data: bytes) -> int | None:
                 raise ParseError(FILE_TOO_COMPLEX, "DOCX expands beyond the size limit")
             if "word/document.xml" not in {info.filename for info in infos}:
                 raise ParseError(UNREADABLE_FILE, "DOCX has no document part")
+            # The declared sizes above are the archive's word; every member is now
+            # inflated for real, counted as it streams, and refused at the limit.
             page_count = None
+            inflated = 0
             for info in infos:
-                if info.filename.endswith((".xml", ".rels")):
-                    part = archive.read(info)
+                is_xml = info.filename.endswith((".xml", ".rels"))
+                budget = MAX_UNCOMPRESSED_BYTES - inflated
+                limit = min(budget, MAX_XML_PART_BYTES) if is_xml else budget
+                size, part = _inflate(archive, info, limit, keep=is_xml)
+                inflated += size
+                if is_xml:
                     _refuse_dtd(part)
                     if info.filename == "docProps/app.xml":
                         page_count = _pages(part)
@@ -109,6 +122,23 @@ def _vet_archive(data: bytes) -> int | None:
         # Encrypted members or unsupported compression methods.
         raise ParseError(UNREADABLE_FILE, "DOCX archive uses an unsupported feature") from exc
     return page_count
+
+
+def _inflate(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, *, keep: bool
+) -> tuple[int, bytes]:
+    """A member's inflated size (and its bytes when ``keep``); ``file_too_complex`` as
+    soon as more than ``limit`` bytes came out."""
+    size = 0
+    chunks: list[bytes] = []
+    with archive.open(info) as member:
+        while chunk := member.read(_CHUNK_BYTES):
+            size += len(chunk)
+            if size > limit:
+                raise ParseError(FILE_TOO_COMPLEX, "DOCX expands beyond the size limit")
+            if keep:
+                chunks.append(chunk)
+    return size, b"".join(chunks)
 
 
 def _refuse_dtd(part: bytes) -> None:

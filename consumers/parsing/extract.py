@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
 import math
 import unicodedata
 from dataclasses import dataclass
 
-from consumers.parsing.bounds import bound_raw, bound_text
+from consumers.parsing.bounds import MAX_RAW_CHARS, bound_raw, bound_text
 from consumers.parsing.docx_text import read_docx
 from consumers.parsing.errors import NO_EXTRACTABLE_TEXT, ParseError
 from consumers.parsing.pdf_text import read_pdf
@@ -18,6 +19,9 @@ MIN_LETTERS = 40
 # encodings give replacement, private-use or control characters).
 MAX_JUNK_SHARE = 0.10
 MIN_LETTER_SHARE = 0.45
+# Accented Latin letters are a few percent of a Portuguese text's letters; random bytes
+# and mis-decoded files come out as mostly accented letters ("ÃÂ¢Ã©...").
+MAX_ACCENTED_SHARE = 0.35
 # Rough characters per page, to give DOCX/TXT files a page count.
 _CHARS_PER_PAGE = 3500
 
@@ -49,14 +53,40 @@ def extract_text(data: bytes, kind: FileKind) -> ExtractedText:
 
 
 def decode_text(data: bytes) -> str:
-    """Decode a plain-text CV: UTF-8 (with or without BOM), else Windows-1252."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    """Decode a plain-text CV: UTF-16 with a BOM, UTF-8 (with or without BOM), else line
+    by line, each line as UTF-8 when it holds UTF-8 sequences, else as Windows-1252.
+
+    One stray byte in a UTF-8 file costs one replacement character, not the whole file
+    read as Windows-1252 ("SÃ£o Paulo"). Only the start of a huge file is decoded: the
+    text kept is bounded anyway.
+    """
+    data = data[: 4 * MAX_RAW_CHARS]
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16", errors="replace")
+    data = data.removeprefix(codecs.BOM_UTF8)
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        # Five cp1252 bytes are undefined; replacing them lets the junk check decide.
-        return data.decode("cp1252", errors="replace")
+        pass
+    raws = data.split(b"\n")
+    lines: list[str | None] = []
+    utf8_seen = False
+    for raw in raws:
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            lines.append(None)
+            continue
+        utf8_seen = utf8_seen or not line.isascii()
+        lines.append(line)
+    # Windows-1252 accents almost never form valid UTF-8: one line that decodes as UTF-8
+    # with accents says the file is UTF-8, and its broken lines get replacement marks.
+    fallback = "utf-8" if utf8_seen else "cp1252"
+    # Five cp1252 bytes are undefined; replacing them lets the junk check decide.
+    return "\n".join(
+        line if line is not None else raw.decode(fallback, errors="replace")
+        for line, raw in zip(lines, raws, strict=True)
+    )
 
 
 def _require_real_text(text: str) -> None:
@@ -67,6 +97,9 @@ def _require_real_text(text: str) -> None:
     junk = sum(1 for ch in visible if _is_junk(ch))
     if junk > MAX_JUNK_SHARE * len(visible) or letters < MIN_LETTER_SHARE * len(visible):
         raise ParseError(NO_EXTRACTABLE_TEXT, "the file's text is garbled")
+    accented = sum(1 for ch in visible if "\u00c0" <= ch <= "\u024f" and ch.isalpha())
+    if accented > MAX_ACCENTED_SHARE * letters:
+        raise ParseError(NO_EXTRACTABLE_TEXT, "the file's text is noise, not a CV")
 
 
 def _is_junk(ch: str) -> bool:

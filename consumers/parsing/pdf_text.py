@@ -23,6 +23,11 @@ from consumers.parsing.errors import FILE_TOO_COMPLEX, UNREADABLE_FILE, UNSAFE_C
 
 MAX_PAGES = 20
 TIME_BUDGET_S = 8.0
+# A CV page's content stream is tens of kilobytes; pypdf parses a stream whole before
+# it yields any text, so the size is what bounds the work inside one page.
+MAX_CONTENT_BYTES = 4 * 1024 * 1024
+# Actions chained through /Next that are followed before the chain counts as hostile.
+_MAX_ACTIONS = 64
 # Average glyph width in ems when a font does not tell us (Helvetica-like text).
 _DEFAULT_EM = 0.5
 # A column must cover at least this share of the page's text height.
@@ -93,10 +98,13 @@ def read_pdf(data: bytes) -> PdfText:
         if page_count > MAX_PAGES:
             raise ParseError(FILE_TOO_COMPLEX, f"PDF has more than {MAX_PAGES} pages")
         pages: list[str] = []
+        deadline = started + TIME_BUDGET_S
         for page in reader.pages:
-            pages.append(_page_text(page))
-            if time.perf_counter() - started > TIME_BUDGET_S:
-                raise ParseError(FILE_TOO_COMPLEX, "PDF text extraction exceeded the time budget")
+            pages.append(_page_text(page, deadline))
+            if time.perf_counter() > deadline:
+                raise _OverBudget
+    except _OverBudget as exc:
+        raise ParseError(FILE_TOO_COMPLEX, "PDF text extraction exceeded the time budget") from exc
     except ParseError:
         raise
     except LimitReachedError as exc:
@@ -111,37 +119,81 @@ def read_pdf(data: bytes) -> PdfText:
     return PdfText(pages=pages, page_count=page_count)
 
 
-# Actions that run code, open other files or send data: no CV needs them.
+class _OverBudget(Exception):
+    """Raised from inside pypdf's text walk when the document's time budget is spent."""
+
+
+# Actions that run code, open other files (remote go-tos reach network paths) or send
+# data: no CV needs them.
 _ACTIVE_ACTIONS = frozenset(
-    {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/RichMediaExecute"}
+    {
+        "/JavaScript",
+        "/Launch",
+        "/ImportData",
+        "/SubmitForm",
+        "/RichMediaExecute",
+        "/GoToR",
+        "/GoToE",
+    }
 )
+# Keys whose mere presence means automatic actions (/AA) or associated files (/AF).
+_ACTIVE_KEYS = ("/AA", "/AF")
 
 
 def _has_active_content(reader: PdfReader) -> bool:
     """Scripts, auto-run actions or embedded files anywhere a viewer would act on them."""
     root: Any = reader.trailer["/Root"].get_object()
-    names: Any = root.get("/Names")
-    if names is not None:
-        names = names.get_object()
-        if "/JavaScript" in names or "/EmbeddedFiles" in names:
-            return True
-    if "/AA" in root or _is_active(root.get("/OpenAction")):
+    names: Any = _resolve(root.get("/Names"))
+    if isinstance(names, DictionaryObject) and (
+        "/JavaScript" in names or "/EmbeddedFiles" in names
+    ):
+        return True
+    if _has_active_keys(root) or _is_active(root.get("/OpenAction")):
         return True
     for page in reader.pages:
-        if "/AA" in page:
+        if _has_active_keys(page):
             return True
-        for annotation in page.get("/Annots") or []:
-            annotation = annotation.get_object()
-            if annotation.get("/Subtype") == "/FileAttachment" or _is_active(annotation.get("/A")):
+        for annotation in _resolve(page.get("/Annots")) or []:
+            annotation = _resolve(annotation)
+            if not isinstance(annotation, DictionaryObject):
+                continue
+            if annotation.get("/Subtype") == "/FileAttachment" or _has_active_keys(annotation):
+                return True
+            if _is_active(annotation.get("/A")):
                 return True
     return False
 
 
+def _resolve(value: Any) -> Any:
+    return value.get_object() if value is not None and hasattr(value, "get_object") else value
+
+
+def _has_active_keys(node: Any) -> bool:
+    return any(key in node for key in _ACTIVE_KEYS)
+
+
 def _is_active(action: Any) -> bool:
-    if action is None:
-        return False
-    action = action.get_object()
-    return isinstance(action, DictionaryObject) and action.get("/S") in _ACTIVE_ACTIONS
+    """Whether ``action``, or any action chained after it through ``/Next``, is active.
+
+    The chain is a graph in a hostile file (cycles, fan-out): walk it with a visited set,
+    and take a chain longer than any viewer menu needs as hostile in itself.
+    """
+    pending = [action]
+    seen: set[int] = set()
+    while pending:
+        node = _resolve(pending.pop())
+        if node is None:
+            continue
+        if isinstance(node, list):
+            pending.extend(node)
+            continue
+        if not isinstance(node, DictionaryObject) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if len(seen) > _MAX_ACTIONS or node.get("/S") in _ACTIVE_ACTIONS:
+            return True
+        pending.append(node.get("/Next"))
+    return False
 
 
 def _decrypt(reader: PdfReader) -> None:
@@ -154,11 +206,17 @@ def _decrypt(reader: PdfReader) -> None:
         raise ParseError(UNREADABLE_FILE, "PDF is password-protected")
 
 
-def _page_text(page: Any) -> str:
+def _page_text(page: Any, deadline: float) -> str:
+    contents = page.get_contents()
+    if contents is not None and len(contents.get_data()) > MAX_CONTENT_BYTES:
+        raise ParseError(FILE_TOO_COMPLEX, "a PDF page holds more content than a CV does")
     fragments: list[_Fragment] = []
     em_cache: dict[int, float] = {}
 
     def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
+        # Checked for every piece of text: a page can no longer outlast the budget.
+        if time.perf_counter() > deadline:
+            raise _OverBudget
         if text and not text.isspace():
             fragments.extend(_fragments(text, cm, tm, font, size, em_cache))
 
