@@ -16,10 +16,12 @@ from api.errors import install_error_handlers
 from api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from api.routes import auth, cvs, docs, events, health
 from api.services.event_stream import Wakeups
+from api.services.sessions import SessionChecks
 from infra.db.session import Database
 from infra.metrics import HttpMetricsMiddleware
 from infra.readiness import Readiness
 from infra.redis import make_redis
+from infra.security import Hashing
 from infra.settings import Settings
 from infra.storage import make_object_store
 
@@ -41,14 +43,17 @@ def create_app(
         if not settings.database.url or not settings.redis.url:
             raise RuntimeError("RECOLOCA_DATABASE_URL and RECOLOCA_REDIS_URL must be set")
         redis = make_redis(settings.redis.url)
+        db = Database(settings.database.url, pool_size=settings.database.pool_size)
         resources = Resources(
             settings=settings,
-            db=Database(settings.database.url, pool_size=settings.database.pool_size),
+            db=db,
             redis=redis,
             storage=make_object_store(settings),
             wakeups=Wakeups(redis),
             readiness=readiness,
             stopping=stopping or asyncio.Event(),
+            sessions=SessionChecks(db, settings.auth.session_check_seconds),
+            hashing=Hashing(settings.auth.hash_concurrency),
         )
         app.state.resources = resources
         relaying = asyncio.create_task(resources.wakeups.run())

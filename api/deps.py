@@ -15,9 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.services.errors import NotAuthenticatedError
 from api.services.event_stream import Wakeups
+from api.services.sessions import SessionChecks
 from infra.db.session import Database
 from infra.readiness import Readiness
-from infra.security import InvalidTokenError, decode_access_token
+from infra.security import AccessClaims, Hashing, InvalidTokenError, decode_access_token
 from infra.settings import Settings
 from infra.storage import ObjectStore
 
@@ -35,6 +36,8 @@ class Resources:
     readiness: Readiness | None
     # Set when the process shuts down: open streams end at once.
     stopping: asyncio.Event
+    sessions: SessionChecks
+    hashing: Hashing
 
 
 def get_resources(request: Request) -> Resources:
@@ -62,15 +65,26 @@ SessionDep = Annotated[AsyncSession, Depends(get_session)]
 _bearer = OAuth2PasswordBearer(tokenUrl="/v1/auth/token", auto_error=False)
 
 
-def get_current_user_id(
-    settings: SettingsDep, token: Annotated[str | None, Depends(_bearer)]
-) -> uuid.UUID:
+async def get_access_claims(
+    resources: ResourcesDep, token: Annotated[str | None, Depends(_bearer)]
+) -> AccessClaims:
+    """The caller's verified claims; the user must exist and the session be live."""
     if not token:
         raise NotAuthenticatedError()
     try:
-        return decode_access_token(token, settings.auth.secret_key.get_secret_value())
+        claims = decode_access_token(token, resources.settings.auth.secret_key.get_secret_value())
     except InvalidTokenError as exc:
         raise NotAuthenticatedError("The access token is invalid or expired.") from exc
+    if not await resources.sessions.is_live(claims):
+        raise NotAuthenticatedError("The session of this access token has ended.")
+    return claims
+
+
+AccessClaimsDep = Annotated[AccessClaims, Depends(get_access_claims)]
+
+
+def get_current_user_id(claims: AccessClaimsDep) -> uuid.UUID:
+    return claims.user_id
 
 
 CurrentUserId = Annotated[uuid.UUID, Depends(get_current_user_id)]

@@ -7,11 +7,29 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.services.errors import DomainError
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+class Problem(BaseModel):
+    """The body of every error response."""
+
+    type: str = "about:blank"
+    status: int
+    code: str = Field(description="Stable and machine-readable, e.g. `file_too_large`")
+    title: str
+    detail: str | None = None
+
+
+# For a route's ``responses``: documents a status as a problem body.
+PROBLEM: dict[str, Any] = {
+    "description": "A problem (RFC 9457) with a stable `code`",
+    "content": {PROBLEM_MEDIA_TYPE: {"schema": Problem.model_json_schema()}},
+}
 
 _HTTP_CODES = {
     400: "bad_request",

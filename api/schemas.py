@@ -7,12 +7,13 @@ from datetime import datetime
 
 from pydantic import BaseModel, EmailStr, Field
 
+from api.validation import PlainText
 from schemas.cv import Analysis, CvStatus
 
 
 class RegisterIn(BaseModel):
     email: EmailStr
-    password: str = Field(min_length=8, max_length=128)
+    password: PlainText = Field(min_length=8, max_length=128)
 
 
 class UserOut(BaseModel):
@@ -23,13 +24,13 @@ class UserOut(BaseModel):
 
 class TokenOut(BaseModel):
     access_token: str
-    refresh_token: str
+    refresh_token: PlainText = Field(max_length=4096)
     token_type: str = "bearer"
     expires_in: int = Field(description="Seconds until the access token expires")
 
 
 class RefreshIn(BaseModel):
-    refresh_token: str
+    refresh_token: PlainText = Field(max_length=4096)
 
 
 class CvSubmitted(BaseModel):
@@ -38,7 +39,7 @@ class CvSubmitted(BaseModel):
 
 
 class MatchIn(BaseModel):
-    job_description: str = Field(min_length=30, max_length=20_000)
+    job_description: PlainText = Field(min_length=30, max_length=20_000)
 
 
 class CvError(BaseModel):

@@ -59,6 +59,11 @@ class AuthSettings(BaseModel):
     secret_key: SecretStr = SecretStr(_DEV_SECRET)
     access_token_minutes: int = 15
     refresh_token_days: int = 14
+    # How long a request may trust an earlier check that the token's user exists and its
+    # session was not revoked (revocations in the same process apply at once).
+    session_check_seconds: float = Field(default=5.0, ge=0)
+    # Password hashes computed at the same time (each ~20 ms of one core and 19 MiB).
+    hash_concurrency: int = Field(default=2, ge=1)
 
 
 class ApiSettings(BaseModel):

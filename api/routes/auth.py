@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, status
 from fastapi.security import OAuth2PasswordRequestForm
 
-from api.deps import SessionDep, SettingsDep
+from api.deps import ResourcesDep, SessionDep
 from api.schemas import RefreshIn, RegisterIn, TokenOut, UserOut
 from api.services import auth
 
@@ -13,8 +13,8 @@ router = APIRouter(prefix="/v1/auth", tags=["auth"])
 
 
 @router.post("/register", status_code=status.HTTP_201_CREATED, response_model=UserOut)
-async def register(body: RegisterIn, session: SessionDep) -> UserOut:
-    user = await auth.register(session, body.email, body.password)
+async def register(body: RegisterIn, session: SessionDep, resources: ResourcesDep) -> UserOut:
+    user = await auth.register(session, resources.hashing, body.email, body.password)
     return UserOut(id=user.id, email=user.email, created_at=user.created_at)
 
 
@@ -22,17 +22,22 @@ async def register(body: RegisterIn, session: SessionDep) -> UserOut:
 async def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     session: SessionDep,
-    settings: SettingsDep,
+    resources: ResourcesDep,
 ) -> TokenOut:
-    pair = await auth.log_in(session, settings.auth, form.username, form.password)
+    settings = resources.settings
+    pair = await auth.log_in(
+        session, settings.auth, resources.hashing, form.username, form.password
+    )
     return TokenOut(
         access_token=pair.access_token, refresh_token=pair.refresh_token, expires_in=pair.expires_in
     )
 
 
 @router.post("/refresh", response_model=TokenOut)
-async def refresh(body: RefreshIn, session: SessionDep, settings: SettingsDep) -> TokenOut:
-    pair = await auth.refresh(session, settings.auth, body.refresh_token)
+async def refresh(body: RefreshIn, session: SessionDep, resources: ResourcesDep) -> TokenOut:
+    pair = await auth.refresh(
+        session, resources.settings.auth, resources.sessions, body.refresh_token
+    )
     return TokenOut(
         access_token=pair.access_token, refresh_token=pair.refresh_token, expires_in=pair.expires_in
     )

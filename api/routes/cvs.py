@@ -3,46 +3,46 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, UploadFile, status
+from fastapi import APIRouter, Query, Request, status
 
 from api.deps import CurrentUserId, RequestIdDep, ResourcesDep, SessionDep
+from api.errors import PROBLEM
+from api.forms import cv_form_schema, read_cv_form
 from api.schemas import CvError, CvOut, CvPage, CvSubmitted, CvSummary, MatchIn
 from api.services import cvs
-from api.services.errors import FileTooLargeError
+from api.validation import MAX_BIGINT
 from schemas.cv import Analysis, CvStatus
 
 router = APIRouter(prefix="/v1/cvs", tags=["cvs"])
-
-MAX_JOB_DESCRIPTION_CHARS = 20_000
 
 
 @router.post(
     "",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=CvSubmitted,
-    responses={413: {}, 415: {}, 422: {}},
+    responses={401: PROBLEM, 413: PROBLEM, 415: PROBLEM, 422: PROBLEM},
+    openapi_extra={"requestBody": cv_form_schema()},
 )
 async def submit_cv(
-    file: Annotated[UploadFile, File(description="PDF, DOCX or TXT, up to 10 MiB")],
+    request: Request,
     user_id: CurrentUserId,
     session: SessionDep,
     resources: ResourcesDep,
     request_id: RequestIdDep,
-    job_description: Annotated[str | None, Form(max_length=MAX_JOB_DESCRIPTION_CHARS)] = None,
 ) -> CvSubmitted:
-    """Queue a CV for analysis; follow it with ``GET /v1/cvs/{id}`` or ``GET /v1/events``."""
+    """Queue a CV for analysis; follow it with ``GET /v1/cvs/{id}`` or ``GET /v1/events``.
+
+    The body (multipart: one ``file``, an optional ``job_description``) is read only
+    after the bearer token is checked."""
     max_bytes = resources.settings.api.max_upload_bytes
-    # Read one byte past the limit: enough to know, never the whole of a huge file.
-    data = await file.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise FileTooLargeError(f"The limit is {max_bytes // (1024 * 1024)} MiB.")
+    form = await read_cv_form(request, max_bytes)
     cv = await cvs.submit(
         session,
         resources.storage,
         user_id=user_id,
-        filename=file.filename,
-        data=data,
-        job_description=job_description,
+        filename=form.filename,
+        data=form.data,
+        job_description=form.job_description,
         correlation_id=request_id,
         max_bytes=max_bytes,
     )
@@ -53,7 +53,7 @@ async def submit_cv(
     "/{cv_id}/match",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=CvSubmitted,
-    responses={404: {}, 409: {}},
+    responses={401: PROBLEM, 404: PROBLEM, 409: PROBLEM, 422: PROBLEM},
 )
 async def match_cv(
     cv_id: uuid.UUID,
@@ -74,12 +74,12 @@ async def match_cv(
     return CvSubmitted(id=cv.id, status=CvStatus(cv.status))
 
 
-@router.get("", response_model=CvPage)
+@router.get("", response_model=CvPage, responses={401: PROBLEM, 422: PROBLEM})
 async def list_cvs(
     user_id: CurrentUserId,
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_BIGINT)] = 0,
 ) -> CvPage:
     rows, analyses, total = await cvs.list_for_user(session, user_id, limit=limit, offset=offset)
     items = [
@@ -95,7 +95,7 @@ async def list_cvs(
     return CvPage(items=items, total=total, limit=limit, offset=offset)
 
 
-@router.get("/{cv_id}", response_model=CvOut)
+@router.get("/{cv_id}", response_model=CvOut, responses={401: PROBLEM, 404: PROBLEM, 422: PROBLEM})
 async def get_cv(cv_id: uuid.UUID, user_id: CurrentUserId, session: SessionDep) -> CvOut:
     cv, analysis = await cvs.get(session, user_id, cv_id)
     return CvOut(

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Header, Query
 from fastapi.responses import StreamingResponse
 
 from api.deps import CurrentUserId, ResourcesDep
+from api.errors import PROBLEM
 from api.services import event_stream
 
 router = APIRouter(prefix="/v1", tags=["events"])
@@ -14,13 +15,15 @@ router = APIRouter(prefix="/v1", tags=["events"])
 @router.get(
     "/events",
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/event-stream": {}}}},
+    responses={200: {"content": {"text/event-stream": {}}}, 401: PROBLEM, 422: PROBLEM},
 )
 async def events(
     user_id: CurrentUserId,
     resources: ResourcesDep,
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
-    since: Annotated[int | None, Query(ge=0, description="Same as Last-Event-ID")] = None,
+    since: Annotated[
+        int | None, Query(ge=0, le=event_stream.MAX_EVENT_ID, description="Same as Last-Event-ID")
+    ] = None,
 ) -> StreamingResponse:
     """Server-sent events of the caller (``cv.parsed``, ``cv.scored``, ``cv.failed``...).
 

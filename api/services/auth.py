@@ -10,15 +10,10 @@ import jwt
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.services.errors import EmailTakenError, InvalidCredentialsError, InvalidRefreshTokenError
+from api.services.sessions import SessionChecks
 from infra.db.models import User
 from infra.db.repositories import users as users_repo
-from infra.security import (
-    ALGORITHM,
-    DUMMY_HASH,
-    create_access_token,
-    hash_password,
-    verify_password,
-)
+from infra.security import ALGORITHM, DUMMY_HASH, Hashing, create_access_token
 from infra.settings import AuthSettings
 
 
@@ -33,10 +28,11 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-async def register(session: AsyncSession, email: str, password: str) -> User:
+async def register(session: AsyncSession, hashing: Hashing, email: str, password: str) -> User:
+    password_hash = await hashing.hash(password)
     try:
         user = await users_repo.create(
-            session, email=normalise_email(email), password_hash=hash_password(password)
+            session, email=normalise_email(email), password_hash=password_hash
         )
     except users_repo.EmailTakenError as exc:
         raise EmailTakenError() from exc
@@ -44,10 +40,14 @@ async def register(session: AsyncSession, email: str, password: str) -> User:
     return user
 
 
-async def log_in(session: AsyncSession, auth: AuthSettings, email: str, password: str) -> TokenPair:
-    user = await users_repo.by_email(session, normalise_email(email))
+async def log_in(
+    session: AsyncSession, auth: AuthSettings, hashing: Hashing, email: str, password: str
+) -> TokenPair:
+    email = normalise_email(email)
+    # Postgres refuses NUL in text; no stored address holds one, so no user has it.
+    user = None if "\x00" in email else await users_repo.by_email(session, email)
     # Verify against a dummy hash when the user is unknown: same timing either way.
-    ok = verify_password(user.password_hash if user else DUMMY_HASH, password)
+    ok = await hashing.verify(user.password_hash if user else DUMMY_HASH, password)
     if user is None or not ok:
         raise InvalidCredentialsError()
     pair = await _issue(session, auth, user.id, family_id=uuid.uuid4())
@@ -55,7 +55,9 @@ async def log_in(session: AsyncSession, auth: AuthSettings, email: str, password
     return pair
 
 
-async def refresh(session: AsyncSession, auth: AuthSettings, refresh_token: str) -> TokenPair:
+async def refresh(
+    session: AsyncSession, auth: AuthSettings, sessions: SessionChecks, refresh_token: str
+) -> TokenPair:
     """Rotate: the presented token is spent; presenting it again revokes its whole family."""
     secret = auth.secret_key.get_secret_value()
     try:
@@ -74,6 +76,8 @@ async def refresh(session: AsyncSession, auth: AuthSettings, refresh_token: str)
     if stored.used_at is not None:
         await users_repo.revoke_family(session, stored.family_id, now)
         await session.commit()
+        # The family's access tokens end with it (other processes within the check interval).
+        sessions.forget()
         raise InvalidRefreshTokenError(
             "This refresh token was already used; its sessions are revoked."
         )
@@ -97,7 +101,9 @@ async def _issue(
         algorithm=ALGORITHM,
     )
     return TokenPair(
-        access_token=create_access_token(user_id, secret, auth.access_token_minutes),
+        access_token=create_access_token(
+            user_id, secret, auth.access_token_minutes, family_id=family_id
+        ),
         refresh_token=refresh_token,
         expires_in=auth.access_token_minutes * 60,
     )

@@ -55,3 +55,11 @@ class EmptyFileError(DomainError):
 
 class UnreadableFileError(DomainError):
     status, code, title = 422, "unreadable_file", "The file is damaged or cannot be read"
+
+
+class InvalidFormError(DomainError):
+    status, code, title = 422, "validation_error", "The request is not valid"
+
+
+class InvalidLastEventIdError(DomainError):
+    status, code, title = 422, "invalid_last_event_id", "Last-Event-ID is not an event id"

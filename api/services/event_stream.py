@@ -19,6 +19,7 @@ import structlog
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from api.services.errors import InvalidLastEventIdError
 from infra.db.models import UserEvent
 from infra.db.repositories import user_events as user_events_repo
 from infra.db.session import Database
@@ -27,6 +28,7 @@ from infra.redis import USER_CHANNEL_PREFIX
 log = structlog.get_logger(__name__)
 
 POLL_SECONDS = 5.0
+MAX_EVENT_ID = 2**63 - 1
 RETRY_MILLISECONDS = 3000
 
 
@@ -78,6 +80,9 @@ def format_event(event: UserEvent) -> str:
 def parse_last_event_id(value: str | None) -> int | None:
     if value is None or not value.strip().isdigit():
         return None
+    # Event ids are bigints; a longer number is no id of ours (and overflows in SQL).
+    if len(value.strip()) > 19 or int(value.strip()) > MAX_EVENT_ID:
+        raise InvalidLastEventIdError()
     return int(value.strip())
 
 

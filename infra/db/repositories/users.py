@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -58,3 +58,16 @@ async def revoke_family(session: AsyncSession, family_id: uuid.UUID, at: datetim
         .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
         .values(revoked_at=at)
     )
+
+
+async def session_is_live(
+    session: AsyncSession, user_id: uuid.UUID, family_id: uuid.UUID | None
+) -> bool:
+    """The user exists and (when given) the token family was not revoked: one query."""
+    user = exists().where(User.id == user_id)
+    if family_id is None:
+        return bool(await session.scalar(select(user)))
+    revoked = exists().where(
+        RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_not(None)
+    )
+    return bool(await session.scalar(select(user & ~revoked)))
