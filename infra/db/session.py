@@ -29,8 +29,9 @@ def to_asyncpg_dsn(url: str) -> str:
 class Database:
     def __init__(self, url: str, *, pool_size: int = 10) -> None:
         self.url = to_async_url(url)
+        # hide_parameters: statement errors must not print the values (e-mails, CV text).
         self.engine: AsyncEngine = create_async_engine(
-            self.url, pool_size=pool_size, pool_pre_ping=True
+            self.url, pool_size=pool_size, pool_pre_ping=True, hide_parameters=True
         )
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 

@@ -21,7 +21,7 @@ async def create(session: AsyncSession, *, email: str, password_hash: str) -> Us
         async with session.begin_nested():
             await session.flush()
     except IntegrityError as exc:
-        raise EmailTakenError(email) from exc
+        raise EmailTakenError() from exc
     return user
 
 

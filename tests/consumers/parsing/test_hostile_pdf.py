@@ -37,7 +37,11 @@ def _javascript() -> DictionaryObject:
 
 
 def _pdf(change) -> bytes:
-    writer = PdfWriter(clone_from=PdfReader(BytesIO(one_column_pdf(LINES))))
+    return _pdf_from(one_column_pdf(LINES), change)
+
+
+def _pdf_from(pdf: bytes, change) -> bytes:
+    writer = PdfWriter(clone_from=PdfReader(BytesIO(pdf)))
     change(writer)
     out = BytesIO()
     writer.write(out)
