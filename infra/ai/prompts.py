@@ -7,6 +7,7 @@ stored beside each analysis, so results can be compared and a bad prompt rolled 
 from __future__ import annotations
 
 import json
+import re
 
 from schemas.cv import Analysis, ParsedCv
 
@@ -102,8 +103,20 @@ The CV text:
 """
 
 
+# The opening of anything a reader could take for one of our tags: any case, spaces or
+# invisible characters inside, full-width or small-form angle brackets.
+_TAG_START = re.compile(
+    r"[<\uff1c\ufe64][\s\u200b-\u200d\u2060\ufeff]*/?[\s\u200b-\u200d\u2060\ufeff]*"
+    r"(?=(?:cv|job[\s_\-]*description)\b)",
+    re.IGNORECASE,
+)
+
+
 def _quotable(text: str) -> str:
-    """``text`` without our tags, so a CV cannot close its quote and speak as the request."""
-    for tag in (CV_OPEN, CV_CLOSE, JOB_OPEN, JOB_CLOSE):
-        text = text.replace(tag, "")
-    return text
+    """``text`` with every tag-like "<" made a harmless "‹", so no input can close its
+    quote and speak as the request.
+
+    Replacing (rather than deleting) is what makes one pass enough: deleting "</cv>"
+    from "</c</cv>v>" would join the pieces into a new "</cv>".
+    """
+    return _TAG_START.sub(lambda m: "‹" + m.group(0)[1:], text)
