@@ -13,7 +13,11 @@ from fastapi.staticfiles import StaticFiles
 
 from api.deps import Resources
 from api.errors import install_error_handlers
-from api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from api.middleware import (
+    BodyReadTimeoutMiddleware,
+    BodySizeLimitMiddleware,
+    RequestIdMiddleware,
+)
 from api.routes import auth, cvs, docs, events, health
 from api.services.event_stream import Wakeups
 from api.services.sessions import SessionChecks
@@ -80,6 +84,12 @@ def create_app(
         app.include_router(router)
     app.mount(
         docs.SWAGGER_ASSETS, StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), "swagger-ui"
+    )
+    app.add_middleware(
+        BodyReadTimeoutMiddleware,
+        idle_seconds=settings.api.body_idle_seconds,
+        grace_seconds=settings.api.body_grace_seconds,
+        min_bytes_per_second=settings.api.body_min_bytes_per_second,
     )
     app.add_middleware(
         BodySizeLimitMiddleware, max_bytes=settings.api.max_upload_bytes + _FORM_OVERHEAD_BYTES

@@ -1,7 +1,8 @@
-"""Pure ASGI middleware: request ids and the upload size cap."""
+"""Pure ASGI middleware: request ids, the upload size cap and the body read deadline."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import re
 import uuid
@@ -94,3 +95,73 @@ class BodySizeLimitMiddleware:
         )
         response.headers["connection"] = "close"
         await response(scope, receive, send)
+
+
+class BodyReadTimeoutError(Exception):
+    pass
+
+
+class BodyReadTimeoutMiddleware:
+    """Bounds the time a client may take to send its body, so slow or stalled senders
+    cannot hold connections (slowloris).
+
+    Each chunk must arrive within ``idle_seconds``, and the whole body within
+    ``grace_seconds`` plus its declared length at ``min_bytes_per_second`` (a slow but
+    honest mobile upload passes; one byte every half second does not). Once the body is
+    complete, ``receive`` is passed through untouched: streaming responses use it to
+    hear a disconnect, for as long as they run.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        idle_seconds: float,
+        grace_seconds: float,
+        min_bytes_per_second: int,
+    ) -> None:
+        self.app = app
+        self.idle_seconds = idle_seconds
+        self.grace_seconds = grace_seconds
+        self.min_bytes_per_second = min_bytes_per_second
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        loop = asyncio.get_running_loop()
+        declared = dict(scope["headers"]).get(b"content-length", b"")
+        length = int(declared) if declared.isdigit() else 0
+        deadline = loop.time() + self.grace_seconds + length / self.min_bytes_per_second
+        body_done = False
+        timed_out = False
+        started = False
+
+        async def timed_receive() -> Message:
+            nonlocal body_done, timed_out
+            if body_done:
+                return await receive()
+            wait = min(self.idle_seconds, deadline - loop.time())
+            try:
+                async with asyncio.timeout(max(wait, 0.0)):
+                    message = await receive()
+            except TimeoutError:
+                timed_out = True
+                raise BodyReadTimeoutError() from None
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                body_done = True
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if timed_out:
+                return  # the body parser's own error for our exception: answer 408 instead
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        with contextlib.suppress(BodyReadTimeoutError):
+            await self.app(scope, timed_receive, tracking_send)
+        if timed_out and not started:
+            response = problem(408, "request_timeout", "The request body arrived too slowly", None)
+            response.headers["connection"] = "close"
+            await response(scope, receive, send)

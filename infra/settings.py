@@ -71,6 +71,13 @@ class ApiSettings(BaseModel):
     port: int = 8000
     max_upload_bytes: int = 10 * 1024 * 1024
     sse_keepalive_seconds: float = 15.0
+    # A request body must keep coming: each chunk within the idle time, the whole within
+    # the grace time plus its length at the minimum rate (slowloris).
+    body_idle_seconds: float = Field(default=5.0, gt=0)
+    body_grace_seconds: float = Field(default=5.0, ge=0)
+    body_min_bytes_per_second: int = Field(default=16 * 1024, gt=0)
+    # How often an open SSE stream re-checks that its token and session are still valid.
+    sse_reauth_seconds: float = Field(default=30.0, gt=0)
 
 
 class ParsingSettings(BaseModel):

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import StreamingResponse
 
-from api.deps import CurrentUserId, ResourcesDep
+from api.deps import AccessClaimsDep, ResourcesDep
 from api.errors import PROBLEM
 from api.services import event_stream
 
@@ -18,7 +19,7 @@ router = APIRouter(prefix="/v1", tags=["events"])
     responses={200: {"content": {"text/event-stream": {}}}, 401: PROBLEM, 422: PROBLEM},
 )
 async def events(
-    user_id: CurrentUserId,
+    claims: AccessClaimsDep,
     resources: ResourcesDep,
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
     since: Annotated[
@@ -32,14 +33,21 @@ async def events(
     start = event_stream.parse_last_event_id(last_event_id)
     if start is None:
         start = since
+
+    async def authorised() -> bool:
+        # A stream outlives its request: its token may expire or its session be revoked.
+        return datetime.now(UTC) < claims.expires_at and await resources.sessions.is_live(claims)
+
     return StreamingResponse(
         event_stream.stream(
             resources.db,
             resources.wakeups,
-            user_id,
+            claims.user_id,
             start,
             keepalive_seconds=resources.settings.api.sse_keepalive_seconds,
             stopping=resources.stopping,
+            authorised=authorised,
+            reauth_seconds=resources.settings.api.sse_reauth_seconds,
         ),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},

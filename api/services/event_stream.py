@@ -13,7 +13,7 @@ import contextlib
 import json
 import uuid
 from collections import defaultdict
-from collections.abc import AsyncGenerator, Iterator
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator
 
 import structlog
 from redis.asyncio import Redis
@@ -86,6 +86,9 @@ def parse_last_event_id(value: str | None) -> int | None:
     return int(value.strip())
 
 
+SESSION_ENDED = "event: session.ended\ndata: {}\n\n"
+
+
 async def stream(
     db: Database,
     wakeups: Wakeups,
@@ -93,7 +96,11 @@ async def stream(
     last_event_id: int | None,
     keepalive_seconds: float,
     stopping: asyncio.Event,
+    authorised: Callable[[], Awaitable[bool]] | None = None,
+    reauth_seconds: float = 30.0,
 ) -> AsyncGenerator[str, None]:
+    """The stream's lines; every ``reauth_seconds`` it asks ``authorised`` whether its
+    token and session still hold, and ends (with a ``session.ended`` event) when not."""
     # Listen before reading the log, so a wake-up between the two is not missed.
     with wakeups.listen(user_id) as woken:
         if last_event_id is None:
@@ -101,8 +108,13 @@ async def stream(
                 last_event_id = await user_events_repo.last_id(session, user_id)
         yield f"retry: {RETRY_MILLISECONDS}\n: connected\n\n"
         loop = asyncio.get_running_loop()
-        last_sent = loop.time()
+        last_sent = last_checked = loop.time()
         while not stopping.is_set():
+            if authorised is not None and loop.time() - last_checked >= reauth_seconds:
+                if not await authorised():
+                    yield SESSION_ENDED
+                    return
+                last_checked = loop.time()
             woken.clear()
             async with db.sessions() as session:
                 events = await user_events_repo.after(session, user_id, last_event_id)
@@ -116,7 +128,7 @@ async def stream(
                 yield ": keepalive\n\n"
                 last_sent = loop.time()
             with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(min(POLL_SECONDS, keepalive_seconds)):
+                async with asyncio.timeout(min(POLL_SECONDS, keepalive_seconds, reauth_seconds)):
                     await _first_of(woken, stopping)
         # The server is going away: say so and end, so shutdown need not wait for us; the
         # client reconnects (to this server when it is back, or another) with Last-Event-ID.

@@ -113,3 +113,37 @@ async def test_a_utf16_cv_is_accepted(system: RunningSystem):
         headers = await new_user(client)
         response = await upload(client, headers, PT_CV.encode("utf-16"), "cv.txt", "text/plain")
     assert response.status_code == 202, response.text
+
+
+async def _status_after_sending(system: RunningSystem, head: bytes, body_pieces: list[bytes]):
+    host, port = system.settings.api.host, system.settings.api.port
+    reader, writer = await asyncio.open_connection(host, port)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+
+    async def trickle():
+        writer.write(head)
+        for piece in body_pieces:
+            writer.write(piece)
+            await writer.drain()
+            await asyncio.sleep(0.5)
+
+    sending = asyncio.create_task(trickle())
+    try:
+        status_line = await asyncio.wait_for(reader.readline(), timeout=20)
+    finally:
+        sending.cancel()
+        writer.close()
+    return status_line.split()[1], loop.time() - started
+
+
+async def test_a_body_shorter_than_its_length_or_trickled_is_cut_off(system: RunningSystem):
+    head = (
+        b"POST /v1/auth/register HTTP/1.1\r\nHost: x\r\n"
+        b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n"
+    )
+    short = await _status_after_sending(system, head % 1000, [b'{"email": '])
+    trickled = await _status_after_sending(system, head % 200, [b" "] * 200)
+
+    # Default limits: 5 s without data, 5 s of grace plus the length at 16 KiB/s.
+    assert short[0] == trickled[0] == b"408"
