@@ -20,6 +20,8 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from consumers.runtime import ReprocessWindows
+from infra.settings import ControlSettings, get_settings
+from infra.signing import InvalidSignatureError, sign, verify
 from schemas.control import CONTROL_CHANNEL, REPLY_CHANNEL, SeekCommand, SeekReply
 
 log = structlog.get_logger(__name__)
@@ -67,8 +69,14 @@ async def serve_commands(
     redis: Redis,
     windows: ReprocessWindows,
     stopping: asyncio.Event,
+    control: ControlSettings | None = None,
 ) -> None:
-    """Listen for operator commands addressed to group ``name`` until ``stopping``."""
+    """Listen for operator commands addressed to group ``name`` until ``stopping``.
+
+    Only commands signed with the control key, recent and not seen before, are applied.
+    """
+    control = control or get_settings().control
+    seen: dict[str, float] = {}
     while not stopping.is_set():
         pubsub = redis.pubsub(ignore_subscribe_messages=True)
         try:
@@ -76,7 +84,7 @@ async def serve_commands(
             while not stopping.is_set():
                 message = await pubsub.get_message(timeout=1.0)
                 if message is not None:
-                    await _handle(name, broker, redis, windows, message["data"])
+                    await _handle(name, broker, redis, windows, message["data"], control, seen)
         except (RedisError, OSError) as exc:
             log.warning("control channel unavailable", error=repr(exc))
             with contextlib.suppress(TimeoutError):
@@ -87,15 +95,33 @@ async def serve_commands(
 
 
 async def _handle(
-    name: str, broker: KafkaBroker, redis: Redis, windows: ReprocessWindows, data: str
+    name: str,
+    broker: KafkaBroker,
+    redis: Redis,
+    windows: ReprocessWindows,
+    data: str,
+    control: ControlSettings,
+    seen: dict[str, float],
 ) -> None:
     try:
-        command = SeekCommand.model_validate_json(data)
+        body = verify(control.key(), data, max_age_seconds=control.max_age_seconds)
+        command = SeekCommand.model_validate_json(body)
+    except InvalidSignatureError as exc:
+        log.warning("unsigned or invalid control message ignored", reason=str(exc))
+        return
     except ValidationError:
         log.warning("unknown control message ignored")
         return
     if command.group != name:
         return
+    # A signed command captured off Redis and sent again within its age is not re-applied.
+    now = asyncio.get_running_loop().time()
+    for old_id in [i for i, at in seen.items() if now - at > control.max_age_seconds * 2]:
+        del seen[old_id]
+    if command.id in seen:
+        log.warning("repeated control command ignored", command_id=command.id)
+        return
+    seen[command.id] = now
     moved = await apply_seek(broker, command, windows)
     log.info(
         "replay applied",
@@ -105,4 +131,4 @@ async def _handle(
         command_id=command.id,
     )
     reply = SeekReply(command_id=command.id, instance=INSTANCE, group=name, partitions=moved)
-    await redis.publish(REPLY_CHANNEL, reply.model_dump_json())
+    await redis.publish(REPLY_CHANNEL, sign(control.key(), reply.model_dump_json()))

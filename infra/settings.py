@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _DEV_SECRET = "dev-only-insecure-secret-change-me-0123456789"
+_DEV_CONTROL_KEY = "dev-only-insecure-control-key-change-me-0123"
 
 
 class Environment(StrEnum):
@@ -118,6 +119,18 @@ class ConsumerSettings(BaseModel):
     commit_timeout_seconds: float = 10.0
 
 
+class ControlSettings(BaseModel):
+    """Operator commands to running workers (replay) over Redis pub/sub."""
+
+    # Commands and replies are signed with it: Redis access alone cannot seek a group.
+    signing_key: SecretStr = SecretStr(_DEV_CONTROL_KEY)
+    # A signed command older than this is refused (and one seen before is ignored).
+    max_age_seconds: float = Field(default=60.0, gt=0)
+
+    def key(self) -> bytes:
+        return self.signing_key.get_secret_value().encode()
+
+
 class MetricsSettings(BaseModel):
     # Workers serve Prometheus metrics on this port when set (the API serves /metrics itself).
     port: int | None = None
@@ -171,6 +184,7 @@ class Settings(BaseSettings):
     outbox: OutboxSettings = OutboxSettings()
     consumer: ConsumerSettings = ConsumerSettings()
     metrics: MetricsSettings = MetricsSettings()
+    control: ControlSettings = ControlSettings()
     fault: FaultSettings = FaultSettings()
     gemini: GeminiSettings = GeminiSettings()
 
@@ -181,6 +195,11 @@ class Settings(BaseSettings):
             if secret == _DEV_SECRET or len(secret) < 32:
                 raise ValueError(
                     "RECOLOCA_AUTH_SECRET_KEY must be set to a random value of 32+ characters"
+                )
+            control_key = self.control.signing_key.get_secret_value()
+            if control_key == _DEV_CONTROL_KEY or len(control_key) < 32:
+                raise ValueError(
+                    "RECOLOCA_CONTROL_SIGNING_KEY must be set to a random value of 32+ characters"
                 )
         return self
 

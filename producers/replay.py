@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,7 +18,8 @@ from aiokafka import TopicPartition
 from aiokafka.structs import OffsetAndMetadata
 from redis.asyncio import Redis
 
-from infra.settings import KafkaSettings
+from infra.settings import ControlSettings, KafkaSettings, get_settings
+from infra.signing import InvalidSignatureError, sign, verify
 from producers.kafka_admin import offsets_at, offsets_reader, partitions_of
 from schemas.control import CONTROL_CHANNEL, REPLY_CHANNEL, SeekCommand, SeekReply
 
@@ -100,17 +100,25 @@ async def plan_replay(
 
 
 async def execute_replay(
-    settings: KafkaSettings, redis: Redis, plan: ReplayPlan, wait_seconds: float = 10.0
+    settings: KafkaSettings,
+    redis: Redis,
+    plan: ReplayPlan,
+    wait_seconds: float = 10.0,
+    control: ControlSettings | None = None,
 ) -> ReplayResult:
     """Ask the running members to seek; commit directly what no member owns once the
-    group is idle. Raises if partitions remain that neither way could move."""
+    group is idle. Raises if partitions remain that neither way could move.
+
+    The command and the members' replies are signed with the control key."""
+    control = control or get_settings().control
+    key = control.key()
     command = plan.command()
     wanted = set(command.offsets)
     by_members: dict[str, list[int]] = {}
     pubsub = redis.pubsub(ignore_subscribe_messages=True)
     await pubsub.subscribe(REPLY_CHANNEL)
     try:
-        listeners = await redis.publish(CONTROL_CHANNEL, command.model_dump_json())
+        listeners = await redis.publish(CONTROL_CHANNEL, sign(key, command.model_dump_json()))
         if listeners:
             loop = asyncio.get_running_loop()
             deadline = loop.time() + wait_seconds
@@ -120,7 +128,12 @@ async def execute_replay(
                 message = await pubsub.get_message(timeout=min(0.5, deadline - loop.time()))
                 if message is None:
                     continue
-                reply = SeekReply.model_validate(json.loads(message["data"]))
+                try:
+                    body = verify(key, message["data"], max_age_seconds=control.max_age_seconds)
+                except InvalidSignatureError:
+                    log.warning("unsigned or invalid control reply ignored")
+                    continue
+                reply = SeekReply.model_validate_json(body)
                 if reply.command_id == command.id:
                     by_members[reply.instance] = reply.partitions
                     covered.update(reply.partitions)

@@ -10,6 +10,16 @@ CONTROL_CHANNEL = "recoloca:control"
 REPLY_CHANNEL = "recoloca:control:replies"
 
 
+class SignedMessage(BaseModel):
+    """What travels on the control channels: a command or reply, signed (HMAC-SHA256
+    over ``issued_at`` and ``body`` with the operators' key), so that access to Redis
+    alone cannot move a consumer group or fake a worker's answer."""
+
+    body: str = Field(description="The command or reply, as JSON")
+    issued_at: float = Field(description="Unix time of signing; old messages are refused")
+    signature: str
+
+
 class SeekCommand(BaseModel):
     """Move a consumer group's position on a topic (``recoloca replay``)."""
 

@@ -26,6 +26,9 @@ def test_production_refuses_the_development_secret(monkeypatch: pytest.MonkeyPat
     with pytest.raises(ValidationError):
         Settings()
     monkeypatch.setenv("RECOLOCA_AUTH_SECRET_KEY", "x" * 40)
+    with pytest.raises(ValidationError, match="RECOLOCA_CONTROL_SIGNING_KEY"):
+        Settings()
+    monkeypatch.setenv("RECOLOCA_CONTROL_SIGNING_KEY", "y" * 40)
     settings = Settings()
     assert settings.env is Environment.PRODUCTION
     assert settings.json_logs is True
