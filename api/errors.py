@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -45,14 +46,23 @@ _HTTP_CODES = {
 
 
 def problem(
-    status: int, code: str, title: str, detail: str | None = None, **extra: Any
+    status: int,
+    code: str,
+    title: str,
+    detail: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    **extra: Any,
 ) -> JSONResponse:
     body = {"type": "about:blank", "status": status, "code": code, "title": title}
     if detail is not None:
         body["detail"] = detail
     body.update(extra)
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+    all_headers = dict(headers or {})
+    if status == 401:
+        all_headers["WWW-Authenticate"] = "Bearer"
+    return JSONResponse(
+        body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=all_headers or None
+    )
 
 
 async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -70,7 +80,8 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code = _HTTP_CODES.get(exc.status_code, "http_error")
-    return problem(exc.status_code, code, str(exc.detail))
+    # Keep what the framework says in headers (``Allow`` on a 405).
+    return problem(exc.status_code, code, str(exc.detail), headers=exc.headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:

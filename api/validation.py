@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, Field
 
 from api.services.errors import InvalidFormError
 
@@ -19,7 +19,10 @@ def _no_nul(value: str) -> str:
     return value
 
 
-PlainText = Annotated[str, AfterValidator(_no_nul)]
+# The OpenAPI document says it too, so clients (and fuzzers) know NUL is refused.
+PlainText = Annotated[
+    str, AfterValidator(_no_nul), Field(json_schema_extra={"pattern": "^[^\\x00]*$"})
+]
 
 
 def check_plain_text(value: str, field: str, max_chars: int) -> None:
