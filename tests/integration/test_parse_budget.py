@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from entrypoints.runner import API, RELAY
 from infra.db.models import OutboxMessage
-from infra.runner import API, RELAY
 from infra.settings import Settings
 from producers.recovery import requeue_stalled
 from tests.support.api import new_user, upload, wait_for_status

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jwt
 
-from infra.runner import API
+from entrypoints.runner import API
 from infra.security import ALGORITHM
 from infra.settings import Settings
 from tests.support.api import PASSWORD, user_id_of
