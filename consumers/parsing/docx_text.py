@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from io import BytesIO
@@ -51,7 +52,7 @@ def read_docx(data: bytes) -> DocxText:
     page_count = _vet_archive(data)
     try:
         blocks = _read_blocks(data)
-    except (PackageNotFoundError, zipfile.BadZipFile, LxmlError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, zlib.error, LxmlError) as exc:
         raise ParseError(UNREADABLE_FILE, "DOCX package is corrupt") from exc
     except (KeyError, ValueError, AttributeError, TypeError, IndexError) as exc:
         # python-docx reports malformed packages through builtin errors.
@@ -116,7 +117,15 @@ def _vet_archive(data: bytes) -> int | None:
                         page_count = _pages(part)
     except ParseError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        ValueError,
+    ) as exc:
+        # zlib.error: a damaged deflate stream (found by fuzzing the parser).
         raise ParseError(UNREADABLE_FILE, "DOCX archive is corrupt") from exc
     except NotImplementedError as exc:
         # Encrypted members or unsupported compression methods.

@@ -70,3 +70,16 @@ def test_an_honest_but_huge_document_part_is_too_complex():
         read_docx(_rebuild(docx_cv(), document))
 
     assert caught.value.code == "file_too_complex"
+
+
+def test_a_damaged_deflate_stream_is_unreadable():
+    # Found by fuzzing: corrupting the compressed bytes of a part raised zlib.error.
+    archive = bytearray(docx_cv())
+    info = zipfile.ZipFile(io.BytesIO(bytes(archive))).getinfo("word/document.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    archive[start : start + 16] = b"\xff" * 16
+
+    with pytest.raises(ParseError) as caught:
+        read_docx(bytes(archive))
+
+    assert caught.value.code in {"unreadable_file", "file_too_complex"}

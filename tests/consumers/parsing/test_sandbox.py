@@ -53,9 +53,9 @@ async def test_a_parse_past_the_deadline_is_killed_and_the_next_one_works():
 
 
 async def test_a_parser_out_of_memory_fails_the_document_not_the_worker():
-    # Under an address-space limit barely above the child's own footprint, reading a
-    # 10 MiB file fails to allocate: the document fails, the worker does not.
-    box = ParseSandbox(timeout_seconds=BUDGET_S, memory_bytes=110 * 1024 * 1024)
+    # Under an address-space limit below the child's own footprint, every new allocation
+    # fails (receiving a 10 MiB file first): the document fails, the worker does not.
+    box = ParseSandbox(timeout_seconds=BUDGET_S, memory_bytes=32 * 1024 * 1024)
     try:
         with pytest.raises(ParseError) as caught:
             await box.parse(hostile_texts()["10 MiB over many lines"], FileKind.TXT)
