@@ -9,6 +9,7 @@ from pathlib import Path
 import jwt
 
 from entrypoints.runner import API
+from infra.embedded import free_port
 from infra.security import ALGORITHM
 from infra.settings import Settings
 from tests.support.api import PASSWORD, user_id_of
@@ -22,7 +23,11 @@ def _ended(events) -> bool:
 
 async def test_streams_end_with_their_token_or_session(settings: Settings, tmp_path: Path) -> None:
     own = await isolated_settings(
-        settings, tmp_path, api={"sse_reauth_seconds": 0.5}, auth={"session_check_seconds": 0}
+        settings,
+        tmp_path,
+        # The whole api group is replaced: it needs a port of its own too.
+        api={"sse_reauth_seconds": 0.5, "port": free_port()},
+        auth={"session_check_seconds": 0},
     )
     email = f"user-{uuid.uuid4().hex[:12]}@example.com"
     async with running_system(own, [API]) as system, system.client() as client:
