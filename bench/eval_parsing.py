@@ -133,7 +133,7 @@ _SPOKEN_KEYS = {
 
 def _phones(contact: Contact) -> list[str]:
     """Every number the parser kept: the list when it has one, else the single field."""
-    numbers: list[str] = list(getattr(contact, "phones", None) or [])
+    numbers = [p.number for p in contact.phones]
     if contact.phone and contact.phone not in numbers:
         numbers.insert(0, contact.phone)
     return numbers

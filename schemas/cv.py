@@ -29,10 +29,24 @@ class SectionKind(StrEnum):
     OTHER = "other"
 
 
+class PhoneNumber(BaseModel):
+    number: str = Field(description="E.164 when the region is known, else as the CV wrote it")
+    region: str | None = Field(
+        default=None, description="ISO 3166-1 alpha-2 (BR, US, GB...), null when unknown"
+    )
+
+
 class Contact(BaseModel):
     name: str | None = None
     email: str | None = None
-    phone: str | None = Field(default=None, description="E.164, e.g. +5511987654321")
+    phone: str | None = Field(
+        default=None,
+        description="The main number: E.164 (+5511987654321), or national when its region is unknown",
+    )
+    phone_region: str | None = Field(
+        default=None, description="Region of `phone`, null when unknown"
+    )
+    phones: list[PhoneNumber] = Field(default_factory=list, description="Every number the CV gives")
     linkedin: str | None = None
     github: str | None = None
     location: str | None = Field(default=None, description="e.g. 'São Paulo - SP'")

@@ -25,6 +25,7 @@ _CHARS_PER_PAGE = 3500
 class ExtractedText:
     text: str
     page_count: int
+    prominent: tuple[str, ...] = ()  # lines set apart by type (see ``typography``)
 
 
 def extract_text(data: bytes, kind: FileKind) -> ExtractedText:
@@ -34,17 +35,18 @@ def extract_text(data: bytes, kind: FileKind) -> ExtractedText:
     ``unreadable_file`` (corrupt, truncated, encrypted) or ``file_too_complex``
     (decompression bombs, too many pages, over the time budget).
     """
+    prominent: tuple[str, ...] = ()
     if kind is FileKind.PDF:
         pdf = read_pdf(data)
-        raw, pages = "\n\n".join(pdf.pages), pdf.page_count
+        raw, pages, prominent = "\n\n".join(pdf.pages), pdf.page_count, pdf.prominent
     elif kind is FileKind.DOCX:
         document = read_docx(data)
-        raw, pages = document.text, document.page_count or 0
+        raw, pages, prominent = document.text, document.page_count or 0, document.prominent
     else:
         raw, pages = decode_text(data), 0
     text = normalize_text(raw)
     _require_real_text(text)
-    return ExtractedText(text=text, page_count=pages or _estimate_pages(text))
+    return ExtractedText(text=text, page_count=pages or _estimate_pages(text), prominent=prominent)
 
 
 def decode_text(data: bytes) -> str:

@@ -20,6 +20,7 @@ from pypdf.errors import DependencyError, LimitReachedError, PdfReadError, PyPdf
 from pypdf.generic import DictionaryObject
 
 from consumers.parsing.errors import FILE_TOO_COMPLEX, UNREADABLE_FILE, UNSAFE_CONTENT, ParseError
+from consumers.parsing.typography import StyledLine, prominent_lines
 
 MAX_PAGES = 20
 TIME_BUDGET_S = 8.0
@@ -37,6 +38,7 @@ class _Fragment:
     y: float
     size: float
     text: str
+    bold: bool = False
 
 
 @dataclass(slots=True)
@@ -71,6 +73,8 @@ def _joins_without_space(left: _Fragment, right: _Fragment) -> bool:
 class PdfText:
     pages: list[str]
     page_count: int
+    # Lines of the first page set larger or bolder than its body, largest first.
+    prominent: tuple[str, ...] = ()
 
 
 def read_pdf(data: bytes) -> PdfText:
@@ -93,8 +97,9 @@ def read_pdf(data: bytes) -> PdfText:
         if page_count > MAX_PAGES:
             raise ParseError(FILE_TOO_COMPLEX, f"PDF has more than {MAX_PAGES} pages")
         pages: list[str] = []
-        for page in reader.pages:
-            pages.append(_page_text(page))
+        styled: list[_Fragment] = []
+        for number, page in enumerate(reader.pages):
+            pages.append(_page_text(page, styled if number == 0 else None))
             if time.perf_counter() - started > TIME_BUDGET_S:
                 raise ParseError(FILE_TOO_COMPLEX, "PDF text extraction exceeded the time budget")
     except ParseError:
@@ -108,7 +113,7 @@ def read_pdf(data: bytes) -> PdfText:
         raise ParseError(UNREADABLE_FILE, "PDF structure is malformed") from exc
     except RecursionError as exc:
         raise ParseError(FILE_TOO_COMPLEX, "PDF structure is nested too deeply") from exc
-    return PdfText(pages=pages, page_count=page_count)
+    return PdfText(pages=pages, page_count=page_count, prominent=prominent_lines(_lines(styled)))
 
 
 # Actions that run code, open other files or send data: no CV needs them.
@@ -154,13 +159,19 @@ def _decrypt(reader: PdfReader) -> None:
         raise ParseError(UNREADABLE_FILE, "PDF is password-protected")
 
 
-def _page_text(page: Any) -> str:
+def _page_text(page: Any, styled: list[_Fragment] | None = None) -> str:
+    """The page's text; ``styled`` (when given) receives its fragments with their weight."""
     fragments: list[_Fragment] = []
     em_cache: dict[int, float] = {}
+    bold_cache: dict[int, bool] = {}
 
     def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
         if text and not text.isspace():
-            fragments.extend(_fragments(text, cm, tm, font, size, em_cache))
+            pieces = _fragments(text, cm, tm, font, size, em_cache)
+            fragments.extend(pieces)
+            if styled is not None and len(styled) < _MAX_STYLED:
+                bold = _is_bold(font, bold_cache)
+                styled.extend(_Fragment(p.x0, p.x1, p.y, p.size, p.text, bold) for p in pieces)
 
     natural: str = page.extract_text(visitor_text=visit)
     columned = _columned_text(fragments)
@@ -189,6 +200,68 @@ def _fragments(
             line_y = y - index * effective * 1.2
             width = len(stripped) * effective * em
             out.append(_Fragment(x, x + width, line_y, effective, stripped))
+    return out
+
+
+_MAX_STYLED = 2000
+_BOLD_NAMES = ("bold", "black", "heavy", "semibold", "demi")
+
+
+def _is_bold(font: Any, cache: dict[int, bool]) -> bool:
+    key = id(font)
+    if key not in cache:
+        try:
+            name = str(font.get("/BaseFont", "")) if font is not None else ""
+        except (AttributeError, TypeError, ValueError):
+            name = ""
+        cache[key] = any(word in name.lower() for word in _BOLD_NAMES)
+    return cache[key]
+
+
+def _lines(fragments: list[_Fragment]) -> list[StyledLine]:
+    """Fragments of one size on one baseline, close together, joined into lines; lines
+    beside each other in two columns stay apart (the gap between them is wide)."""
+    ordered = sorted(fragments, key=lambda f: (-round(f.y), f.x0))
+    lines: list[StyledLine] = []
+    current: list[_Fragment] = []
+    for fragment in [*ordered, None]:
+        last = current[-1] if current else None
+        if (
+            fragment is not None
+            and last is not None
+            and abs(last.y - fragment.y) <= 0.3 * max(last.size, 1.0)
+            and abs(last.size - fragment.size) < 0.5
+            and fragment.x0 - last.x1 < 1.5 * max(last.size, 1.0)
+        ):
+            current.append(fragment)
+            continue
+        if current:
+            text = _Row(current[0].y, current[0].size, current).text()
+            bold = all(f.bold for f in current)
+            lines.append(StyledLine(text, current[0].size, bold, -current[0].y, current[0].x0))
+        current = [fragment] if fragment is not None else []
+    return _join_wrapped(lines)
+
+
+def _join_wrapped(lines: list[StyledLine]) -> list[StyledLine]:
+    """Add, before each line, its join with the next when that continues it: same size,
+    same left edge, the next baseline down ("Renata Cárdenas" / "Treviño")."""
+    by_x: dict[int, StyledLine] = {}
+    out: list[StyledLine] = []
+    for line in sorted(lines, key=lambda item: item.top):
+        key = round(line.x / 4)
+        above = by_x.get(key)
+        if (
+            above is not None
+            and abs(above.size - line.size) < 0.3
+            and 0 < line.top - above.top <= 1.6 * line.size
+        ):
+            joined = f"{above.text} {line.text}"
+            out.append(
+                StyledLine(joined, line.size, above.bold and line.bold, above.top - 0.01, above.x)
+            )
+        out.append(line)
+        by_x[key] = line
     return out
 
 

@@ -178,23 +178,24 @@ class _Pdf:
                 y = self._column(side_x, side_w, y, [(cv.headline, self.regular, self.size + 1)])
             self._column(side_x, side_w, y - 6, self._part_lines(side_parts))
 
-        def draw_main() -> None:
+        def draw_header() -> float:
             y = top
             if right:
                 y = self._column(
                     main_x, main_w, y, [(cv.person.name_printed, self.bold, self.name_size)]
                 )
                 y = self._column(main_x, main_w, y, [(cv.headline, self.regular, self.size + 2)])
-            self._column(main_x, main_w, y - 6, self._part_lines(main_parts))
+            return y
 
-        # Pages hold one column each when they overflow; draw order varies the text order.
+        # The sidebar fits on the first page; the main column may flow onto more. What
+        # varies is the order the text is written in: the header before or after the sidebar.
         if cv.style["main_first"]:
-            draw_main()
-            c.showPage()
+            y = draw_header()
             draw_side()
         else:
             draw_side()
-            draw_main()
+            y = draw_header()
+        self._column(main_x, main_w, y - 6, self._part_lines(main_parts))
         c.showPage()
 
     def _banner(self) -> None:
