@@ -52,7 +52,7 @@ REAL_DIRS = (
 FIELDS = (
     "email", "phone", "phones (all)", "name", "linkedin", "location", "sections", "skills",
     "experience dates", "experience title", "experience company", "title+company",
-    "languages",
+    "languages", "personal data",
 )  # fmt: skip
 # Overall F1 each generated family must reach.
 TARGETS = {
@@ -139,7 +139,9 @@ def _phones(contact: Contact) -> list[str]:
     return numbers
 
 
-def score_generated(labels: Any, parsed: ParsedCv | None) -> dict[str, tuple[int, int, int]]:
+def score_generated(
+    labels: Any, parsed: ParsedCv | None, layout: str = ""
+) -> dict[str, tuple[int, int, int]]:
     """(tp, predicted, gold) per field for one rendered synthetic CV of either family."""
     if parsed is None:
         parsed = ParsedCv(text="", language="pt")
@@ -172,7 +174,14 @@ def score_generated(labels: Any, parsed: ParsedCv | None) -> dict[str, tuple[int
             [(_norm(e.title or ""), _norm(e.company or "")) for e in jobs],
         ),
         "languages": _sets(labels.languages, spoken),
+        "personal data": _sets(_personal_gold(labels, layout), parsed.personal_data),
     }
+
+
+def _personal_gold(labels: Any, layout: str) -> set[str]:
+    gold = set(getattr(labels, "personal_data", ()))
+    # Flattened exports carry no pictures.
+    return gold - {"photo"} if "flat" in layout or layout == "txt" else gold
 
 
 def _norm(text: str) -> str:
@@ -190,6 +199,9 @@ def _describe_miss(labels: Any, parsed: ParsedCv | None, name: str) -> str:
         expected = sorted(labels.skills - set(parsed.skills))
         got = sorted(set(parsed.skills) - labels.skills)
         return f"missed {expected} extra {got}"
+    elif name == "personal data":
+        expected = sorted(getattr(labels, "personal_data", ()))
+        got = sorted(parsed.personal_data)
     elif name == "phones (all)":
         expected, got = list(getattr(labels, "phones", (labels.phone,))), _phones(parsed.contact)
     elif name == "experience dates":
@@ -257,7 +269,7 @@ def _generated_chunk(
             except ParseError:
                 parsed = None
             parse_seconds += time.perf_counter() - started
-            result = score_generated(cv.labels, parsed)
+            result = score_generated(cv.labels, parsed, layout)
             for group in ("all", f"layout:{layout}", f"lang:{cv.lang}"):
                 tally = tallies[group]
                 for name, counts in result.items():

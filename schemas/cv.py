@@ -90,6 +90,11 @@ class ParsedCv(BaseModel):
     education: list[EducationEntry] = Field(default_factory=list)
     skills: list[str] = Field(default_factory=list)
     languages: list[SpokenLanguage] = Field(default_factory=list)
+    personal_data: list[str] = Field(
+        default_factory=list,
+        description="Kinds of personal data a recruiter does not need (cpf, rg, birth_date, "
+        "age, marital_status, photo); the values are never kept",
+    )
 
 
 class Severity(StrEnum):

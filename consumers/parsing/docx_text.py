@@ -41,22 +41,23 @@ class DocxText:
     page_count: int | None
     # Paragraphs set apart by style (Title, Heading) or by larger/bold runs, largest first.
     prominent: tuple[str, ...] = ()
+    photo: bool = False  # a picture the size of a portrait in the body
 
 
 def read_docx(data: bytes) -> DocxText:
     """Return the text of a DOCX file; raises ``ParseError`` for unsafe or corrupt files."""
     page_count = _vet_archive(data)
     try:
-        blocks, prominent = _read_blocks(data)
+        blocks, prominent, photo = _read_blocks(data)
     except (PackageNotFoundError, zipfile.BadZipFile, LxmlError) as exc:
         raise ParseError(UNREADABLE_FILE, "DOCX package is corrupt") from exc
     except (KeyError, ValueError, AttributeError, TypeError, IndexError) as exc:
         # python-docx reports malformed packages through builtin errors.
         raise ParseError(UNREADABLE_FILE, "DOCX structure is malformed") from exc
-    return DocxText(text="\n".join(blocks), page_count=page_count, prominent=prominent)
+    return DocxText(text="\n".join(blocks), page_count=page_count, prominent=prominent, photo=photo)
 
 
-def _read_blocks(data: bytes) -> tuple[list[str], tuple[str, ...]]:
+def _read_blocks(data: bytes) -> tuple[list[str], tuple[str, ...], bool]:
     document = docx.Document(BytesIO(data))
     blocks: list[str] = []
     seen: set[int] = set()
@@ -67,7 +68,26 @@ def _read_blocks(data: bytes) -> tuple[list[str], tuple[str, ...]]:
     for section in document.sections:
         for footer in (section.first_page_footer, section.footer, section.even_page_footer):
             _add_story(footer, blocks, seen)
-    return blocks, prominent_lines(_styled(document.element.body))
+    body = document.element.body
+    return blocks, prominent_lines(_styled(body)), _has_portrait(body)
+
+
+_EXTENT = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent"
+_PORTRAIT_EMU = 540_000  # about 1.5 cm a side; icons and rules are smaller
+_MAX_DRAWINGS = 50
+
+
+def _has_portrait(body: Any) -> bool:
+    for index, extent in enumerate(body.iter(_EXTENT)):
+        if index == _MAX_DRAWINGS:
+            break
+        try:
+            width, height = int(extent.get("cx", 0)), int(extent.get("cy", 0))
+        except ValueError:
+            continue
+        if min(width, height) >= _PORTRAIT_EMU and 0.5 <= width / height <= 1.6:
+            return True
+    return False
 
 
 # Styles whose paragraphs stand out as much as a run of this many points would.

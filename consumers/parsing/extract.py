@@ -26,6 +26,7 @@ class ExtractedText:
     text: str
     page_count: int
     prominent: tuple[str, ...] = ()  # lines set apart by type (see ``typography``)
+    photo: bool = False
 
 
 def extract_text(data: bytes, kind: FileKind) -> ExtractedText:
@@ -36,17 +37,22 @@ def extract_text(data: bytes, kind: FileKind) -> ExtractedText:
     (decompression bombs, too many pages, over the time budget).
     """
     prominent: tuple[str, ...] = ()
+    photo = False
     if kind is FileKind.PDF:
         pdf = read_pdf(data)
-        raw, pages, prominent = "\n\n".join(pdf.pages), pdf.page_count, pdf.prominent
+        raw, pages = "\n\n".join(pdf.pages), pdf.page_count
+        prominent, photo = pdf.prominent, pdf.photo
     elif kind is FileKind.DOCX:
         document = read_docx(data)
-        raw, pages, prominent = document.text, document.page_count or 0, document.prominent
+        raw, pages = document.text, document.page_count or 0
+        prominent, photo = document.prominent, document.photo
     else:
         raw, pages = decode_text(data), 0
     text = normalize_text(raw)
     _require_real_text(text)
-    return ExtractedText(text=text, page_count=pages or _estimate_pages(text), prominent=prominent)
+    return ExtractedText(
+        text=text, page_count=pages or _estimate_pages(text), prominent=prominent, photo=photo
+    )
 
 
 def decode_text(data: bytes) -> str:

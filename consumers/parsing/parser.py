@@ -7,6 +7,7 @@ from consumers.parsing.experience import parse_education, parse_experience, pars
 from consumers.parsing.extract import extract_text
 from consumers.parsing.flat import is_flattened, unflatten
 from consumers.parsing.language import detect_language
+from consumers.parsing.personal import find_personal_data
 from consumers.parsing.sections import split_sections
 from consumers.parsing.skills import find_skills
 from consumers.parsing.text import normalize_text
@@ -14,12 +15,15 @@ from schemas.cv import ParsedCv, SectionKind
 from schemas.files import FileKind
 
 
-def parse_cv(text: str, page_count: int = 1, prominent: tuple[str, ...] = ()) -> ParsedCv:
+def parse_cv(
+    text: str, page_count: int = 1, prominent: tuple[str, ...] = (), photo: bool = False
+) -> ParsedCv:
     """Structure a CV's text: language, contact, sections, experience, education,
     skills and spoken languages. Pure and fast; never raises on odd text.
 
     ``prominent`` are the lines the file set apart by type, largest first (the name is
-    usually the largest text on the first page, wherever the text order puts it)."""
+    usually the largest text on the first page, wherever the text order puts it);
+    ``photo`` says the file shows a portrait (personal data, flagged like the CPF)."""
     text = normalize_text(text)
     if is_flattened(text):
         text = unflatten(text)
@@ -46,6 +50,7 @@ def parse_cv(text: str, page_count: int = 1, prominent: tuple[str, ...] = ()) ->
         education=education,
         skills=find_skills(text),
         languages=languages,
+        personal_data=find_personal_data(text, photo=photo),
     )
 
 
@@ -53,4 +58,4 @@ def parse_file(data: bytes, kind: FileKind) -> ParsedCv:
     """Extract the text of a CV file and parse it; raises ``ParseError`` (see
     ``extract_text``) when the file yields no usable text."""
     extracted = extract_text(data, kind)
-    return parse_cv(extracted.text, extracted.page_count, extracted.prominent)
+    return parse_cv(extracted.text, extracted.page_count, extracted.prominent, extracted.photo)

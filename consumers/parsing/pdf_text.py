@@ -75,6 +75,7 @@ class PdfText:
     page_count: int
     # Lines of the first page set larger or bolder than its body, largest first.
     prominent: tuple[str, ...] = ()
+    photo: bool = False  # the first page shows a picture the size of a portrait
 
 
 def read_pdf(data: bytes) -> PdfText:
@@ -113,7 +114,12 @@ def read_pdf(data: bytes) -> PdfText:
         raise ParseError(UNREADABLE_FILE, "PDF structure is malformed") from exc
     except RecursionError as exc:
         raise ParseError(FILE_TOO_COMPLEX, "PDF structure is nested too deeply") from exc
-    return PdfText(pages=pages, page_count=page_count, prominent=prominent_lines(_lines(styled)))
+    return PdfText(
+        pages=pages,
+        page_count=page_count,
+        prominent=prominent_lines(_lines(styled)),
+        photo=bool(reader.pages) and _has_portrait(reader.pages[0]),
+    )
 
 
 # Actions that run code, open other files or send data: no CV needs them.
@@ -204,6 +210,33 @@ def _fragments(
 
 
 _MAX_STYLED = 2000
+# A portrait: at least this many pixels a side, not much wider than tall or the reverse.
+_PORTRAIT_PIXELS = 60
+_PORTRAIT_RATIO = (0.5, 1.6)
+
+
+def _has_portrait(page: Any) -> bool:
+    try:
+        resources = page.get("/Resources")
+        objects = resources.get_object().get("/XObject") if resources is not None else None
+        if objects is None:
+            return False
+        for index, reference in enumerate(objects.get_object().values()):
+            if index > 50:
+                break
+            image = reference.get_object()
+            if image.get("/Subtype") != "/Image":
+                continue
+            width, height = int(image.get("/Width", 0)), int(image.get("/Height", 0))
+            if min(width, height) >= _PORTRAIT_PIXELS:
+                ratio = width / height
+                if _PORTRAIT_RATIO[0] <= ratio <= _PORTRAIT_RATIO[1]:
+                    return True
+    except (AttributeError, TypeError, ValueError, KeyError, PyPdfError):
+        return False
+    return False
+
+
 _BOLD_NAMES = ("bold", "black", "heavy", "semibold", "demi")
 
 

@@ -5,6 +5,7 @@ right. ``pdf_sidebar_left``: a sidebar on the left, a photo (or a coloured block
 of it, the contact block, and the name below them. ``pdf_banner``: a dark banner with
 the name in white, contact on one line, one column, dates set flush right on the title
 line. ``pdf_flat``: everything flowed as one paragraph, as some exporters flatten a CV.
+A photo (when the person has one) appears in every layout but the flattened ones.
 ``docx_styled``: Word's Title and Heading styles, contact sometimes in the page header
 or above the name. ``docx_sidebar``: a two-cell layout table, sidebar either side, the
 name a large bold run. ``txt_flat``: the whole CV on one line.
@@ -164,9 +165,7 @@ class _Pdf:
         c.setFillColor(Color(0, 0, 0))
 
         def draw_side() -> None:
-            y = top
-            if not right:
-                y = self._photo(side_x, y)
+            y = self._photo(side_x, top) if not right or cv.style["photo"] else top
             y = self._column(side_x, side_w, y, self._contact_lines())
             if not right:  # the name below the photo and the contact block
                 y = self._column(
@@ -202,6 +201,8 @@ class _Pdf:
         cv, c = self.cv, self.canvas
         c.setFillColor(Color(0.12, 0.16, 0.24))
         c.rect(0, self.height - 110, self.width, 110, fill=1, stroke=0)
+        if cv.style["photo"]:
+            self._photo(24, self.height - 12)
         c.setFillColor(white)
         c.setFont(self.bold, self.name_size)
         c.drawCentredString(self.width / 2, self.height - 58, cv.person.name_printed)
@@ -274,6 +275,13 @@ def _docx(cv: Cv, *, table: bool) -> bytes:
                     add(container, line)
 
     contact = [*cv.contact, *cv.personal]
+    if cv.style["photo"]:
+        from PIL import Image
+
+        picture = io.BytesIO()
+        Image.new("RGB", (90, 110), (176, 140, 120)).save(picture, format="PNG")
+        picture.seek(0)
+        document.add_picture(picture, width=Pt(72))
     if table:
         grid = document.add_table(rows=1, cols=2)
         main_cell, side_cell = (
