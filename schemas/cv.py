@@ -117,10 +117,38 @@ class Suggestion(BaseModel):
     example: str | None = Field(default=None, description="A rewritten example, when possible")
 
 
+class JobRequirement(BaseModel):
+    text: str = Field(description="The requirement as the job ad words it")
+    kind: str = Field(description="'required' or 'nice_to_have'")
+    type: str = Field(default="skills", description="skills, language, years or education")
+    met: bool
+    evidence: str | None = Field(default=None, description="What in the CV meets it, if anything")
+
+
+class MatchCategory(BaseModel):
+    """One part of the match rate, as an ATS breaks it down."""
+
+    category: str = Field(
+        description="hard_skills, job_title, education, soft_skills, other_keywords, requirements"
+    )
+    score: int = Field(ge=0, le=100)
+    weight: float = Field(ge=0, le=1)
+    matched: list[str] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=list)
+
+
 class JobMatch(BaseModel):
     score: int = Field(ge=0, le=100)
     matched: list[str] = Field(default_factory=list)
-    missing: list[str] = Field(default_factory=list)
+    missing: list[str] = Field(
+        default_factory=list, description="Most important first: required hard skills lead"
+    )
+    requirements: list[JobRequirement] = Field(default_factory=list)
+    breakdown: list[MatchCategory] = Field(default_factory=list)
+    target: int = Field(default=80, description="The match rate to aim for")
+    raise_most: list[str] = Field(
+        default_factory=list, description="The missing terms that would raise the rate most"
+    )
 
 
 class SectionRef(BaseModel):

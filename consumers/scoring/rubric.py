@@ -38,7 +38,7 @@ from consumers.scoring.text import (
 )
 from schemas.cv import BreakdownItem, ExperienceEntry, ParsedCv, SectionKind
 
-RUBRIC_VERSION = "offline-1"
+RUBRIC_VERSION = "offline-2"
 
 # Category weights; they sum to 1. Without a job description "keywords" is left out and
 # the others are scaled up in proportion (see ``weights_for``).
