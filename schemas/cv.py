@@ -29,10 +29,24 @@ class SectionKind(StrEnum):
     OTHER = "other"
 
 
+class PhoneNumber(BaseModel):
+    number: str = Field(description="E.164 when the region is known, else as the CV wrote it")
+    region: str | None = Field(
+        default=None, description="ISO 3166-1 alpha-2 (BR, US, GB...), null when unknown"
+    )
+
+
 class Contact(BaseModel):
     name: str | None = None
     email: str | None = None
-    phone: str | None = Field(default=None, description="E.164, e.g. +5511987654321")
+    phone: str | None = Field(
+        default=None,
+        description="The main number: E.164 (+5511987654321), or national when its region is unknown",
+    )
+    phone_region: str | None = Field(
+        default=None, description="Region of `phone`, null when unknown"
+    )
+    phones: list[PhoneNumber] = Field(default_factory=list, description="Every number the CV gives")
     linkedin: str | None = None
     github: str | None = None
     location: str | None = Field(default=None, description="e.g. 'São Paulo - SP'")
@@ -76,6 +90,11 @@ class ParsedCv(BaseModel):
     education: list[EducationEntry] = Field(default_factory=list)
     skills: list[str] = Field(default_factory=list)
     languages: list[SpokenLanguage] = Field(default_factory=list)
+    personal_data: list[str] = Field(
+        default_factory=list,
+        description="Kinds of personal data a recruiter does not need (cpf, rg, birth_date, "
+        "age, marital_status, photo); the values are never kept",
+    )
 
 
 class Severity(StrEnum):
@@ -98,10 +117,38 @@ class Suggestion(BaseModel):
     example: str | None = Field(default=None, description="A rewritten example, when possible")
 
 
+class JobRequirement(BaseModel):
+    text: str = Field(description="The requirement as the job ad words it")
+    kind: str = Field(description="'required' or 'nice_to_have'")
+    type: str = Field(default="skills", description="skills, language, years or education")
+    met: bool
+    evidence: str | None = Field(default=None, description="What in the CV meets it, if anything")
+
+
+class MatchCategory(BaseModel):
+    """One part of the match rate, as an ATS breaks it down."""
+
+    category: str = Field(
+        description="hard_skills, job_title, education, soft_skills, other_keywords, requirements"
+    )
+    score: int = Field(ge=0, le=100)
+    weight: float = Field(ge=0, le=1)
+    matched: list[str] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=list)
+
+
 class JobMatch(BaseModel):
     score: int = Field(ge=0, le=100)
     matched: list[str] = Field(default_factory=list)
-    missing: list[str] = Field(default_factory=list)
+    missing: list[str] = Field(
+        default_factory=list, description="Most important first: required hard skills lead"
+    )
+    requirements: list[JobRequirement] = Field(default_factory=list)
+    breakdown: list[MatchCategory] = Field(default_factory=list)
+    target: int = Field(default=80, description="The match rate to aim for")
+    raise_most: list[str] = Field(
+        default_factory=list, description="The missing terms that would raise the rate most"
+    )
 
 
 class SectionRef(BaseModel):

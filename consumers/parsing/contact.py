@@ -1,32 +1,19 @@
-"""Contact details: name, email, phone (E.164), LinkedIn, GitHub, location."""
+"""Contact details: name, email, phones (E.164 where the region is known), LinkedIn,
+GitHub, location."""
 
 from __future__ import annotations
 
 import re
 
+from consumers.parsing import phones
 from consumers.parsing.sections import heading_kind
 from consumers.parsing.text import fold, strip_bullet
 from consumers.parsing.vocabulary import COMPANY_WORDS, DOCUMENT_WORDS, TITLE_WORDS, UFS
-from schemas.cv import Contact
+from schemas.cv import Contact, PhoneNumber
 
-# Brazilian area codes (DDD) in use.
-_DDDS = frozenset(
-    {11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 22, 24, 27, 28, 31, 32, 33, 34, 35, 37, 38}
-    | {41, 42, 43, 44, 45, 46, 47, 48, 49, 51, 53, 54, 55, 61, 62, 63, 64, 65, 66, 67, 68}
-    | {69, 71, 73, 74, 75, 77, 79, 81, 82, 83, 84, 85, 86, 87, 88, 89, 91, 92, 93, 94, 95}
-    | {96, 97, 98, 99}
-)
 _PARTICLES = frozenset({"da", "de", "do", "das", "dos", "e", "di", "du", "del", "van", "von"})
 
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-_SEP = r"[ \t.\-]?"
-_BR_PHONE = re.compile(
-    rf"(?<![\w/+])(?:\+[ \t]?55{_SEP}|55[ \t]?)?"
-    rf"(?:\([ \t]?0?\d{{2}}[ \t]?\)|0?\d{{2}}){_SEP}(?:9[ \t.]?)?\d{{4}}{_SEP}\d{{4}}(?![\w/])"
-)
-_INTL_PHONE = re.compile(r"(?<![\w/])\+[ \t]?\d{1,3}(?:[ \t.\-]?\(?\d{1,5}\)?){2,5}(?![\w/])")
-_YEAR_RANGE = re.compile(r"^(?:19|20)\d\d\s*[-–—]\s*(?:19|20)\d\d$")
-_PHONE_LABEL = re.compile(r"(?:tel|cel|fone|phone|mobile|whats|contato)", re.IGNORECASE)
 # Scheme and subdomain ("https://br.", "www.") do not matter: the URL is rebuilt.
 _LINKEDIN = re.compile(r"linkedin\.com/in/([A-Za-z0-9_%\-]{2,100})", re.IGNORECASE)
 _GITHUB = re.compile(r"(?<![\w-])github\.com/([A-Za-z0-9][A-Za-z0-9-]{0,38})", re.IGNORECASE)
@@ -47,6 +34,10 @@ _COUNTRIES = (
     "|Holanda|Netherlands|Japão|Japan|Austrália|Australia|India|Índia"
 )
 _CITY_COUNTRY = re.compile(rf"(?<![\w])({_CITY}),[ \t]*({_COUNTRIES})(?![\w])")
+# "Austin, TX", "Toronto, ON": tried after the Brazilian form, which claims shared codes.
+_CITY_STATE = re.compile(
+    rf"(?<![\w])({_CITY}),[ \t]*({'|'.join(sorted(phones.US_STATES | phones.CA_PROVINCES))})(?![\w])"
+)
 _LOCATION_LABELS = frozenset(
     {"localizacao", "endereco", "cidade", "location", "address", "residente", "local", "city"}
 )
@@ -58,17 +49,29 @@ _PROSE_LINE = 70
 _LOOK_BACK = 80
 
 
-def extract_contact(text: str, preamble: str | None = None) -> Contact:
+def extract_contact(
+    text: str,
+    preamble: str | None = None,
+    language: str = "pt",
+    prominent: tuple[str, ...] = (),
+) -> Contact:
     """Contact details found in a CV; the preamble (text before the first heading)
-    is searched first for the name and location, then the whole text."""
+    is searched first for the name and location, then the whole text. National phone
+    numbers are read in the region the location, the other numbers or the language
+    (``pt``: Brazil) point to; with none, they keep their national form. The name is
+    looked for first among the ``prominent`` lines (set apart by type)."""
     head = preamble if preamble else "\n".join(text.split("\n")[:8])
+    location = find_location(head) or find_location(text)
+    numbers = _contact_phones(text, location, language)
     return Contact(
-        name=find_name(head),
+        name=find_prominent_name(prominent) or find_name(head),
         email=find_email(text),
-        phone=find_phone(text),
+        phone=numbers[0].number if numbers else None,
+        phone_region=numbers[0].region if numbers else None,
+        phones=numbers,
         linkedin=find_linkedin(text),
         github=find_github(text),
-        location=find_location(head) or find_location(text),
+        location=location,
     )
 
 
@@ -77,63 +80,45 @@ def find_email(text: str) -> str | None:
     return match.group(0).lower() if match else None
 
 
-def normalize_phone(raw: str) -> str | None:
+def normalize_phone(raw: str, region: str | None = "BR") -> str | None:
     """Return ``raw`` as E.164 ("+5511987654321"), or None when it is not a phone number.
 
-    Numbers without a country code are taken as Brazilian and validated (area code,
-    nine-digit mobiles starting with 9, landlines starting with 2-8).
+    Numbers without a country code are read in ``region`` (Brazil unless told otherwise).
     """
-    text = raw.strip()
-    if _YEAR_RANGE.match(text):
-        return None
-    digits = re.sub(r"\D", "", text)
-    if text.startswith("+"):
-        if digits.startswith("55"):
-            national = digits[2:].lstrip("0")
-            return f"+55{national}" if _is_brazilian(national) else None
-        return f"+{digits}" if 8 <= len(digits) <= 15 and digits[0] != "0" else None
-    if len(digits) in (12, 13) and digits.startswith("55") and _is_brazilian(digits[2:]):
-        return f"+{digits}"
-    national = digits[1:] if digits.startswith("0") else digits
-    return f"+55{national}" if _is_brazilian(national) else None
-
-
-def _is_brazilian(national: str) -> bool:
-    if len(national) not in (10, 11) or int(national[:2]) not in _DDDS:
-        return False
-    if len(national) == 11:
-        return national[2] == "9"
-    return national[2] in "2345678"
+    return phones.normalize(raw, region)
 
 
 _WRAPPED_DIGITS = re.compile(r"(?<=[\d)])[ \t]*\n[ \t]*(?=\d)")
 
 
-def find_phone(text: str) -> str | None:
-    """The CV's phone number in E.164: a labelled one ("Cel:") wins, else the first.
-
-    When no line holds one, a number a narrow column wrapped ("+55 (27)" /
-    "96072-1359") is looked for with such line breaks removed.
-    """
-    phone = _find_phone(text)
-    if phone is None and _WRAPPED_DIGITS.search(text):
-        phone = _find_phone(_WRAPPED_DIGITS.sub(" ", text))
-    return phone
+def find_phone(text: str, region: str | None = "BR") -> str | None:
+    """The CV's main phone number: a labelled one ("Cel:") wins, else the first."""
+    found = find_phones(text, region)
+    return found[0].number if found else None
 
 
-def _find_phone(text: str) -> str | None:
-    found: list[tuple[bool, int, str]] = []
-    for pattern in (_BR_PHONE, _INTL_PHONE):
-        for match in pattern.finditer(text):
-            phone = normalize_phone(match.group(0))
-            if phone is not None:
-                # The label sits just before the number; a bounded look-back keeps a
-                # long line of numbers linear.
-                window = max(0, match.start() - _LOOK_BACK)
-                line_start = text.rfind("\n", window, match.start()) + 1 or window
-                labelled = bool(_PHONE_LABEL.search(text[line_start : match.start()]))
-                found.append((not labelled, match.start(), phone))
-    return min(found)[2] if found else None
+def find_phones(text: str, region: str | None) -> list[PhoneNumber]:
+    """Every number, in text order. When no line holds one, a number a narrow column
+    wrapped ("+55 (27)" / "96072-1359") is looked for with such line breaks removed."""
+    found = phones.find_phones(text, region)
+    if _WRAPPED_DIGITS.search(text):
+        joined = phones.find_phones(_WRAPPED_DIGITS.sub(" ", text), region)
+        if _sure(joined) > _sure(found):
+            found = joined
+    labelled = [p for p in found if p.labelled]
+    ordered = labelled[:1] + [p for p in found if p not in labelled[:1]]
+    return [PhoneNumber(number=p.number, region=p.region) for p in ordered]
+
+
+def _sure(found: list[phones.FoundPhone]) -> int:
+    return sum(1 for p in found if p.region and not p.foreign)
+
+
+def _contact_phones(text: str, location: str | None, language: str) -> list[PhoneNumber]:
+    # Numbers with a country code say where the others may be from; then read them all.
+    international = [p.region for p in phones.find_phones(text, None, international_only=True)]
+    region = phones.infer_region(location, language, list(international))
+    return find_phones(text, region)
 
 
 def find_linkedin(text: str) -> str | None:
@@ -149,8 +134,9 @@ def find_github(text: str) -> str | None:
 
 
 def find_location(text: str) -> str | None:
-    """A Brazilian "City - UF" (normalised to that form) or a "City, Country"."""
-    for pattern, joiner in ((_BR_LOCATION, " - "), (_CITY_COUNTRY, ", ")):
+    """A Brazilian "City - UF" (normalised to that form), a "City, Country" or a North
+    American "City, ST"."""
+    for pattern, joiner in ((_BR_LOCATION, " - "), (_CITY_COUNTRY, ", "), (_CITY_STATE, ", ")):
         for match in pattern.finditer(text):
             city = _plausible_city(text, match)
             if city:
@@ -186,6 +172,21 @@ def _drop_labels(city: str) -> str:
     while words and fold(words[0]) in _LOCATION_LABELS:
         words = words[1:]
     return " ".join(words)
+
+
+def find_prominent_name(prominent: tuple[str, ...]) -> str | None:
+    """The first of the lines set apart by type that reads like a person's name."""
+    for line in prominent:
+        line = strip_bullet(line)
+        if heading_kind(line) is not None or len(line) > _PROSE_LINE:
+            continue
+        candidate = _NAME_SPLIT.split(line)[0].strip()
+        location = find_location(line)
+        if location is not None and location.startswith(candidate):
+            continue
+        if _looks_like_name(candidate):
+            return _title_case(candidate)
+    return None
 
 
 def find_name(text: str) -> str | None:
@@ -237,6 +238,11 @@ def _continues_name(candidate: str, rest: str) -> bool:
         return False
     # The two halves are written alike (both in capitals, or neither).
     return candidate.isupper() == rest.isupper() and not _mentions_skill(rest)
+
+
+def looks_like_name(candidate: str) -> bool:
+    """Does ``candidate`` (a whole line or run of words) read like a person's name?"""
+    return _looks_like_name(candidate)
 
 
 def _looks_like_name(candidate: str) -> bool:

@@ -20,6 +20,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from lxml.etree import LxmlError
 
 from consumers.parsing.errors import FILE_TOO_COMPLEX, UNREADABLE_FILE, ParseError
+from consumers.parsing.typography import StyledLine, prominent_lines
 
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 # One XML part (document.xml of a long CV is well under 1 MiB); python-docx holds the
@@ -45,22 +46,25 @@ _PAGES = re.compile(rb"<(?:\w+:)?Pages>\s*(\d+)\s*</(?:\w+:)?Pages>")
 class DocxText:
     text: str
     page_count: int | None
+    # Paragraphs set apart by style (Title, Heading) or by larger/bold runs, largest first.
+    prominent: tuple[str, ...] = ()
+    photo: bool = False  # a picture the size of a portrait in the body
 
 
 def read_docx(data: bytes) -> DocxText:
     """Return the text of a DOCX file; raises ``ParseError`` for unsafe or corrupt files."""
     page_count = _vet_archive(data)
     try:
-        blocks = _read_blocks(data)
+        blocks, prominent, photo = _read_blocks(data)
     except (PackageNotFoundError, zipfile.BadZipFile, zlib.error, LxmlError) as exc:
         raise ParseError(UNREADABLE_FILE, "DOCX package is corrupt") from exc
     except (KeyError, ValueError, AttributeError, TypeError, IndexError) as exc:
         # python-docx reports malformed packages through builtin errors.
         raise ParseError(UNREADABLE_FILE, "DOCX structure is malformed") from exc
-    return DocxText(text="\n".join(blocks), page_count=page_count)
+    return DocxText(text="\n".join(blocks), page_count=page_count, prominent=prominent, photo=photo)
 
 
-def _read_blocks(data: bytes) -> list[str]:
+def _read_blocks(data: bytes) -> tuple[list[str], tuple[str, ...], bool]:
     document = docx.Document(BytesIO(data))
     blocks: list[str] = []
     seen: set[int] = set()
@@ -71,7 +75,57 @@ def _read_blocks(data: bytes) -> list[str]:
     for section in document.sections:
         for footer in (section.first_page_footer, section.footer, section.even_page_footer):
             _add_story(footer, blocks, seen)
-    return blocks
+    body = document.element.body
+    return blocks, prominent_lines(_styled(body)), _has_portrait(body)
+
+
+_EXTENT = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent"
+_PORTRAIT_EMU = 540_000  # about 1.5 cm a side; icons and rules are smaller
+_MAX_DRAWINGS = 50
+
+
+def _has_portrait(body: Any) -> bool:
+    for index, extent in enumerate(body.iter(_EXTENT)):
+        if index == _MAX_DRAWINGS:
+            break
+        try:
+            width, height = int(extent.get("cx", 0)), int(extent.get("cy", 0))
+        except ValueError:
+            continue
+        if min(width, height) >= _PORTRAIT_EMU and 0.5 <= width / height <= 1.6:
+            return True
+    return False
+
+
+# Styles whose paragraphs stand out as much as a run of this many points would.
+_STYLE_SIZES = {"title": 28.0, "subtitle": 15.0, "heading1": 16.0, "heading2": 13.0}
+_DEFAULT_PT = 11.0
+_MAX_STYLED_PARAGRAPHS = 60
+_PSTYLE, _SZ, _B, _VAL = f"{_W}pStyle", f"{_W}sz", f"{_W}b", f"{_W}val"
+
+
+def _styled(body: Any) -> list[StyledLine]:
+    """The first paragraphs of the body (table cells included) with their size and weight."""
+    lines: list[StyledLine] = []
+    for index, paragraph in enumerate(body.iter(_P)):
+        if index == _MAX_STYLED_PARAGRAPHS:
+            break
+        text = "".join(node.text or "" for node in paragraph.iter(_T)).strip()
+        if not text:
+            continue
+        style = next((node.get(_VAL, "") for node in paragraph.iter(_PSTYLE)), "")
+        sizes = [_half_points(node.get(_VAL)) for node in paragraph.iter(_SZ)]
+        size = max([s for s in sizes if s] or [_STYLE_SIZES.get(style.lower(), _DEFAULT_PT)])
+        bold = any(node.get(_VAL, "true") not in ("0", "false") for node in paragraph.iter(_B))
+        lines.append(StyledLine(text, size, bold, float(index)))
+    return lines
+
+
+def _half_points(value: str | None) -> float | None:
+    try:
+        return int(value) / 2 if value else None
+    except ValueError:
+        return None
 
 
 def _add_story(part: Any, blocks: list[str], seen: set[int]) -> None:

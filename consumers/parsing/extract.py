@@ -30,6 +30,8 @@ _CHARS_PER_PAGE = 3500
 class ExtractedText:
     text: str
     page_count: int
+    prominent: tuple[str, ...] = ()  # lines set apart by type (see ``typography``)
+    photo: bool = False
 
 
 def extract_text(data: bytes, kind: FileKind) -> ExtractedText:
@@ -39,17 +41,23 @@ def extract_text(data: bytes, kind: FileKind) -> ExtractedText:
     ``unreadable_file`` (corrupt, truncated, encrypted) or ``file_too_complex``
     (decompression bombs, too many pages, over the time budget).
     """
+    prominent: tuple[str, ...] = ()
+    photo = False
     if kind is FileKind.PDF:
         pdf = read_pdf(data)
         raw, pages = "\n\n".join(pdf.pages), pdf.page_count
+        prominent, photo = pdf.prominent, pdf.photo
     elif kind is FileKind.DOCX:
         document = read_docx(data)
         raw, pages = document.text, document.page_count or 0
+        prominent, photo = document.prominent, document.photo
     else:
         raw, pages = decode_text(data), 0
     text = bound_text(normalize_text(bound_raw(raw)))
     _require_real_text(text)
-    return ExtractedText(text=text, page_count=pages or _estimate_pages(text))
+    return ExtractedText(
+        text=text, page_count=pages or _estimate_pages(text), prominent=prominent, photo=photo
+    )
 
 
 def decode_text(data: bytes) -> str:

@@ -6,7 +6,9 @@ from consumers.parsing.bounds import bound_text
 from consumers.parsing.contact import extract_contact
 from consumers.parsing.experience import parse_education, parse_experience, parse_languages
 from consumers.parsing.extract import extract_text
+from consumers.parsing.flat import is_flattened, unflatten
 from consumers.parsing.language import detect_language
+from consumers.parsing.personal import find_personal_data
 from consumers.parsing.sections import split_sections
 from consumers.parsing.skills import find_skills
 from consumers.parsing.text import normalize_text
@@ -14,12 +16,19 @@ from schemas.cv import ParsedCv, SectionKind
 from schemas.files import FileKind
 
 
-def parse_cv(text: str, page_count: int = 1) -> ParsedCv:
+def parse_cv(
+    text: str, page_count: int = 1, prominent: tuple[str, ...] = (), photo: bool = False
+) -> ParsedCv:
     """Structure a CV's text: language, contact, sections, experience, education,
     skills and spoken languages. Pure and fast; never raises on odd text.
 
+    ``prominent`` are the lines the file set apart by type, largest first (the name is
+    usually the largest text on the first page, wherever the text order puts it);
+    ``photo`` says the file shows a portrait (personal data, flagged like the CPF).
     The text is bounded first (``bounds``), so its cost is that of a CV at most."""
     text = bound_text(normalize_text(bound_text(text)))
+    if is_flattened(text):
+        text = bound_text(unflatten(text))
     preamble, sections = split_sections(text)
 
     def bodies(kind: SectionKind) -> list[str]:
@@ -32,16 +41,18 @@ def parse_cv(text: str, page_count: int = 1) -> ParsedCv:
         languages = parse_languages("\n".join(language_bodies))
     else:
         languages = parse_languages(text, require_level=True)
+    language = detect_language(text)
     return ParsedCv(
         text=text,
-        language=detect_language(text),
+        language=language,
         page_count=max(1, page_count),
-        contact=extract_contact(text, preamble),
+        contact=extract_contact(text, preamble, language, prominent),
         sections=sections,
         experience=experience,
         education=education,
         skills=find_skills(text),
         languages=languages,
+        personal_data=find_personal_data(text, photo=photo),
     )
 
 
@@ -49,4 +60,4 @@ def parse_file(data: bytes, kind: FileKind) -> ParsedCv:
     """Extract the text of a CV file and parse it; raises ``ParseError`` (see
     ``extract_text``) when the file yields no usable text."""
     extracted = extract_text(data, kind)
-    return parse_cv(extracted.text, extracted.page_count)
+    return parse_cv(extracted.text, extracted.page_count, extracted.prominent, extracted.photo)

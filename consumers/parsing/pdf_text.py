@@ -20,6 +20,7 @@ from pypdf.errors import DependencyError, LimitReachedError, PdfReadError, PyPdf
 from pypdf.generic import DictionaryObject
 
 from consumers.parsing.errors import FILE_TOO_COMPLEX, UNREADABLE_FILE, UNSAFE_CONTENT, ParseError
+from consumers.parsing.typography import StyledLine, prominent_lines
 
 MAX_PAGES = 20
 TIME_BUDGET_S = 8.0
@@ -42,6 +43,7 @@ class _Fragment:
     y: float
     size: float
     text: str
+    bold: bool = False
 
 
 @dataclass(slots=True)
@@ -76,6 +78,9 @@ def _joins_without_space(left: _Fragment, right: _Fragment) -> bool:
 class PdfText:
     pages: list[str]
     page_count: int
+    # Lines of the first page set larger or bolder than its body, largest first.
+    prominent: tuple[str, ...] = ()
+    photo: bool = False  # the first page shows a picture the size of a portrait
 
 
 def read_pdf(data: bytes) -> PdfText:
@@ -98,9 +103,10 @@ def read_pdf(data: bytes) -> PdfText:
         if page_count > MAX_PAGES:
             raise ParseError(FILE_TOO_COMPLEX, f"PDF has more than {MAX_PAGES} pages")
         pages: list[str] = []
+        styled: list[_Fragment] = []
         deadline = started + TIME_BUDGET_S
-        for page in reader.pages:
-            pages.append(_page_text(page, deadline))
+        for number, page in enumerate(reader.pages):
+            pages.append(_page_text(page, deadline, styled if number == 0 else None))
             if time.perf_counter() > deadline:
                 raise _OverBudget
     except _OverBudget as exc:
@@ -116,7 +122,12 @@ def read_pdf(data: bytes) -> PdfText:
         raise ParseError(UNREADABLE_FILE, "PDF structure is malformed") from exc
     except RecursionError as exc:
         raise ParseError(FILE_TOO_COMPLEX, "PDF structure is nested too deeply") from exc
-    return PdfText(pages=pages, page_count=page_count)
+    return PdfText(
+        pages=pages,
+        page_count=page_count,
+        prominent=prominent_lines(_lines(styled)),
+        photo=bool(reader.pages) and _has_portrait(reader.pages[0]),
+    )
 
 
 class _OverBudget(Exception):
@@ -206,19 +217,25 @@ def _decrypt(reader: PdfReader) -> None:
         raise ParseError(UNREADABLE_FILE, "PDF is password-protected")
 
 
-def _page_text(page: Any, deadline: float) -> str:
+def _page_text(page: Any, deadline: float, styled: list[_Fragment] | None = None) -> str:
+    """The page's text; ``styled`` (when given) receives its fragments with their weight."""
     contents = page.get_contents()
     if contents is not None and len(contents.get_data()) > MAX_CONTENT_BYTES:
         raise ParseError(FILE_TOO_COMPLEX, "a PDF page holds more content than a CV does")
     fragments: list[_Fragment] = []
     em_cache: dict[int, float] = {}
+    bold_cache: dict[int, bool] = {}
 
     def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
         # Checked for every piece of text: a page can no longer outlast the budget.
         if time.perf_counter() > deadline:
             raise _OverBudget
         if text and not text.isspace():
-            fragments.extend(_fragments(text, cm, tm, font, size, em_cache))
+            pieces = _fragments(text, cm, tm, font, size, em_cache)
+            fragments.extend(pieces)
+            if styled is not None and len(styled) < _MAX_STYLED:
+                bold = _is_bold(font, bold_cache)
+                styled.extend(_Fragment(p.x0, p.x1, p.y, p.size, p.text, bold) for p in pieces)
 
     natural: str = page.extract_text(visitor_text=visit)
     columned = _columned_text(fragments)
@@ -247,6 +264,95 @@ def _fragments(
             line_y = y - index * effective * 1.2
             width = len(stripped) * effective * em
             out.append(_Fragment(x, x + width, line_y, effective, stripped))
+    return out
+
+
+_MAX_STYLED = 2000
+# A portrait: at least this many pixels a side, not much wider than tall or the reverse.
+_PORTRAIT_PIXELS = 60
+_PORTRAIT_RATIO = (0.5, 1.6)
+
+
+def _has_portrait(page: Any) -> bool:
+    try:
+        resources = page.get("/Resources")
+        objects = resources.get_object().get("/XObject") if resources is not None else None
+        if objects is None:
+            return False
+        for index, reference in enumerate(objects.get_object().values()):
+            if index > 50:
+                break
+            image = reference.get_object()
+            if image.get("/Subtype") != "/Image":
+                continue
+            width, height = int(image.get("/Width", 0)), int(image.get("/Height", 0))
+            if min(width, height) >= _PORTRAIT_PIXELS:
+                ratio = width / height
+                if _PORTRAIT_RATIO[0] <= ratio <= _PORTRAIT_RATIO[1]:
+                    return True
+    except (AttributeError, TypeError, ValueError, KeyError, PyPdfError):
+        return False
+    return False
+
+
+_BOLD_NAMES = ("bold", "black", "heavy", "semibold", "demi")
+
+
+def _is_bold(font: Any, cache: dict[int, bool]) -> bool:
+    key = id(font)
+    if key not in cache:
+        try:
+            name = str(font.get("/BaseFont", "")) if font is not None else ""
+        except (AttributeError, TypeError, ValueError):
+            name = ""
+        cache[key] = any(word in name.lower() for word in _BOLD_NAMES)
+    return cache[key]
+
+
+def _lines(fragments: list[_Fragment]) -> list[StyledLine]:
+    """Fragments of one size on one baseline, close together, joined into lines; lines
+    beside each other in two columns stay apart (the gap between them is wide)."""
+    ordered = sorted(fragments, key=lambda f: (-round(f.y), f.x0))
+    lines: list[StyledLine] = []
+    current: list[_Fragment] = []
+    for fragment in [*ordered, None]:
+        last = current[-1] if current else None
+        if (
+            fragment is not None
+            and last is not None
+            and abs(last.y - fragment.y) <= 0.3 * max(last.size, 1.0)
+            and abs(last.size - fragment.size) < 0.5
+            and fragment.x0 - last.x1 < 1.5 * max(last.size, 1.0)
+        ):
+            current.append(fragment)
+            continue
+        if current:
+            text = _Row(current[0].y, current[0].size, current).text()
+            bold = all(f.bold for f in current)
+            lines.append(StyledLine(text, current[0].size, bold, -current[0].y, current[0].x0))
+        current = [fragment] if fragment is not None else []
+    return _join_wrapped(lines)
+
+
+def _join_wrapped(lines: list[StyledLine]) -> list[StyledLine]:
+    """Add, before each line, its join with the next when that continues it: same size,
+    same left edge, the next baseline down ("Renata Cárdenas" / "Treviño")."""
+    by_x: dict[int, StyledLine] = {}
+    out: list[StyledLine] = []
+    for line in sorted(lines, key=lambda item: item.top):
+        key = round(line.x / 4)
+        above = by_x.get(key)
+        if (
+            above is not None
+            and abs(above.size - line.size) < 0.3
+            and 0 < line.top - above.top <= 1.6 * line.size
+        ):
+            joined = f"{above.text} {line.text}"
+            out.append(
+                StyledLine(joined, line.size, above.bold and line.bold, above.top - 0.01, above.x)
+            )
+        out.append(line)
+        by_x[key] = line
     return out
 
 

@@ -115,6 +115,7 @@ _WEAK = frozenset(
         "projects", "portfolio", "competencies", "idioma", "objetivo", "objective",
     }
 )  # fmt: skip
+WEAK_HEADINGS = _WEAK
 # Kinds that may open inline ("Skills: Python, SQL") on an ordinary line.
 _INLINE_KINDS = frozenset({_K.SKILLS, _K.LANGUAGES})
 _MAX_HEADING_WORDS = 6

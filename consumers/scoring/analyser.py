@@ -30,7 +30,7 @@ def analyse(
     """
     match = None
     if job_description is not None and job_description.strip():
-        match = match_detail(cv, job_description, job_skills)
+        match = match_detail(cv, job_description, job_skills, today)
     report = evaluate(cv, match, today)
     facts = cv.model_copy(deep=True)  # the Analysis must not share objects with its input
     return Analysis(

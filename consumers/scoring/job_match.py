@@ -2,7 +2,11 @@
 
 Terms come in two kinds: hard skills (tools, languages, methods; from the caller's list or
 a small built-in one) and generic keywords (the words the ad repeats). Both are compared
-accent- and case-insensitively; keywords also ignore plurals. Hard skills weigh more.
+accent- and case-insensitively; keywords also ignore plurals and Portuguese gender
+("desenvolvedora" is "desenvolvedor"), and glued or split spellings ("back-end",
+"backend", "Back End") are one term. A term weighs by where the ad says it (required,
+nice to have, elsewhere; see ``job_requirements``). The rate is broken down as an ATS
+does (``CATEGORY_WEIGHTS``), with a target and the missing terms that would raise it most.
 """
 
 from __future__ import annotations
@@ -10,13 +14,32 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 
-from consumers.scoring.job_terms import BOILERPLATE, HARD_SKILLS, STOPWORDS
+from consumers.scoring import job_requirements
+from consumers.scoring.job_requirements import CONTEXT, KIND_WEIGHT, Piece
+from consumers.scoring.job_terms import BOILERPLATE, COMPOUNDS, HARD_SKILLS, SOFT_SKILLS, STOPWORDS
 from consumers.scoring.text import fold
-from schemas.cv import JobMatch, ParsedCv
+from schemas.cv import JobMatch, JobRequirement, MatchCategory, ParsedCv
 
-HARD_SKILL_WEIGHT = 0.7
-KEYWORD_WEIGHT = 0.3
+# Parts of the match rate; parts the ad gives nothing for are left out and the rest
+# scaled up. Hard skills lead, as in the filters recruiters set.
+CATEGORY_WEIGHTS: dict[str, float] = {
+    "hard_skills": 0.40,
+    "job_title": 0.10,
+    "education": 0.10,
+    "soft_skills": 0.10,
+    "other_keywords": 0.15,
+    "requirements": 0.15,  # languages and years of experience
+}
+TARGET = 80
+MAX_RAISE = 5
+_TITLE_PREFIXES = re.compile(
+    r"^(?:vaga(?: para)?|oportunidade(?: para)?|cargo|job|position|role|title|we are hiring(?: an?)?"
+    r"|estamos contratando|hiring(?: an?)?)\b[\s:–—-]*",
+    re.IGNORECASE,
+)
+_MAX_TITLE_WORDS = 8
 MAX_KEYWORDS = 10
 MIN_KEYWORDS = 6  # a short ad repeats little: fill up with words said once
 _MAX_GRAM = 3
@@ -37,20 +60,39 @@ class Term:
 
 
 def tokens(text: str) -> list[str]:
-    return _TOKEN_RE.findall(fold(text))
+    """Folded tokens; hyphens inside a word dropped ("back-end" is "backend") and two
+    words that make a known compound glued ("back end" is "backend")."""
+    raw = [t.replace("-", "") if "-" in t else t for t in _TOKEN_RE.findall(fold(text))]
+    out: list[str] = []
+    for token in raw:
+        if out and out[-1] + token in COMPOUNDS:
+            out[-1] += token
+        else:
+            out.append(token)
+    return out
+
+
+# Plurals first, then the feminine: "desenvolvedoras" -> "desenvolvedora" -> "desenvolvedor".
+_PLURALS = (("coes", "cao"), ("oes", "ao"), ("aes", "ao"), ("ais", "al"), ("ores", "or"))
+_FEMININE = (("ora", "or"), ("eira", "eiro"), ("ica", "ico"), ("ada", "ado"), ("ista", "ista"))
 
 
 def stem(token: str) -> str:
-    """A light pt/en plural stripper: "negociações" and "negociação" share a stem."""
+    """A light pt/en plural and gender folder: "negociações" and "negociação" share a
+    stem, as do "desenvolvedor", "desenvolvedora" and "desenvolvedores"."""
     if len(token) <= 3:
         return token
-    for suffix, replacement in (("coes", "cao"), ("oes", "ao"), ("aes", "ao"), ("ais", "al")):
+    for suffix, replacement in _PLURALS:
         if token.endswith(suffix):
             return token[: -len(suffix)] + replacement
     if token.endswith("eis") and len(token) > 4:
         return token[:-3] + "el"
     if token.endswith("s") and not token.endswith("ss"):
-        return token[:-1]
+        token = token[:-1]
+    if len(token) > 5:
+        for suffix, replacement in _FEMININE:
+            if token.endswith(suffix):
+                return token[: -len(suffix)] + replacement
     return token
 
 
@@ -195,41 +237,150 @@ class MatchDetail:
 
 
 def match_job(cv: ParsedCv, job_description: str, job_skills: list[str] | None = None) -> JobMatch:
-    """Which of the job's terms the CV mentions, and a 0–100 match rate where hard skills
-    count for ``HARD_SKILL_WEIGHT`` and keywords for the rest."""
+    """Which of the job's terms the CV mentions, and a 0–100 match rate broken down into
+    the parts of ``CATEGORY_WEIGHTS``."""
     return match_detail(cv, job_description, job_skills).job_match
 
 
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    term: Term
+    found: bool
+    importance: float
+    category: str
+
+
 def match_detail(
-    cv: ParsedCv, job_description: str, job_skills: list[str] | None = None
+    cv: ParsedCv,
+    job_description: str,
+    job_skills: list[str] | None = None,
+    today: date | None = None,
 ) -> MatchDetail:
     """``match_job`` with the missing terms split into hard skills and keywords."""
     terms = job_terms(job_description, job_skills)
+    parts = job_requirements.pieces(job_description)
     cv_toks = tokens("\n".join([cv.text, *cv.skills]))
     exact = _grams(cv_toks)
     stemmed = _grams([stem(t) for t in cv_toks])
-    matched: list[str] = []
-    missing: list[str] = []
-    hits = {True: 0, False: 0}
-    totals = {True: 0, False: 0}
+    piece_grams = [
+        (p, _grams(tokens(p.text)), _grams([stem(t) for t in tokens(p.text)])) for p in parts
+    ]
+    scored: list[_Scored] = []
     for term in terms:
-        pool = exact if term.hard else stemmed
-        found = bool(term.keys & pool)
-        (matched if found else missing).append(term.label)
-        totals[term.hard] += 1
-        hits[term.hard] += found
-    missing_set = set(missing)
+        found = bool(term.keys & (exact if term.hard else stemmed))
+        scored.append(_Scored(term, found, _importance(term, piece_grams), _category(term)))
+    skill_hits = {s.term.label: s.found for s in scored if s.term.hard}
+    skill_keys = {s.term.label: s.term.keys for s in scored if s.term.hard}
+    requirements = job_requirements.read_requirements(cv, parts, skill_hits, skill_keys, today)
+    breakdown = _breakdown(scored, requirements, _title_part(cv, job_description))
+    score = _overall(breakdown)
+    ranked = sorted(
+        (s for s in scored if not s.found),
+        key=lambda s: (-s.importance, not s.term.hard, terms.index(s.term)),
+    )
+    job_match = JobMatch(
+        score=score,
+        matched=[s.term.label for s in scored if s.found],
+        missing=[s.term.label for s in ranked],
+        requirements=requirements,
+        breakdown=breakdown,
+        target=TARGET,
+        raise_most=_raise_most(scored, breakdown),
+    )
     return MatchDetail(
-        job_match=JobMatch(score=_score(hits, totals), matched=matched, missing=missing),
-        missing_skills=tuple(t.label for t in terms if t.hard and t.label in missing_set),
-        missing_keywords=tuple(t.label for t in terms if not t.hard and t.label in missing_set),
+        job_match=job_match,
+        missing_skills=tuple(s.term.label for s in ranked if s.term.hard),
+        missing_keywords=tuple(s.term.label for s in ranked if not s.term.hard),
     )
 
 
-def _score(hits: dict[bool, int], totals: dict[bool, int]) -> int:
-    rates = {kind: hits[kind] / totals[kind] for kind in (True, False) if totals[kind]}
-    if not rates:
+def _importance(term: Term, piece_grams: list[tuple[Piece, set[str], set[str]]]) -> float:
+    """The weight of the most demanding place the ad names the term (required first)."""
+    kinds = [
+        p.kind for p, exact, stemmed in piece_grams if term.keys & (exact if term.hard else stemmed)
+    ]
+    return max((KIND_WEIGHT[k] for k in kinds), default=KIND_WEIGHT[CONTEXT])
+
+
+def _category(term: Term) -> str:
+    keys = {stem(k) if " " not in k else " ".join(stem(w) for w in k.split()) for k in term.keys}
+    soft = {" ".join(stem(w) for w in s.split()) for s in SOFT_SKILLS}
+    if keys & soft or _key(term.label) in SOFT_SKILLS:
+        return "soft_skills"
+    return "hard_skills" if term.hard else "other_keywords"
+
+
+def _title_part(cv: ParsedCv, job_description: str) -> tuple[list[str], list[str]]:
+    """(matched, missing) words of the job title, read from the ad's opening line."""
+    first = next((line.strip() for line in job_description.split("\n") if line.strip()), "")
+    first = re.split(r"[.;!]\s|\s[–—|]\s", first)[0]
+    explicit = _TITLE_PREFIXES.match(first)
+    title = first[explicit.end() :] if explicit else first
+    words = [t for t in tokens(title) if _is_content(t)]
+    if not words or len(tokens(title)) > _MAX_TITLE_WORDS:
+        return [], []
+    cv_title_text = "\n".join([*(e.title or "" for e in cv.experience), *cv.text.split("\n")[:4]])
+    have = {stem(t) for t in tokens(cv_title_text)}
+    matched = [w for w in words if stem(w) in have]
+    return matched, [w for w in words if stem(w) not in have]
+
+
+def _breakdown(
+    scored: list[_Scored], requirements: list[JobRequirement], title: tuple[list[str], list[str]]
+) -> list[MatchCategory]:
+    parts: dict[str, tuple[float, float, list[str], list[str]]] = {}
+
+    def add(category: str, label: str, found: bool, weight: float) -> None:
+        got, total, matched, missing = parts.get(category, (0.0, 0.0, [], []))
+        (matched if found else missing).append(label)
+        parts[category] = (got + weight * found, total + weight, matched, missing)
+
+    for item in scored:
+        add(item.category, item.term.label, item.found, item.importance)
+    for word in title[0]:
+        add("job_title", word, True, 1.0)
+    for word in title[1]:
+        add("job_title", word, False, 1.0)
+    for requirement in requirements:
+        category = {"education": "education", "language": "requirements", "years": "requirements"}
+        if requirement.type in category:
+            add(
+                category[requirement.type],
+                requirement.text,
+                requirement.met,
+                KIND_WEIGHT[requirement.kind],
+            )
+    present = {c: w for c, w in CATEGORY_WEIGHTS.items() if c in parts and parts[c][1] > 0}
+    scale = sum(present.values()) or 1.0
+    return [
+        MatchCategory(
+            category=category,
+            score=round(100 * parts[category][0] / parts[category][1]),
+            weight=round(weight / scale, 3),
+            matched=parts[category][2],
+            missing=parts[category][3],
+        )
+        for category, weight in present.items()
+    ]
+
+
+def _overall(breakdown: list[MatchCategory]) -> int:
+    total = sum(item.weight for item in breakdown)
+    if not total:
         return 0
-    if len(rates) == 1:
-        return round(100 * next(iter(rates.values())))
-    return round(100 * (HARD_SKILL_WEIGHT * rates[True] + KEYWORD_WEIGHT * rates[False]))
+    return round(sum(item.score * item.weight for item in breakdown) / total)
+
+
+def _raise_most(scored: list[_Scored], breakdown: list[MatchCategory]) -> list[str]:
+    """Missing terms by how many points each would add to the rate, most first."""
+    weights = {item.category: item.weight for item in breakdown}
+    totals: dict[str, float] = {}
+    for item in scored:
+        totals[item.category] = totals.get(item.category, 0.0) + item.importance
+    gains = [
+        (weights.get(item.category, 0.0) * item.importance / totals[item.category], index, item)
+        for index, item in enumerate(scored)
+        if not item.found and totals.get(item.category)
+    ]
+    gains.sort(key=lambda gain: (-gain[0], gain[1]))
+    return [item.term.label for _, _, item in gains[:MAX_RAISE]]

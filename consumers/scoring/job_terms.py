@@ -162,5 +162,32 @@ BOILERPLATE: frozenset[str] = frozenset(
         "opportunity", "responsibilities", "responsibility", "looking", "join",
         "apply", "including", "level", "mid", "per", "based",
         "understanding", "solid", "excellent", "proven", "familiarity", "hands",
+        # levels and fillers that qualify a requirement but name nothing to have
+        "avancado", "avancada", "intermediario", "intermediaria", "basico", "basica",
+        "fluente", "fluencia", "forte", "desejada", "minimo", "minima", "comprovada",
+        "comprovado", "dominio", "capacidade", "habilidade", "habilidades", "vivencia",
+        "familiaridade", "nocoes", "advanced", "intermediate", "basic", "fluent", "minimum",
+        "preferably", "ideally", "demonstrated", "deep", "hands-on", "handson", "least",
+        # degrees have their own part of the match (education)
+        "ensino", "superior", "completo", "completa", "cursando", "graduacao", "degree",
     }
+)  # fmt: skip
+
+# Soft skills, as stems (see ``job_match.stem``): they form their own part of the match.
+SOFT_SKILLS: frozenset[str] = frozenset(
+    {
+        "comunicacao", "lideranca", "trabalho em equipe", "proatividade", "proativo",
+        "organizacao", "negociacao", "resiliencia", "colaboracao", "criatividade",
+        "adaptabilidade", "empatia", "autonomia", "flexibilidade", "resolucao de problema",
+        "pensamento critico", "communication", "leadership", "teamwork", "collaboration",
+        "proactive", "proactivity", "problem solving", "ownership", "adaptability",
+        "creativity", "empathy", "autonomy", "negotiation", "organization", "organisation",
+        "critical thinking", "communication skill",
+    }
+)  # fmt: skip
+# Words glued together or split apart in different ads: one term either way.
+COMPOUNDS: frozenset[str] = frozenset(
+    {"backend", "frontend", "fullstack", "devops", "dataops", "mlops", "datalake", "bigdata",
+     "dataviz", "nocode", "lowcode", "ecommerce", "webdesign", "helpdesk", "microservices",
+     "microsservicos"}
 )  # fmt: skip

@@ -38,7 +38,7 @@ from consumers.scoring.text import (
 )
 from schemas.cv import BreakdownItem, ExperienceEntry, ParsedCv, SectionKind
 
-RUBRIC_VERSION = "offline-1"
+RUBRIC_VERSION = "offline-2"
 
 # Category weights; they sum to 1. Without a job description "keywords" is left out and
 # the others are scaled up in proportion (see ``weights_for``).
@@ -257,6 +257,11 @@ def _contact(ctx: _Context) -> CategoryResult:
             issues.append(Issue("contact", "invalid_phone", ctx.lines.find(value)))
         else:
             points += CONTACT_POINTS[name]
+    if ctx.cv.personal_data:
+        # Advice only, no points: the kinds are named, the values never quoted.
+        issues.append(
+            Issue("contact", "personal_data", params={"kinds": ",".join(ctx.cv.personal_data)})
+        )
     return CategoryResult("contact", points, tuple(issues))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from consumers.parsing.personal import mentions_personal_data
 from consumers.scoring.rewrite import improve_bullet
 from consumers.scoring.rubric import CATEGORIES, Issue, RubricReport
 from schemas.cv import ParsedCv, Severity, Suggestion
@@ -57,6 +58,14 @@ _TEMPLATES: dict[tuple[str, str], _Template] = {
         _H,
         "Seu nome não foi encontrado. Coloque-o na primeira linha, sozinho e em destaque.",
         "Your name was not found. Put it on the first line, on its own.",
+    ),
+    ("contact", "personal_data"): _Template(
+        _M,
+        "Retire do currículo {kinds}: o recrutador não precisa {those} para avaliar você, "
+        "e {they_open} espaço para discriminação. A LGPD pede que se informe só o necessário.",
+        "Remove {kinds} from your CV: recruiters do not need {those} to assess you, and "
+        "{they_open} the door to discrimination. Brazil's data protection law (LGPD) asks "
+        "for no more than is needed.",
     ),
     ("contact", "missing_email"): _Template(
         _H,
@@ -292,6 +301,9 @@ def build_suggestions(
     seen_messages: set[tuple[str, str | None]] = set()
     chosen: list[Suggestion] = []
     for suggestion, index in candidates:
+        if suggestion.evidence is not None and mentions_personal_data(suggestion.evidence):
+            # Never copy a CPF or a birth date into the analysis, even as evidence.
+            suggestion = suggestion.model_copy(update={"evidence": None})
         code = (report.issues[index].category, report.issues[index].code)
         if suggestion.evidence is not None and suggestion.evidence in seen_lines:
             continue
@@ -332,6 +344,43 @@ class _BulletFacts:
     quantified: bool
 
 
+# Personal data kinds as a sentence names them, with the article Portuguese needs.
+_PERSONAL_NAMES = {
+    "cpf": ("o CPF", "your CPF (tax number)"),
+    "rg": ("o RG", "your RG (ID card number)"),
+    "birth_date": ("a data de nascimento", "your date of birth"),
+    "age": ("a idade", "your age"),
+    "marital_status": ("o estado civil", "your marital status"),
+    "photo": ("a foto", "your photo"),
+}
+
+
+def join_words(items: list[str], lang: str) -> str:
+    """ "a, b e c" / "a, b and c"."""
+    if len(items) <= 1:
+        return "".join(items)
+    last = " e " if lang == "pt" else " and "
+    return ", ".join(items[:-1]) + last + items[-1]
+
+
+def _personal_params(kinds: list[str], lang: str) -> dict[str, str | int]:
+    names = [_PERSONAL_NAMES[k][lang != "pt"] for k in kinds if k in _PERSONAL_NAMES]
+    many = len(names) > 1
+    if lang == "pt":
+        return {
+            "kinds": join_words(names, lang),
+            "those": "desses dados" if many else "desse dado",
+            "they_open": "eles abrem" if many else "ele abre",
+        }
+    # "your CPF, your age and your photo" reads long: one "your" is enough.
+    names = [names[0], *(n.removeprefix("your ") for n in names[1:])]
+    return {
+        "kinds": join_words(names, lang),
+        "those": "them" if many else "it",
+        "they_open": "they open" if many else "it opens",
+    }
+
+
 def _render(issue: Issue, lang: str, bullets: dict[str, _BulletFacts]) -> Suggestion | None:
     key = (issue.category, issue.code)
     template = _TEMPLATES.get(key)
@@ -347,7 +396,10 @@ def _render(issue: Issue, lang: str, bullets: dict[str, _BulletFacts]) -> Sugges
             example = improve_bullet(
                 facts.text, lang, weak_opener=facts.weak_opener, quantified=facts.quantified
             )
-    message = (template.pt if lang == "pt" else template.en).format(**issue.params)
+    params = dict(issue.params)
+    if key == ("contact", "personal_data"):
+        params = _personal_params(str(params.get("kinds", "")).split(","), lang)
+    message = (template.pt if lang == "pt" else template.en).format(**params)
     return Suggestion(
         category=issue.category,
         severity=template.severity,

@@ -179,3 +179,64 @@ def test_prose_is_not_taken_for_a_name():
     # A long header split by bars is still a header.
     header = "Maria José dos Santos | Analista Financeira Sênior | São Paulo - SP | (11) 98765-4321"
     assert find_name(header) == "Maria José dos Santos"
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "region"),
+    [
+        ("Jane Roe\nAustin, TX\n(512) 874-3310", "+15128743310", "US"),
+        ("Jane Roe\nToronto, ON\n416-874-3310", "+14168743310", "CA"),
+        ("Inês Louro\nLisboa, Portugal\n912 345 678", "+351912345678", "PT"),
+        ("Callum Greaves\nManchester, United Kingdom\n07911 123456", "+447911123456", "GB"),
+        ("Lucía Ruiz\nMadrid, Spain\n612 34 56 78", "+34612345678", "ES"),
+        ("Nahuel Sosa\nCórdoba, Argentina\n(0351) 15 234-5678", "+5493512345678", "AR"),
+        ("Itzel Ochoa\n+52 1 55 1234 5678", "+525512345678", "MX"),
+        ("Ana Lima\nRecife - PE\n0xx81 98765-4321", "+5581987654321", "BR"),
+        ("Jo Doe\n+44 (0)20 7946 0958", "+442079460958", "GB"),
+    ],
+)
+def test_phones_of_eight_countries_become_e164_when_the_region_is_known(text, number, region):
+    contact = extract_contact(text, language="en")
+
+    assert (contact.phone, contact.phone_region) == (number, region)
+
+
+def test_a_national_number_of_unknown_region_is_kept_as_written():
+    # Valid in Portugal and in Spain alike: the CV does not say which.
+    contact = extract_contact("Jane Roe\nPhone: 912 345 678", language="en")
+
+    assert contact.phone == "912 345 678"
+    assert contact.phone_region is None
+
+
+def test_a_number_written_the_north_american_way_is_read_there():
+    contact = extract_contact("Jane Roe\nPhone: (512) 874-3310", language="en")
+
+    assert (contact.phone, contact.phone_region) == ("+15128743310", "US")
+
+
+def test_a_foreign_number_in_a_brazilian_cv_is_kept():
+    contact = extract_contact("Ana Lima\nRecife - PE\n(81) 98765-4321 / (786) 816-7536")
+
+    assert [p.number for p in contact.phones] == ["+5581987654321", "+17868167536"]
+
+
+def test_two_numbers_side_by_side_are_both_kept():
+    contact = extract_contact("Ana Lima +55 81 3472-7154 (12) 97598-6510 ana@x.com")
+
+    assert [p.number for p in contact.phones] == ["+558134727154", "+5512975986510"]
+
+
+def test_every_number_is_kept_and_the_country_code_of_one_tells_the_other():
+    contact = extract_contact("Jane Roe\n+1 512 874 3310 · home 512.874.9911", language="en")
+
+    assert [(p.number, p.region) for p in contact.phones] == [
+        ("+15128743310", "US"),
+        ("+15128749911", "US"),
+    ]
+
+
+def test_identity_numbers_are_not_phones():
+    contact = extract_contact("Ana Lima\nCPF: 119.876.543-21\nRG: 12.345.678-9", language="pt")
+
+    assert contact.phones == []

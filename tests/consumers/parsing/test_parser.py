@@ -15,6 +15,8 @@ def test_parse_cv_pt():
         "name": "João da Silva Santos",
         "email": "joao.santos@email.com.br",
         "phone": "+5511987654321",
+        "phone_region": "BR",
+        "phones": [{"number": "+5511987654321", "region": "BR"}],
         "linkedin": "https://www.linkedin.com/in/joaosantos",
         "github": "https://github.com/joaosantos",
         "location": "São Paulo - SP",

@@ -83,3 +83,65 @@ def test_stem_handles_pt_and_en_plurals():
     assert stem("operacionais") == stem("operacional")
     assert stem("dashboards") == stem("dashboard")
     assert stem("aws") == "aws"
+
+
+CV_BACKEND = (
+    "Ana Paula Siqueira\nDesenvolvedora Back End Sênior\nana@example.com\nExperiência\n"
+    "Desenvolvedora Python na Stone\n03/2019 - 03/2025\n"
+    "• Construí APIs REST em Python e PostgreSQL para 3 milhões de clientes\n"
+    "Formação\nBacharelado em Ciência da Computação - UFPE, 2018\n"
+    "Idiomas\nInglês - Avançado\nEspanhol - Básico\n"
+)
+JD_BACKEND = (
+    "Vaga: Desenvolvedor Backend Sênior\nRequisitos:\n"
+    "- 5+ anos de experiência com desenvolvimento backend\n- Python e Django\n"
+    "- Inglês avançado\n- Ensino superior completo em Computação\n"
+    "Diferenciais:\n- Kubernetes\n- Espanhol fluente\n"
+)
+
+
+def _backend_match():
+    from consumers.parsing.parser import parse_cv
+
+    return match_job(parse_cv(CV_BACKEND), JD_BACKEND, ["Python", "Django", "Kubernetes"])
+
+
+def test_requirements_and_nice_to_haves_are_read_and_checked():
+    reqs = {(r.text, r.kind, r.type, r.met) for r in _backend_match().requirements}
+
+    assert reqs == {
+        ("5+ anos de experiência com desenvolvimento backend", "required", "years", True),
+        ("Python e Django", "required", "skills", False),
+        ("Inglês avançado", "required", "language", True),
+        ("Ensino superior completo em Computação", "required", "education", True),
+        ("Kubernetes", "nice_to_have", "skills", False),
+        ("Espanhol fluente", "nice_to_have", "language", False),
+    }
+
+
+def test_a_required_skill_ranks_before_a_nice_to_have_and_fillers_are_no_keywords():
+    result = _backend_match()
+
+    assert result.missing.index("Django") < result.missing.index("Kubernetes")
+    assert result.raise_most[0] == "Django"
+    assert not {"avançado", "experiência", "fluente", "completo"} & set(result.missing)
+
+
+def test_gender_plural_and_spelling_variants_are_one_term():
+    assert stem("desenvolvedora") == stem("desenvolvedores") == stem("desenvolvedor")
+    assert stem("analistas") == stem("analista")
+    from consumers.scoring.job_match import tokens
+
+    assert tokens("Back-end") == tokens("backend") == tokens("Back End") == ["backend"]
+
+
+def test_the_rate_is_broken_down_like_an_ats_with_a_target():
+    result = _backend_match()
+    parts = {b.category: b for b in result.breakdown}
+
+    assert {"hard_skills", "job_title", "education", "requirements"} <= set(parts)
+    assert parts["job_title"].score == 100  # "Desenvolvedora Back End" is the same title
+    assert abs(sum(b.weight for b in result.breakdown) - 1) < 0.01
+    assert result.target == 80
+    weighted = sum(b.score * b.weight for b in result.breakdown)
+    assert result.score == round(weighted / sum(b.weight for b in result.breakdown))

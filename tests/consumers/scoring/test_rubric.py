@@ -29,7 +29,7 @@ def _codes(cv: ParsedCv, category: str, **kwargs) -> list[str]:
 
 
 def test_version_and_weights():
-    assert RUBRIC_VERSION == "offline-1"
+    assert RUBRIC_VERSION == "offline-2"
     assert math.isclose(sum(WEIGHTS.values()), 1.0)
     without = weights_for(with_keywords=False)
     assert "keywords" not in without

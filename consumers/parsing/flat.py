@@ -1,0 +1,223 @@
+"""CV text that arrives without its line breaks, given back some structure.
+
+Some exporters (and some copy-pastes) flatten a CV onto one line, or into a paragraph
+wrapped at the page width: the headings, the name and the entries are all there, but
+nothing the line-based parsers rely on is. ``unflatten`` puts breaks back where the text
+itself says one was: before and after a known section heading written as a heading
+(capitalised, not inside a sentence), before each bullet, and after the name the text
+opens with. Everything is a single pass over the words, so the cost is linear.
+"""
+
+from __future__ import annotations
+
+import re
+
+from consumers.parsing.sections import WEAK_HEADINGS, heading_kind
+from consumers.parsing.text import BULLET, fold
+from consumers.parsing.vocabulary import DOCUMENT_WORDS, TITLE_WORDS
+
+_MIN_FLAT_CHARS = 300
+_SHORT_LINE = 45
+_MAX_HEADING_WORDS = 4
+_MAX_NAME_WORDS = 4
+_NAME_SEARCH_WORDS = 14
+_WORD = re.compile(r"\S+")
+_NAME_PARTICLES = frozenset({"da", "de", "do", "das", "dos", "e", "di", "del", "van", "von"})
+_HEADING_JOINERS = frozenset({"e", "and", "&", "/", "de", "of", "do", "da"})
+# A capitalised heading word after one of these is part of a sentence ("trained in Sales").
+_FUNCTION_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "in",
+        "on",
+        "of",
+        "for",
+        "with",
+        "and",
+        "to",
+        "at",
+        "by",
+        "em",
+        "de",
+        "do",
+        "da",
+        "dos",
+        "das",
+        "no",
+        "na",
+        "com",
+        "para",
+        "por",
+        "e",
+        "o",
+        "os",
+        "as",
+        "um",
+        "uma",
+        "sobre",
+    ]
+)
+_NOT_NAME = DOCUMENT_WORDS | frozenset(
+    [
+        "template",
+        "sample",
+        "examples",
+        "example",
+        "resume",
+        "cv",
+        "curriculum",
+        "vitae",
+        "road",
+        "street",
+        "st",
+        "ave",
+        "avenue",
+        "rua",
+        "av",
+        "avenida",
+        "contact",
+        "contato",
+        "phone",
+        "email",
+    ]
+)
+
+
+def is_flattened(text: str) -> bool:
+    """A long text with (almost) no short lines: no headings, names or dates on their own."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    if len(text) < _MIN_FLAT_CHARS or not lines:
+        return False
+    if len(lines) <= 3:
+        return True
+    short = sum(1 for line in lines if len(line) < _SHORT_LINE)
+    return short / len(lines) < 0.12
+
+
+def unflatten(text: str) -> str:
+    """``text`` with line breaks put back at headings, bullets and after the name."""
+    # Flattened text often comes out of a spreadsheet cell, quoted.
+    words = [m.group(0) for m in _WORD.finditer(text.strip().lstrip('"“'))]
+    breaks_before: set[int] = set()
+    breaks_after: set[int] = set()
+    name = _leading_name(words)
+    if name is not None:
+        start, end = name
+        breaks_before.add(start)
+        breaks_after.add(end - 1)
+    index = 0
+    in_bullet = -1  # where the current bullet started, -1 outside one
+    while index < len(words):
+        word = words[index]
+        if word.startswith(BULLET) or word in ("-", "–", "▪", "►"):
+            breaks_before.add(index)
+            in_bullet = index
+            index += 1
+            continue
+        if in_bullet >= 0 and index - in_bullet > 2 and _entry_starts(words, index):
+            # The last bullet of an entry runs into the next entry's title and dates.
+            breaks_before.add(index)
+            in_bullet = -1
+        length = _heading_at(words, index)
+        if length:
+            breaks_before.add(index)
+            breaks_after.add(index + length - 1)
+            index += length
+            continue
+        index += 1
+    out: list[str] = []
+    for index, word in enumerate(words):
+        if index in breaks_before and out and out[-1] != "\n":
+            out.append("\n")
+        elif out and out[-1] != "\n":
+            out.append(" ")
+        out.append(BULLET if word in ("-", "–", "▪", "►") else word)
+        if index in breaks_after:
+            out.append("\n")
+    return "".join(out).strip()
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_ENTRY_LOOKAHEAD = 12
+
+
+def _entry_starts(words: list[str], index: int) -> bool:
+    """A capitalised job-title word, not inside a phrase, with a year a few words on."""
+    word = words[index]
+    if not word[:1].isupper() or fold(word).strip(".,") not in TITLE_WORDS:
+        return False
+    if (
+        fold(words[index - 1]) in _FUNCTION_WORDS
+        or fold(words[index - 1]).strip(".") in TITLE_WORDS
+    ):
+        return False
+    ahead = words[index + 1 : index + 1 + _ENTRY_LOOKAHEAD]
+    return any(_YEAR.search(w) for w in ahead) and not any(w.startswith(BULLET) for w in ahead[:3])
+
+
+def _heading_at(words: list[str], index: int) -> int:
+    """How many words from ``index`` form a section heading written as one (0: none)."""
+    if index and fold(words[index - 1]) in _FUNCTION_WORDS:
+        return 0
+    for length in range(min(_MAX_HEADING_WORDS, len(words) - index), 0, -1):
+        phrase = words[index : index + length]
+        if not _capitalised(phrase):
+            continue
+        text = " ".join(phrase)
+        if heading_kind(text) is None:
+            continue
+        key = fold(text).rstrip(":")
+        # One-word label-like headings ("Tools", "Profile") only in capitals or with a colon.
+        if length == 1 and key in WEAK_HEADINGS and not (text.isupper() or text.endswith(":")):
+            continue
+        return length
+    return 0
+
+
+def _capitalised(words: list[str]) -> bool:
+    if fold(words[-1]).rstrip(":") in _HEADING_JOINERS:
+        return False
+    return all(w[:1].isupper() or fold(w) in _HEADING_JOINERS for w in words)
+
+
+def _leading_name(words: list[str]) -> tuple[int, int] | None:
+    """(start, end) of the run of words at the opening that reads as a person's name."""
+    from consumers.parsing.contact import looks_like_name  # contact -> sections: import late
+
+    index = 0
+    limit = min(len(words), _NAME_SEARCH_WORDS)
+    while index < limit:
+        end = _name_run(words, index)
+        if end - index >= 2 and looks_like_name(" ".join(words[index:end])):
+            return index, end
+        index = max(end, index + 1)
+    return None
+
+
+def _name_run(words: list[str], start: int) -> int:
+    """End of the run of name-like words from ``start``, written in one case."""
+    first = words[start]
+    if not first[:1].isupper() or not first.isalpha() or fold(first) in _NOT_NAME:
+        return start + 1
+    upper = first.isupper()
+    end = start + 1
+    real = 1
+    while end < len(words) and real < _MAX_NAME_WORDS:
+        word = words[end]
+        folded = fold(word).strip(".,")
+        if folded in _NAME_PARTICLES and not upper:
+            end += 1
+            continue
+        if not word[:1].isupper() or word.isupper() != upper or folded in _NOT_NAME:
+            break
+        if folded in TITLE_WORDS or not word.replace("-", "").replace("'", "").isalpha():
+            break
+        if heading_kind(word) is not None:
+            break
+        end += 1
+        real += 1
+    while end > start and fold(words[end - 1]) in _NAME_PARTICLES:
+        end -= 1
+    return end
