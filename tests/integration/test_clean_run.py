@@ -10,6 +10,7 @@ import httpx
 from aiokafka.admin import AIOKafkaAdminClient
 
 from entrypoints.runner import API, run_components
+from infra.embedded import KafkaBroker
 from infra.readiness import Readiness
 from infra.settings import Settings
 from tests.support.api import new_user, send_oversized_upload
@@ -106,7 +107,14 @@ async def test_readyz_is_503_while_a_component_of_the_process_is_starting(
 async def test_a_worker_is_ready_only_once_its_group_has_given_it_partitions(
     settings: Settings, data_dir: Path
 ) -> None:
-    own = await isolated_settings(settings, data_dir / "worker-readiness")
+    # A broker of its own: in the suite's group, this worker would take the suite's work.
+    broker = KafkaBroker()
+    broker.start()
+    own = await isolated_settings(
+        settings,
+        data_dir / "worker-readiness",
+        kafka={"bootstrap_servers": broker.bootstrap_servers},
+    )
     readiness = Readiness()
     stopping = asyncio.Event()
     task = asyncio.create_task(
@@ -128,4 +136,5 @@ async def test_a_worker_is_ready_only_once_its_group_has_given_it_partitions(
     finally:
         stopping.set()
         await asyncio.wait_for(task, timeout=30)
+        broker.stop()
     assert readiness.snapshot() == {"parsing": False}
