@@ -191,10 +191,6 @@ class KafkaBroker:
     def bootstrap_servers(self) -> str:
         return f"127.0.0.1:{self.port}"
 
-    @property
-    def process(self) -> subprocess.Popen[bytes] | None:
-        return self.server.process
-
     def start(self) -> None:
         self.server.start()
         wait_for_port("127.0.0.1", self.port)
@@ -448,12 +444,6 @@ class EmbeddedStack:
         self.urls["kafka"] = self.kafka.bootstrap_servers
         log.debug("embedded kafka broker started", bootstrap_servers=self.kafka.bootstrap_servers)
         return self.kafka.bootstrap_servers
-
-    def children(self) -> list[ServerProcess]:
-        servers = [self.kafka.server if self.kafka else None, self.redis]
-        if self.postgres is not None:
-            servers.append(self.postgres.server)
-        return [server for server in servers if server is not None]
 
     def stop(self) -> None:
         """Stop what still runs, in reverse order of dependence; never raises."""
