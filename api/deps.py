@@ -13,6 +13,7 @@ from fastapi.security import OAuth2PasswordBearer
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.services.audit import RequestMeta
 from api.services.errors import NotAuthenticatedError
 from api.services.event_stream import Wakeups
 from api.services.sessions import SessionChecks
@@ -96,3 +97,11 @@ def get_request_id(request: Request) -> str:
 
 
 RequestIdDep = Annotated[str, Depends(get_request_id)]
+
+
+def get_request_meta(request: Request) -> RequestMeta:
+    client = request.client.host if request.client else None
+    return RequestMeta.of(client, request.headers.get("user-agent"), request.state.request_id)
+
+
+RequestMetaDep = Annotated[RequestMeta, Depends(get_request_meta)]

@@ -46,7 +46,20 @@ class User(Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
+    # What the coach, the analysis and the mails speak to: the person's own settings.
+    display_name: Mapped[str | None] = mapped_column(String(120))
+    locale: Mapped[str] = mapped_column(String(8), server_default="pt-BR")
+    time_zone: Mapped[str] = mapped_column(String(64), server_default="America/Sao_Paulo")
+    target_role: Mapped[str | None] = mapped_column(String(120))
+    seniority: Mapped[str | None] = mapped_column(String(16))
+    # user | operator | admin (see api/policies.py for what each may do).
+    role: Mapped[str] = mapped_column(String(16), server_default="user")
+    # A disabled account is refused on its next request, whatever tokens it holds.
+    disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = _created_at()
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
 
 
 class RefreshToken(Base):
@@ -62,6 +75,9 @@ class RefreshToken(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Where the family was opened, for the user's list of sessions.
+    user_agent: Mapped[str | None] = mapped_column(String(256))
+    ip: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = _created_at()
 
 
@@ -150,3 +166,28 @@ class DeadLetterRedrive(Base):
     offset: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     event_id: Mapped[str | None] = mapped_column(String(64))
     redriven_at: Mapped[datetime] = _created_at()
+
+
+class AuditEntry(Base):
+    """Append-only record of security-relevant actions.
+
+    Actor and subject are plain ids, not foreign keys: the trail outlives an erased
+    account (its entries stay, pseudonymised)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_subject_id_id", "subject_id", "id"),
+        Index("ix_audit_log_actor_id_id", "actor_id", "id"),
+        Index("ix_audit_log_action_id", "action", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    action: Mapped[str] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(16), server_default="ok")
+    actor_id: Mapped[uuid.UUID | None]
+    subject_id: Mapped[uuid.UUID | None]
+    ip: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(256))
+    request_id: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any]] = mapped_column(server_default="{}")
+    created_at: Mapped[datetime] = _created_at()

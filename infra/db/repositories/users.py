@@ -63,8 +63,9 @@ async def revoke_family(session: AsyncSession, family_id: uuid.UUID, at: datetim
 async def session_is_live(
     session: AsyncSession, user_id: uuid.UUID, family_id: uuid.UUID | None
 ) -> bool:
-    """The user exists and (when given) the token family was not revoked: one query."""
-    user = exists().where(User.id == user_id)
+    """The user exists, is not disabled and (when given) the token family was not
+    revoked: one query."""
+    user = exists().where(User.id == user_id, User.disabled_at.is_(None))
     if family_id is None:
         return bool(await session.scalar(select(user)))
     revoked = exists().where(
