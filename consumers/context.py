@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import uuid
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +32,18 @@ class WorkerContext:
     ai: AnalysisProvider = field(default_factory=OfflineProvider)
     # Created on first use: only the parsing worker starts child processes.
     _sandbox: ParseSandbox | None = field(default=None, init=False, repr=False)
+    _cv_locks: weakref.WeakValueDictionary[uuid.UUID, asyncio.Lock] = field(
+        default_factory=weakref.WeakValueDictionary, init=False, repr=False
+    )
+
+    def cv_lock(self, cv_id: uuid.UUID) -> asyncio.Lock:
+        """One handler at a time per CV in this process: copies of a message that arrive
+        together (a re-publication racing the original) run one after the other, so the
+        second sees the first's effect instead of counting as another parse."""
+        lock = self._cv_locks.get(cv_id)
+        if lock is None:
+            lock = self._cv_locks[cv_id] = asyncio.Lock()
+        return lock
 
     @property
     def sandbox(self) -> ParseSandbox:

@@ -90,6 +90,9 @@ class ParsingSettings(BaseModel):
     memory_mb: int = Field(default=1536, ge=0)
     # Documents parsed at the same time by one worker process.
     processes: int = Field(default=1, ge=1, le=64)
+    # Deliveries of one CV whose parse never finished (the worker itself died) before it
+    # fails `file_too_complex`: a file that kills workers must not come back forever.
+    max_attempts: int = Field(default=3, ge=1)
 
 
 class LogSettings(BaseModel):
@@ -142,6 +145,8 @@ class FaultSettings(BaseModel):
     # Name of a consumer that kills its own process right after committing an effect,
     # before committing the offset: the crash window at-least-once delivery must survive.
     kill_after_effect: str | None = None
+    # The parsing worker kills its own process in the middle of a parse.
+    kill_during_parse: bool = False
 
 
 class GeminiSettings(BaseModel):

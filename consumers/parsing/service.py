@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from dataclasses import dataclass
 
 import structlog
 
 from consumers import user_events
 from consumers.context import WorkerContext
-from consumers.parsing.errors import ParseError
+from consumers.parsing.errors import FILE_TOO_COMPLEX, ParseError
 from consumers.runtime import idempotency_key, reprocessing
 from infra.db.models import Cv
 from infra.db.repositories import cvs as cvs_repo
@@ -29,6 +31,11 @@ class Failure:
 
 
 async def handle_cv_uploaded(ctx: WorkerContext, event: CvUploaded) -> None:
+    async with ctx.cv_lock(event.cv_id):
+        await _handle(ctx, event)
+
+
+async def _handle(ctx: WorkerContext, event: CvUploaded) -> None:
     key = idempotency_key(event.event_id)
     rerun = event.reprocess or reprocessing()
     async with ctx.db.sessions() as session:
@@ -40,7 +47,7 @@ async def handle_cv_uploaded(ctx: WorkerContext, event: CvUploaded) -> None:
 
     outcome: ParsedCv | Failure | None = None
     if needs_work:
-        outcome = await _parse(ctx, event)
+        outcome = await _parse_counted(ctx, event)
 
     async with ctx.db.transaction() as session:
         if not await messages_repo.claim(session, CONSUMER, key):
@@ -49,6 +56,7 @@ async def handle_cv_uploaded(ctx: WorkerContext, event: CvUploaded) -> None:
         if cv is None or outcome is None or not (cv.status == CvStatus.QUEUED or rerun):
             log.info("nothing to parse", cv_found=cv is not None)
             return
+        cv.parse_attempts = 0
         if isinstance(outcome, Failure):
             cv.status = CvStatus.FAILED
             cv.error_code, cv.error_reason = outcome.code, outcome.reason
@@ -73,6 +81,26 @@ async def handle_cv_uploaded(ctx: WorkerContext, event: CvUploaded) -> None:
         user_id = cv.user_id
     log.info("cv parsed", cv_id=str(event.cv_id), status=data["status"])
     await ctx.wake_user_streams(user_id, wake)
+
+
+async def _parse_counted(ctx: WorkerContext, event: CvUploaded) -> ParsedCv | Failure:
+    """Parse, unless earlier parses of this CV never finished.
+
+    The sandbox bounds a parse, but not the death of the worker itself (the machine's OOM
+    killer, a crash below Python): its offset is then never committed and the CV comes
+    back on every start. The count is committed before the parse and reset by its outcome.
+    """
+    async with ctx.db.transaction() as session:
+        attempts = await cvs_repo.count_parse_attempt(session, event.cv_id)
+    if attempts > ctx.settings.parsing.max_attempts:
+        log.warning("cv given up after unfinished parses", cv_id=str(event.cv_id))
+        return Failure(
+            FILE_TOO_COMPLEX,
+            "Reading this file stopped the parser several times; it cannot be analysed.",
+        )
+    if ctx.settings.fault.kill_during_parse:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return await _parse(ctx, event)
 
 
 async def _parse(ctx: WorkerContext, event: CvUploaded) -> ParsedCv | Failure:

@@ -98,6 +98,8 @@ class Cv(Base):
     error_code: Mapped[str | None] = mapped_column(String(64))
     error_reason: Mapped[str | None] = mapped_column(Text)
     parsed: Mapped[dict[str, Any] | None]
+    # Parses started, committed before each one: counts the ones that never finished.
+    parse_attempts: Mapped[int] = mapped_column(Integer, server_default="0")
     created_at: Mapped[datetime] = _created_at()
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()

@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -15,6 +16,7 @@ from entrypoints.runner import API, RELAY
 from infra.db.models import Analysis, ProcessedMessage, UserEvent
 from infra.embedded import KafkaBroker
 from infra.settings import Settings
+from producers.recovery import requeue_stalled
 from tests.support.api import new_user, upload, wait_for_status
 from tests.support.documents import txt_cv
 from tests.support.kafka import committed_offsets, end_offsets, read_topic
@@ -183,5 +185,40 @@ async def test_broker_restart_during_a_burst_of_200_uploads(
             assert len(per_cv) == 200
             assert set(per_cv.values()) == {1}, "a CV was scored twice"
             assert scored_events == 200
+    finally:
+        broker.stop()
+
+
+async def test_a_file_that_kills_its_worker_is_failed_and_never_comes_back(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """The sandbox bounds a parse; this is the worker itself dying during one."""
+    broker = KafkaBroker()
+    broker.start()
+    own = await isolated_settings(
+        settings, tmp_path, kafka={"bootstrap_servers": broker.bootstrap_servers}
+    )
+    env = _worker_env(
+        own, RECOLOCA_FAULT_KILL_DURING_PARSE="true", RECOLOCA_PARSING_MAX_ATTEMPTS="1"
+    )
+    try:
+        async with running_system(own, [API, RELAY, "scoring"]) as system:
+            async with system.client() as client:
+                headers = await new_user(client)
+                cv_id = (await upload(client, headers, txt_cv(), "cv.txt")).json()["id"]
+                doomed = await asyncio.create_subprocess_exec(
+                    RECOLOCA, "worker", "parsing", env=env
+                )
+                assert await asyncio.wait_for(doomed.wait(), timeout=30) == -signal.SIGKILL
+
+                # Same fault still armed: the next delivery gives up before parsing.
+                last = await asyncio.create_subprocess_exec(RECOLOCA, "worker", "parsing", env=env)
+                try:
+                    failed = await wait_for_status(client, headers, cv_id, "failed", timeout=40)
+                finally:
+                    last.send_signal(signal.SIGTERM)
+                    assert await asyncio.wait_for(last.wait(), timeout=15) == 0
+            assert failed["error"]["code"] == "file_too_complex"
+            assert await requeue_stalled(system.db, older_than=timedelta(0)) == 0
     finally:
         broker.stop()

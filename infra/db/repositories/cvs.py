@@ -102,3 +102,14 @@ async def add_analysis(
     session.add(analysis)
     await session.flush()
     return analysis
+
+
+async def count_parse_attempt(session: AsyncSession, cv_id: uuid.UUID) -> int:
+    """One more parse started; the number of them so far (0 when the CV is gone)."""
+    attempts = await session.scalar(
+        update(Cv)
+        .where(Cv.id == cv_id)
+        .values(parse_attempts=Cv.parse_attempts + 1)
+        .returning(Cv.parse_attempts)
+    )
+    return int(attempts or 0)
