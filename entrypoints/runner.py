@@ -44,6 +44,7 @@ async def serve_api(
     settings: Settings, stopping: asyncio.Event, readiness: Readiness | None = None
 ) -> None:
     from api.app import create_app
+    from api.http_protocol import head_deadline_protocol
 
     config = uvicorn.Config(
         create_app(settings, readiness=readiness, stopping=stopping),
@@ -53,6 +54,7 @@ async def serve_api(
         access_log=False,
         timeout_graceful_shutdown=3,
         lifespan="on",
+        http=head_deadline_protocol(settings.api.header_timeout_seconds),
     )
     server = _Server(config)
     serving = asyncio.create_task(server.serve())

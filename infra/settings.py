@@ -74,6 +74,8 @@ class ApiSettings(BaseModel):
     sse_keepalive_seconds: float = 15.0
     # A request body must keep coming: each chunk within the idle time, the whole within
     # the grace time plus its length at the minimum rate (slowloris).
+    # The request line and headers must be complete this long after their first byte.
+    header_timeout_seconds: float = Field(default=10.0, gt=0)
     body_idle_seconds: float = Field(default=5.0, gt=0)
     body_grace_seconds: float = Field(default=5.0, ge=0)
     body_min_bytes_per_second: int = Field(default=16 * 1024, gt=0)

@@ -147,3 +147,35 @@ async def test_a_body_shorter_than_its_length_or_trickled_is_cut_off(system: Run
 
     # Default limits: 5 s without data, 5 s of grace plus the length at 16 KiB/s.
     assert short[0] == trickled[0] == b"408"
+
+
+async def test_headers_trickled_or_never_finished_are_cut_off(system: RunningSystem):
+    limit = system.settings.api.header_timeout_seconds
+    trickled = await _status_after_sending(
+        system, b"", [b"GET /healthz HTTP/1.1\r\n"] + [b"X"] * 60
+    )
+    silent = await _status_after_sending(system, b"GET /healthz HTTP/1.1\r\nHost: x\r\n", [])
+
+    assert trickled[0] == silent[0] == b"408"
+    assert limit <= trickled[1] < limit + 3
+    assert limit <= silent[1] < limit + 3
+
+
+async def test_a_keep_alive_connection_still_serves_its_next_request(system: RunningSystem):
+    """The head deadline starts with each request's first byte, not with the connection."""
+    reader, writer = await asyncio.open_connection(
+        system.settings.api.host, system.settings.api.port
+    )
+    try:
+        # Under uvicorn's keep-alive of 5 s, past the head deadline of the first request.
+        pause = 4.0
+        for _ in range(int(system.settings.api.header_timeout_seconds / pause) + 2):
+            writer.write(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            status = await asyncio.wait_for(reader.readline(), timeout=5)
+            assert status.split()[1] == b"200"
+            while (await reader.readline()) != b"\r\n":
+                pass
+            await reader.readexactly(len(b'{"status":"ok"}'))
+            await asyncio.sleep(pause)
+    finally:
+        writer.close()
