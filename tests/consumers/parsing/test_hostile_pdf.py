@@ -6,7 +6,6 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
-    DecodedStreamObject,
     DictionaryObject,
     FloatObject,
     NameObject,
@@ -17,6 +16,7 @@ from consumers.parsing.errors import ParseError
 from consumers.parsing.extract import extract_text
 from schemas.files import FileKind
 from tests.consumers.parsing.factories import one_column_pdf
+from tests.consumers.parsing.hostile import pdf_with_an_endless_page
 
 LINES = ["Maria José dos Santos", "Analista Financeira | São Paulo - SP", "Python, SQL e Excel"]
 
@@ -118,15 +118,7 @@ def test_a_plain_link_is_accepted():
 
 
 def test_one_endless_content_stream_is_too_complex():
-    # 7 MB of text operators in one page: pypdf would parse it for a minute.
-    operators = b"BT /F1 10 Tf 72 720 Td (Python SQL Docker) Tj ET\n" * 150_000
-
-    def endless(writer: PdfWriter) -> None:
-        stream = DecodedStreamObject()
-        stream.set_data(operators)
-        writer.pages[0][_name("/Contents")] = writer._add_object(stream)
-
     with pytest.raises(ParseError) as caught:
-        extract_text(_pdf(endless), FileKind.PDF)
+        extract_text(pdf_with_an_endless_page(LINES), FileKind.PDF)
 
     assert caught.value.code == "file_too_complex"
