@@ -11,7 +11,7 @@ import re
 
 from schemas.cv import Analysis, ParsedCv
 
-PROMPT_VERSION = "gemini-refine-1"
+PROMPT_VERSION = "gemini-refine-2"
 
 # Categories that are a matter of judgement, which the model may nudge (±MAX_ADJUSTMENT).
 # The others (parseability, contact, structure, dates) are facts the rubric checks.

@@ -14,6 +14,7 @@ from consumers.parsing.parser import parse_cv
 from consumers.scoring.providers import GeminiProvider
 from consumers.scoring.service import handle_cv_parsed
 from infra.ai.gemini import GeminiClient
+from infra.ai.prompts import PROMPT_VERSION
 from infra.db.models import Analysis, Cv
 from infra.settings import GeminiSettings
 from schemas.events import CvParsed
@@ -82,7 +83,7 @@ async def test_gemini_refines_once_and_a_redelivery_makes_no_second_call(
     body = saved.body
     assert saved.provider == body["provider"] == "gemini"
     assert body["model"] == "gemini-test"
-    assert body["prompt_version"] == "gemini-refine-1"
+    assert body["prompt_version"] == PROMPT_VERSION
     assert body["latency_ms"] > 0
     assert abs(body["score"] - body["baseline_score"]) <= 10
     for suggestion in body["suggestions"]:
