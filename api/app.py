@@ -28,6 +28,7 @@ from infra.redis import make_redis
 from infra.security import Hashing
 from infra.settings import Settings
 from infra.storage import make_object_store
+from infra.vault import Vault
 
 # Room for the multipart framing and the job description around a maximal file.
 _FORM_OVERHEAD_BYTES = 256 * 1024
@@ -58,6 +59,7 @@ def create_app(
             stopping=stopping or asyncio.Event(),
             sessions=SessionChecks(db, settings.auth.session_check_seconds),
             hashing=Hashing(settings.auth.hash_concurrency),
+            vault=Vault(settings.crypto.master_keys()),
         )
         app.state.resources = resources
         relaying = asyncio.create_task(resources.wakeups.run())

@@ -22,6 +22,7 @@ from infra.readiness import Readiness
 from infra.security import AccessClaims, Hashing, InvalidTokenError, decode_access_token
 from infra.settings import Settings
 from infra.storage import ObjectStore
+from infra.vault import Vault
 
 
 @dataclass
@@ -39,6 +40,7 @@ class Resources:
     stopping: asyncio.Event
     sessions: SessionChecks
     hashing: Hashing
+    vault: Vault
 
 
 def get_resources(request: Request) -> Resources:

@@ -19,6 +19,7 @@ from infra.db.session import Database
 from infra.redis import make_redis, user_channel
 from infra.settings import Settings
 from infra.storage import LocalObjectStore, ObjectStore, make_object_store
+from infra.vault import Vault
 
 log = structlog.get_logger(__name__)
 
@@ -29,6 +30,7 @@ class WorkerContext:
     db: Database
     redis: Redis
     storage: ObjectStore
+    vault: Vault
     ai: AnalysisProvider = field(default_factory=OfflineProvider)
     # Created on first use: only the parsing worker starts child processes.
     _sandbox: ParseSandbox | None = field(default=None, init=False, repr=False)
@@ -65,6 +67,7 @@ class WorkerContext:
             db=Database(settings.database.url, pool_size=settings.database.pool_size),
             redis=make_redis(settings.redis.url),
             storage=make_object_store(settings),
+            vault=Vault(settings.crypto.master_keys()),
             ai=make_provider(settings),
         )
 
@@ -76,6 +79,7 @@ class WorkerContext:
             db=Database("postgresql://nobody@127.0.0.1:1/none"),
             redis=make_redis("redis://127.0.0.1:1/0"),
             storage=LocalObjectStore(settings.data_dir / "files"),
+            vault=Vault(settings.crypto.master_keys()),
         )
 
     async def wake_user_streams(self, user_id: uuid.UUID, data: dict[str, Any]) -> None:

@@ -15,8 +15,11 @@ from typing import Self
 from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from infra.crypto import MasterKeys
+
 _DEV_SECRET = "dev-only-insecure-secret-change-me-0123456789"
 _DEV_CONTROL_KEY = "dev-only-insecure-control-key-change-me-0123"
+_DEV_MASTER_KEY = "dev-only-insecure-master-key-change-me-01234"
 
 
 class Environment(StrEnum):
@@ -136,6 +139,24 @@ class ControlSettings(BaseModel):
         return self.signing_key.get_secret_value().encode()
 
 
+class CryptoSettings(BaseModel):
+    """Encryption at rest of personal data (see infra/crypto.py)."""
+
+    # Wraps every user's data key; 32+ random characters in production.
+    master_key: SecretStr = SecretStr(_DEV_MASTER_KEY)
+    # Stored beside each wrapped data key, so a rotation knows what is left to re-wrap.
+    master_key_id: str = Field(default="dev", min_length=1, max_length=32)
+    # Keys being rotated away from, by id (JSON: {"k1": "..."}): they still unwrap.
+    previous_keys: dict[str, SecretStr] = Field(default_factory=dict)
+    # How long an export stays downloadable before it is deleted.
+    export_ttl_hours: float = Field(default=24.0, gt=0)
+
+    def master_keys(self) -> MasterKeys:
+        secrets = {key_id: key.get_secret_value() for key_id, key in self.previous_keys.items()}
+        secrets[self.master_key_id] = self.master_key.get_secret_value()
+        return MasterKeys(self.master_key_id, secrets)
+
+
 class MetricsSettings(BaseModel):
     # Workers serve Prometheus metrics on this port when set (the API serves /metrics itself).
     port: int | None = None
@@ -192,6 +213,7 @@ class Settings(BaseSettings):
     consumer: ConsumerSettings = ConsumerSettings()
     metrics: MetricsSettings = MetricsSettings()
     control: ControlSettings = ControlSettings()
+    crypto: CryptoSettings = CryptoSettings()
     fault: FaultSettings = FaultSettings()
     gemini: GeminiSettings = GeminiSettings()
 
@@ -207,6 +229,11 @@ class Settings(BaseSettings):
             if control_key == _DEV_CONTROL_KEY or len(control_key) < 32:
                 raise ValueError(
                     "RECOLOCA_CONTROL_SIGNING_KEY must be set to a random value of 32+ characters"
+                )
+            master_key = self.crypto.master_key.get_secret_value()
+            if master_key == _DEV_MASTER_KEY or len(master_key) < 32:
+                raise ValueError(
+                    "RECOLOCA_CRYPTO_MASTER_KEY must be set to a random value of 32+ characters"
                 )
         return self
 

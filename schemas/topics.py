@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from schemas.envelope import Event
 from schemas.events import CvFailed, CvMatchRequested, CvParsed, CvScored, CvUploaded
+from schemas.privacy import UserErasureRequested, UserExportReady, UserExportRequested
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,29 @@ CV_MATCH_REQUESTED = Topic(
 CV_SCORED = Topic("cv.scored", CvScored, "cv_id", "A CV analysis was saved.")
 CV_FAILED = Topic("cv.failed", CvFailed, "cv_id", "A CV could not be processed.")
 
-TOPICS: tuple[Topic, ...] = (CV_UPLOADED, CV_PARSED, CV_MATCH_REQUESTED, CV_SCORED, CV_FAILED)
+USER_EXPORT_REQUESTED = Topic(
+    "user.export-requested", UserExportRequested, "user_id", "Build a user's data export."
+)
+USER_EXPORT_READY = Topic(
+    "user.export-ready", UserExportReady, "user_id", "A user's data export can be downloaded."
+)
+USER_ERASURE_REQUESTED = Topic(
+    "user.erasure-requested",
+    UserErasureRequested,
+    "user_id",
+    "Erase a user: every holder of their data deletes its part.",
+)
+
+TOPICS: tuple[Topic, ...] = (
+    CV_UPLOADED,
+    CV_PARSED,
+    CV_MATCH_REQUESTED,
+    CV_SCORED,
+    CV_FAILED,
+    USER_EXPORT_REQUESTED,
+    USER_EXPORT_READY,
+    USER_ERASURE_REQUESTED,
+)
 _BY_EVENT: dict[type[Event], Topic] = {topic.event: topic for topic in TOPICS}
 
 

@@ -11,6 +11,7 @@ from api.forms import cv_form_schema, read_cv_form
 from api.schemas import CvError, CvOut, CvPage, CvSubmitted, CvSummary, MatchIn
 from api.services import cvs
 from api.validation import MAX_BIGINT
+from infra.personal_data import has_job_description
 from schemas.cv import Analysis, CvStatus
 
 router = APIRouter(prefix="/v1/cvs", tags=["cvs"])
@@ -39,6 +40,7 @@ async def submit_cv(
     cv = await cvs.submit(
         session,
         resources.storage,
+        resources.vault,
         user_id=user_id,
         filename=form.filename,
         data=form.data,
@@ -60,12 +62,14 @@ async def match_cv(
     body: MatchIn,
     user_id: CurrentUserId,
     session: SessionDep,
+    resources: ResourcesDep,
     request_id: RequestIdDep,
 ) -> CvSubmitted:
     """Analyse a scored CV against a job description; a new analysis version follows
     (``cv.scored`` on ``GET /v1/events``), with ``job_match`` filled in."""
     cv = await cvs.request_match(
         session,
+        resources.vault,
         user_id=user_id,
         cv_id=cv_id,
         job_description=body.job_description,
@@ -96,16 +100,18 @@ async def list_cvs(
 
 
 @router.get("/{cv_id}", response_model=CvOut, responses={401: PROBLEM, 404: PROBLEM, 422: PROBLEM})
-async def get_cv(cv_id: uuid.UUID, user_id: CurrentUserId, session: SessionDep) -> CvOut:
-    cv, analysis = await cvs.get(session, user_id, cv_id)
+async def get_cv(
+    cv_id: uuid.UUID, user_id: CurrentUserId, session: SessionDep, resources: ResourcesDep
+) -> CvOut:
+    cv, analysis, body = await cvs.get(session, resources.vault, user_id, cv_id)
     return CvOut(
         id=cv.id,
         status=CvStatus(cv.status),
         filename=cv.filename,
         created_at=cv.created_at,
         updated_at=cv.updated_at,
-        has_job_description=cv.job_description is not None,
+        has_job_description=has_job_description(cv),
         analysis_version=analysis.version if analysis else None,
-        analysis=Analysis.model_validate(analysis.body) if analysis else None,
+        analysis=Analysis.model_validate(body) if body is not None else None,
         error=CvError(code=cv.error_code, reason=cv.error_reason) if cv.error_code else None,
     )

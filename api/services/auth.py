@@ -48,7 +48,8 @@ async def log_in(
     user = None if "\x00" in email else await users_repo.by_email(session, email)
     # Verify against a dummy hash when the user is unknown: same timing either way.
     ok = await hashing.verify(user.password_hash if user else DUMMY_HASH, password)
-    if user is None or not ok:
+    # An account being erased answers like a wrong password: nothing tells it apart.
+    if user is None or not ok or user.erasure_requested_at is not None:
         raise InvalidCredentialsError()
     pair = await _issue(session, auth, user.id, family_id=uuid.uuid4())
     await session.commit()

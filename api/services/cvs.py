@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,7 +15,9 @@ from api.services.errors import CvNotReadyError, NotFoundError
 from api.services.uploads import check_upload, safe_filename
 from infra.db.models import Analysis, Cv
 from infra.db.repositories import cvs as cvs_repo
+from infra.personal_data import analysis_body, file_place, set_job_description
 from infra.storage import ObjectStore
+from infra.vault import Vault
 from producers.outbox import stage_events
 from schemas.cv import CvStatus
 from schemas.events import CvMatchRequested, CvUploaded
@@ -26,6 +29,7 @@ log = structlog.get_logger(__name__)
 async def submit(
     session: AsyncSession,
     storage: ObjectStore,
+    vault: Vault,
     *,
     user_id: uuid.UUID,
     filename: str | None,
@@ -37,7 +41,6 @@ async def submit(
     kind = check_upload(data, max_bytes)
     cv_id = uuid.uuid4()
     key = f"cvs/{user_id}/{cv_id}/original.{kind}"
-    await storage.put(key, data, MEDIA_TYPES[kind])
     cv = Cv(
         id=cv_id,
         user_id=user_id,
@@ -45,11 +48,14 @@ async def submit(
         storage_key=key,
         file_kind=kind,
         size_bytes=len(data),
-        job_description=(job_description or "").strip() or None,
         correlation_id=correlation_id,
         status=CvStatus.QUEUED,
     )
     try:
+        # The key is created (if this is the user's first file) in the CV's transaction.
+        data_key = await vault.key_or_create(session, user_id)
+        set_job_description(data_key, cv, (job_description or "").strip() or None)
+        await storage.put(key, data_key.seal_file(data, *file_place(key)), MEDIA_TYPES[kind])
         await cvs_repo.add(session, cv)
         await stage_events(
             session,
@@ -74,6 +80,7 @@ async def submit(
 
 async def request_match(
     session: AsyncSession,
+    vault: Vault,
     *,
     user_id: uuid.UUID,
     cv_id: uuid.UUID,
@@ -87,7 +94,7 @@ async def request_match(
     if cv.status != CvStatus.SCORED:
         # Before scoring, the job description given at upload is used; a failed CV has no facts.
         raise CvNotReadyError(f"The CV is {cv.status}; a match needs a scored CV.")
-    cv.job_description = job_description.strip()
+    set_job_description(await vault.key_or_create(session, user_id), cv, job_description.strip())
     await stage_events(
         session, CvMatchRequested(correlation_id=correlation_id, user_id=user_id, cv_id=cv.id)
     )
@@ -96,13 +103,17 @@ async def request_match(
 
 
 async def get(
-    session: AsyncSession, user_id: uuid.UUID, cv_id: uuid.UUID
-) -> tuple[Cv, Analysis | None]:
+    session: AsyncSession, vault: Vault, user_id: uuid.UUID, cv_id: uuid.UUID
+) -> tuple[Cv, Analysis | None, dict[str, Any] | None]:
+    """The CV, its latest analysis and that analysis's whole body (decrypted for its owner)."""
     # Another user's CV is "not found": a 403 would confirm that it exists.
     cv = await cvs_repo.for_user(session, cv_id, user_id)
     if cv is None:
         raise NotFoundError("No CV with this id.")
-    return cv, await cvs_repo.latest_analysis(session, cv_id)
+    analysis = await cvs_repo.latest_analysis(session, cv_id)
+    if analysis is None:
+        return cv, None, None
+    return cv, analysis, analysis_body(await vault.key_if_any(session, user_id), analysis)
 
 
 async def list_for_user(

@@ -14,7 +14,10 @@ from consumers.parsing.errors import FILE_TOO_COMPLEX, ParseError
 from consumers.runtime import idempotency_key, reprocessing
 from infra.db.models import Cv
 from infra.db.repositories import cvs as cvs_repo
+from infra.crypto import DataKey, DecryptionError, is_sealed_file
 from infra.db.repositories import messages as messages_repo
+from infra.db.repositories import users as users_repo
+from infra.personal_data import file_place, set_parsed
 from infra.storage import FileNotStoredError
 from producers.outbox import stage_events
 from schemas.cv import CvStatus, ParsedCv
@@ -44,10 +47,15 @@ async def _handle(ctx: WorkerContext, event: CvUploaded) -> None:
             return
         cv = await session.get(Cv, event.cv_id)
         needs_work = cv is not None and (cv.status == CvStatus.QUEUED or rerun)
+        data_key: DataKey | None = None
+        if cv is not None and needs_work:
+            # Work for a user being erased is dropped, not done: it would only be deleted.
+            needs_work = not await users_repo.erasure_requested(session, cv.user_id)
+            data_key = await ctx.vault.key_if_any(session, cv.user_id) if needs_work else None
 
     outcome: ParsedCv | Failure | None = None
     if needs_work:
-        outcome = await _parse_counted(ctx, event)
+        outcome = await _parse_counted(ctx, event, data_key)
 
     async with ctx.db.transaction() as session:
         if not await messages_repo.claim(session, CONSUMER, key):
@@ -55,6 +63,9 @@ async def _handle(ctx: WorkerContext, event: CvUploaded) -> None:
         cv = await cvs_repo.for_update(session, event.cv_id)
         if cv is None or outcome is None or not (cv.status == CvStatus.QUEUED or rerun):
             log.info("nothing to parse", cv_found=cv is not None)
+            return
+        if not await users_repo.hold_unless_erasing(session, cv.user_id):
+            log.info("user being erased, result dropped")
             return
         cv.parse_attempts = 0
         if isinstance(outcome, Failure):
@@ -71,7 +82,11 @@ async def _handle(ctx: WorkerContext, event: CvUploaded) -> None:
         else:
             cv.status = CvStatus.PARSED
             cv.error_code = cv.error_reason = None
-            cv.parsed = outcome.model_dump(mode="json")
+            set_parsed(
+                await ctx.vault.key_or_create(session, cv.user_id),
+                cv,
+                outcome.model_dump(mode="json"),
+            )
             data = {"cv_id": str(cv.id), "status": cv.status, "language": outcome.language}
             wake = await user_events.record(session, cv.user_id, CvParsed.TYPE, data)
             await stage_events(
@@ -83,7 +98,9 @@ async def _handle(ctx: WorkerContext, event: CvUploaded) -> None:
     await ctx.wake_user_streams(user_id, wake)
 
 
-async def _parse_counted(ctx: WorkerContext, event: CvUploaded) -> ParsedCv | Failure:
+async def _parse_counted(
+    ctx: WorkerContext, event: CvUploaded, key: DataKey | None
+) -> ParsedCv | Failure:
     """Parse, unless earlier parses of this CV never finished.
 
     The sandbox bounds a parse, but not the death of the worker itself (the machine's OOM
@@ -100,14 +117,20 @@ async def _parse_counted(ctx: WorkerContext, event: CvUploaded) -> ParsedCv | Fa
         )
     if ctx.settings.fault.kill_during_parse:
         os.kill(os.getpid(), signal.SIGKILL)
-    return await _parse(ctx, event)
+    return await _parse(ctx, event, key)
 
 
-async def _parse(ctx: WorkerContext, event: CvUploaded) -> ParsedCv | Failure:
+async def _parse(ctx: WorkerContext, event: CvUploaded, key: DataKey | None) -> ParsedCv | Failure:
     try:
-        data = await ctx.storage.get(event.storage_key)
+        stored = await ctx.storage.get(event.storage_key)
     except FileNotStoredError:
         return Failure("file_missing", "The uploaded file is no longer in storage.")
+    if is_sealed_file(stored) and key is None:
+        return Failure("file_missing", "The uploaded file can no longer be read.")
+    try:
+        data = key.open_file(stored, *file_place(event.storage_key)) if key else stored
+    except DecryptionError:
+        return Failure("unreadable_file", "The stored file does not decrypt.")
     try:
         # In a child process with a hard deadline: no file can hold this worker.
         return await ctx.sandbox.parse(data, event.file_kind)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 import structlog
 
@@ -16,6 +17,8 @@ from consumers.scoring.providers import recorded
 from infra.db.models import Cv
 from infra.db.repositories import cvs as cvs_repo
 from infra.db.repositories import messages as messages_repo
+from infra.db.repositories import users as users_repo
+from infra.personal_data import job_description_of, parsed_of, sealed_analysis
 from producers.outbox import stage_events
 from schemas.cv import Analysis, CvStatus, ParsedCv
 from schemas.envelope import Event
@@ -48,14 +51,20 @@ async def _score(
             log.info("duplicate message skipped")
             return
         cv = await session.get(Cv, cv_id)
+        parsed: dict[str, Any] | None = None
+        job_description: str | None = None
+        if cv is not None and cv.parsed is not None and needs(cv):
+            # Work for a user being erased is dropped, not done: it would only be deleted.
+            if not await users_repo.erasure_requested(session, cv.user_id):
+                key = await ctx.vault.key_if_any(session, cv.user_id)
+                parsed = parsed_of(key, cv)
+                job_description = job_description_of(key, cv)
     analysis: Analysis | None = None
-    if cv is not None and cv.parsed is not None and needs(cv):
+    if parsed is not None:
         # Outside any transaction: an AI call may take seconds.
         # The job's hard skills come from the same taxonomy as the CV's, so they compare.
-        job_skills = find_skills(cv.job_description) if cv.job_description else None
-        result = await ctx.ai.analyse(
-            ParsedCv.model_validate(cv.parsed), cv.job_description, job_skills
-        )
+        job_skills = find_skills(job_description) if job_description else None
+        result = await ctx.ai.analyse(ParsedCv.model_validate(parsed), job_description, job_skills)
         analysis = recorded(result)
 
     async with ctx.db.transaction() as session:
@@ -65,13 +74,24 @@ async def _score(
         if analysis is None or cv is None or cv.parsed is None or not needs(cv):
             log.info("nothing to score", cv_found=cv is not None)
             return
+        if not await users_repo.hold_unless_erasing(session, cv.user_id):
+            log.info("user being erased, result dropped")
+            return
+        analysis_id = uuid.uuid4()
+        public, sealed = sealed_analysis(
+            await ctx.vault.key_or_create(session, cv.user_id),
+            analysis_id,
+            analysis.model_dump(mode="json"),
+        )
         saved = await cvs_repo.add_analysis(
             session,
             cv_id=cv.id,
             provider=analysis.provider,
             rubric_version=analysis.rubric_version,
             score=analysis.score,
-            body=analysis.model_dump(mode="json"),
+            body=public,
+            body_sealed=sealed,
+            analysis_id=analysis_id,
         )
         cv.status = CvStatus.SCORED
         data = {

@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -56,6 +57,9 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16), server_default="user")
     # A disabled account is refused on its next request, whatever tokens it holds.
     disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set when the user asked to be erased: every token and log-in stops at once, and
+    # workers drop what they were doing for the user.
+    erasure_requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = _created_at()
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
@@ -91,13 +95,19 @@ class Cv(Base):
     storage_key: Mapped[str] = mapped_column(String(512))
     file_kind: Mapped[str] = mapped_column(String(16))
     size_bytes: Mapped[int] = mapped_column(Integer)
+    # Legacy rows only: new job descriptions are sealed with the user's key.
     job_description: Mapped[str | None] = mapped_column(Text)
+    job_description_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     # The upload's request id, so later re-publications keep the same trail in the logs.
     correlation_id: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16))
     error_code: Mapped[str | None] = mapped_column(String(64))
     error_reason: Mapped[str | None] = mapped_column(Text)
+    # What identifies nobody (language, sections, skills...), queryable; the text and the
+    # contact details are in ``parsed_sealed`` (a row written before encryption has all in
+    # ``parsed``).
     parsed: Mapped[dict[str, Any] | None]
+    parsed_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     # Parses started, committed before each one: counts the ones that never finished.
     parse_attempts: Mapped[int] = mapped_column(Integer, server_default="0")
     created_at: Mapped[datetime] = _created_at()
@@ -118,7 +128,9 @@ class Analysis(Base):
     provider: Mapped[str] = mapped_column(String(32))
     rubric_version: Mapped[str] = mapped_column(String(32))
     score: Mapped[int] = mapped_column(Integer)
+    # The parts that identify nobody (score, breakdown, skills); the rest is sealed.
     body: Mapped[dict[str, Any]]
+    body_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = _created_at()
 
 
@@ -193,3 +205,60 @@ class AuditEntry(Base):
     request_id: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[dict[str, Any]] = mapped_column(server_default="{}")
     created_at: Mapped[datetime] = _created_at()
+
+
+class UserKey(Base):
+    """A user's data key, wrapped by a master key; deleting the row shreds the user's data."""
+
+    __tablename__ = "user_keys"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    master_key_id: Mapped[str] = mapped_column(String(32), index=True)
+    wrapped: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = _created_at()
+    rewrapped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Export(Base):
+    """A user's request for a copy of everything held about them."""
+
+    __tablename__ = "exports"
+    __table_args__ = (Index("ix_exports_user_id_created_at", "user_id", "created_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # queued | ready | failed
+    status: Mapped[str] = mapped_column(String(16))
+    storage_key: Mapped[str | None] = mapped_column(String(512))
+    size_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = _created_at()
+    ready_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Erasure(Base):
+    """An erasure request and its completion. Once complete, only a pseudonym of the
+    user remains here."""
+
+    __tablename__ = "erasures"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    # Cleared when the erasure completes; not a foreign key, the user row goes first.
+    user_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    subject_pseudonym: Mapped[uuid.UUID]
+    requested_at: Mapped[datetime] = _created_at()
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ErasurePart(Base):
+    """One holder of the user's data confirming it deleted its part."""
+
+    __tablename__ = "erasure_parts"
+
+    erasure_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("erasures.id", ondelete="CASCADE"), primary_key=True
+    )
+    part: Mapped[str] = mapped_column(String(64), primary_key=True)
+    completed_at: Mapped[datetime] = _created_at()

@@ -29,6 +29,16 @@ def test_production_refuses_the_development_secret(monkeypatch: pytest.MonkeyPat
     with pytest.raises(ValidationError, match="RECOLOCA_CONTROL_SIGNING_KEY"):
         Settings()
     monkeypatch.setenv("RECOLOCA_CONTROL_SIGNING_KEY", "y" * 40)
+    with pytest.raises(ValidationError, match="RECOLOCA_CRYPTO_MASTER_KEY"):
+        Settings()
+    monkeypatch.setenv("RECOLOCA_CRYPTO_MASTER_KEY", "z" * 40)
     settings = Settings()
     assert settings.env is Environment.PRODUCTION
     assert settings.json_logs is True
+
+
+def test_previous_master_keys_come_from_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RECOLOCA_CRYPTO_MASTER_KEY_ID", "k2")
+    monkeypatch.setenv("RECOLOCA_CRYPTO_PREVIOUS_KEYS", '{"k1": "an old master key of some length"}')
+    keys = Settings().crypto.master_keys()
+    assert keys.current_id == "k2"

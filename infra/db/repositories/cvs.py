@@ -85,19 +85,22 @@ async def add_analysis(
     rubric_version: str,
     score: int,
     body: dict[str, Any],
+    body_sealed: bytes | None = None,
+    analysis_id: uuid.UUID | None = None,
 ) -> Analysis:
     """Append the next version of the CV's analysis (the caller holds the CV row lock)."""
     current = await session.scalar(
         select(func.max(Analysis.version)).where(Analysis.cv_id == cv_id)
     )
     analysis = Analysis(
-        id=uuid.uuid4(),
+        id=analysis_id or uuid.uuid4(),
         cv_id=cv_id,
         version=(current or 0) + 1,
         provider=provider,
         rubric_version=rubric_version,
         score=score,
         body=body,
+        body_sealed=body_sealed,
     )
     session.add(analysis)
     await session.flush()

@@ -63,12 +63,34 @@ async def revoke_family(session: AsyncSession, family_id: uuid.UUID, at: datetim
 async def session_is_live(
     session: AsyncSession, user_id: uuid.UUID, family_id: uuid.UUID | None
 ) -> bool:
-    """The user exists, is not disabled and (when given) the token family was not
-    revoked: one query."""
-    user = exists().where(User.id == user_id, User.disabled_at.is_(None))
+    """The user exists, is neither disabled nor being erased and (when given) the token
+    family was not revoked: one query."""
+    user = exists().where(
+        User.id == user_id, User.disabled_at.is_(None), User.erasure_requested_at.is_(None)
+    )
     if family_id is None:
         return bool(await session.scalar(select(user)))
     revoked = exists().where(
         RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_not(None)
     )
     return bool(await session.scalar(select(user & ~revoked)))
+
+
+async def hold_unless_erasing(session: AsyncSession, user_id: uuid.UUID) -> bool:
+    """Share-lock the user's row for the rest of the transaction; False when the user is
+    gone or asked to be erased. A worker saving results about the user calls it first: the
+    erasure request (which updates the row) then waits for the save, or the save sees it."""
+    marker = await session.execute(
+        select(User.erasure_requested_at).where(User.id == user_id).with_for_update(read=True)
+    )
+    row = marker.one_or_none()
+    return row is not None and row[0] is None
+
+
+async def erasure_requested(session: AsyncSession, user_id: uuid.UUID) -> bool:
+    """The user is gone or asked to be erased (no lock: a quick check before slow work)."""
+    marker = await session.execute(
+        select(User.erasure_requested_at).where(User.id == user_id)
+    )
+    row = marker.one_or_none()
+    return row is None or row[0] is not None
