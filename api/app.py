@@ -18,7 +18,7 @@ from api.middleware import (
     BodySizeLimitMiddleware,
     RequestIdMiddleware,
 )
-from api.routes import auth, cvs, docs, events, health
+from api.routes import auth, cvs, docs, events, health, privacy
 from api.services.event_stream import Wakeups
 from api.services.sessions import SessionChecks
 from infra.db.session import Database
@@ -82,7 +82,14 @@ def create_app(
         redoc_url=None,
     )
     install_error_handlers(app)
-    for router in (health.router, auth.router, cvs.router, events.router, docs.router):
+    for router in (
+        health.router,
+        auth.router,
+        cvs.router,
+        events.router,
+        privacy.router,
+        docs.router,
+    ):
         app.include_router(router)
     app.mount(
         docs.SWAGGER_ASSETS, StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), "swagger-ui"

@@ -72,3 +72,28 @@ class CvPage(BaseModel):
     total: int
     limit: int
     offset: int
+
+
+class ExportRequested(BaseModel):
+    id: uuid.UUID
+
+
+class ExportOut(BaseModel):
+    id: uuid.UUID
+    status: str = Field(description="queued, ready, failed or expired")
+    download_url: str | None = Field(
+        description="When ready: the download route (send the same bearer token)"
+    )
+    expires_at: datetime | None
+
+
+class ErasureIn(BaseModel):
+    password: PlainText = Field(min_length=1, max_length=128)
+    code: PlainText | None = Field(
+        default=None, max_length=32, description="TOTP or recovery code when MFA is on"
+    )
+
+
+class ErasureRequested(BaseModel):
+    id: uuid.UUID
+    status: str = "requested"

@@ -10,12 +10,21 @@ from dataclasses import dataclass, field
 from faststream.kafka import KafkaBroker, KafkaRouter
 
 from consumers.context import WorkerContext
+from consumers.erasure.handlers import build_router as erasure_router
+from consumers.export.handlers import build_router as export_router
 from consumers.parsing.handlers import build_router as parsing_router
 from consumers.runtime import ReprocessWindows, retry_topic, runtime_middleware
 from consumers.scoring.handlers import build_router as scoring_router
 from infra import metrics
 from infra.kafka import require_bootstrap
-from schemas.topics import CV_MATCH_REQUESTED, CV_PARSED, CV_UPLOADED, Topic
+from schemas.topics import (
+    CV_MATCH_REQUESTED,
+    CV_PARSED,
+    CV_UPLOADED,
+    USER_ERASURE_REQUESTED,
+    USER_EXPORT_REQUESTED,
+    Topic,
+)
 
 
 @dataclass(frozen=True)
@@ -27,6 +36,8 @@ class Worker:
 WORKERS: dict[str, Worker] = {
     "parsing": Worker(parsing_router, (CV_UPLOADED,)),
     "scoring": Worker(scoring_router, (CV_PARSED, CV_MATCH_REQUESTED)),
+    "export": Worker(export_router, (USER_EXPORT_REQUESTED,)),
+    "erasure": Worker(erasure_router, (USER_ERASURE_REQUESTED,)),
 }
 
 

@@ -63,9 +63,7 @@ class DataKey:
             raise DecryptionError("not a sealed value")
         nonce, body = sealed[1 : 1 + _NONCE_BYTES], sealed[1 + _NONCE_BYTES :]
         try:
-            return AESGCM(self.material).decrypt(
-                nonce, body, associated_data(self.user_id, *place)
-            )
+            return AESGCM(self.material).decrypt(nonce, body, associated_data(self.user_id, *place))
         except InvalidTag as exc:
             raise DecryptionError("the ciphertext does not open with this key and place") from exc
 

@@ -78,4 +78,6 @@ def sealed_analysis(
 def analysis_body(key: DataKey | None, analysis: Analysis) -> dict[str, Any]:
     if analysis.body_sealed is None:
         return analysis.body
-    return join(analysis.body, open_json(key, analysis.body_sealed, "analyses", analysis.id, "body"))
+    return join(
+        analysis.body, open_json(key, analysis.body_sealed, "analyses", analysis.id, "body")
+    )

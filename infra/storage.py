@@ -20,6 +20,7 @@ class ObjectStore(Protocol):
     async def put(self, key: str, data: bytes, content_type: str) -> None: ...
     async def get(self, key: str) -> bytes: ...
     async def delete(self, key: str) -> None: ...
+    async def keys(self, prefix: str) -> list[str]: ...
 
 
 class LocalObjectStore:
@@ -51,6 +52,17 @@ class LocalObjectStore:
 
     async def delete(self, key: str) -> None:
         await asyncio.to_thread(self._path(key).unlink, missing_ok=True)
+
+    async def keys(self, prefix: str) -> list[str]:
+        """Keys under ``prefix`` (a folder path ending in ``/``)."""
+        return await asyncio.to_thread(self._keys, prefix)
+
+    def _keys(self, prefix: str) -> list[str]:
+        folder = self._path(prefix)
+        if not folder.is_dir():
+            return []
+        root = self.root.resolve()
+        return sorted(str(p.relative_to(root)) for p in folder.rglob("*") if p.is_file())
 
 
 class S3ObjectStore:
@@ -88,6 +100,14 @@ class S3ObjectStore:
     async def delete(self, key: str) -> None:
         async with self._client() as client:
             await client.delete_object(Bucket=self.bucket, Key=key)
+
+    async def keys(self, prefix: str) -> list[str]:
+        found: list[str] = []
+        async with self._client() as client:
+            paginator = client.get_paginator("list_objects_v2")
+            async for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
+                found.extend(item["Key"] for item in page.get("Contents", []))
+        return found
 
 
 def make_object_store(settings: Settings) -> ObjectStore:

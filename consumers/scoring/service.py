@@ -53,12 +53,16 @@ async def _score(
         cv = await session.get(Cv, cv_id)
         parsed: dict[str, Any] | None = None
         job_description: str | None = None
-        if cv is not None and cv.parsed is not None and needs(cv):
-            # Work for a user being erased is dropped, not done: it would only be deleted.
-            if not await users_repo.erasure_requested(session, cv.user_id):
-                key = await ctx.vault.key_if_any(session, cv.user_id)
-                parsed = parsed_of(key, cv)
-                job_description = job_description_of(key, cv)
+        # Work for a user being erased is dropped, not done: it would only be deleted.
+        if (
+            cv is not None
+            and cv.parsed is not None
+            and needs(cv)
+            and not await users_repo.erasure_requested(session, cv.user_id)
+        ):
+            data_key = await ctx.vault.key_if_any(session, cv.user_id)
+            parsed = parsed_of(data_key, cv)
+            job_description = job_description_of(data_key, cv)
     analysis: Analysis | None = None
     if parsed is not None:
         # Outside any transaction: an AI call may take seconds.

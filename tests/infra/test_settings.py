@@ -39,6 +39,8 @@ def test_production_refuses_the_development_secret(monkeypatch: pytest.MonkeyPat
 
 def test_previous_master_keys_come_from_json(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RECOLOCA_CRYPTO_MASTER_KEY_ID", "k2")
-    monkeypatch.setenv("RECOLOCA_CRYPTO_PREVIOUS_KEYS", '{"k1": "an old master key of some length"}')
+    monkeypatch.setenv(
+        "RECOLOCA_CRYPTO_PREVIOUS_KEYS", '{"k1": "an old master key of some length"}'
+    )
     keys = Settings().crypto.master_keys()
     assert keys.current_id == "k2"

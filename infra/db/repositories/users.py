@@ -89,8 +89,6 @@ async def hold_unless_erasing(session: AsyncSession, user_id: uuid.UUID) -> bool
 
 async def erasure_requested(session: AsyncSession, user_id: uuid.UUID) -> bool:
     """The user is gone or asked to be erased (no lock: a quick check before slow work)."""
-    marker = await session.execute(
-        select(User.erasure_requested_at).where(User.id == user_id)
-    )
+    marker = await session.execute(select(User.erasure_requested_at).where(User.id == user_id))
     row = marker.one_or_none()
     return row is None or row[0] is not None
