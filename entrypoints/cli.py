@@ -354,6 +354,49 @@ def dlq_redrive(
         raise typer.BadParameter(str(exc)) from exc
 
 
+keys_app = typer.Typer(no_args_is_help=True, help="Users' data keys and the master key.")
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("rotate")
+def keys_rotate() -> None:
+    """Re-wrap every user's data key under the current master key.
+
+    Set the new key as RECOLOCA_CRYPTO_MASTER_KEY (with a new _MASTER_KEY_ID) and keep the
+    old one in RECOLOCA_CRYPTO_PREVIOUS_KEYS until this reports nothing left to re-wrap."""
+    from infra.crypto import DecryptionError
+    from infra.db.session import Database
+    from infra.vault import rotate
+
+    settings = _settings()
+    if not settings.database.url:
+        raise NotConfiguredError("DATABASE_URL")
+    keys = settings.crypto.master_keys()
+
+    async def run() -> tuple[int, dict[str, int]]:
+        from infra.db.repositories import user_keys as user_keys_repo
+
+        db = Database(settings.database.url or "", pool_size=1)
+        try:
+            done = await rotate(db, keys)
+            async with db.sessions() as session:
+                return done, await user_keys_repo.count_by_master_key(session)
+        finally:
+            await db.dispose()
+
+    try:
+        done, counts = asyncio.run(run())
+    except DecryptionError as exc:
+        raise OperatorError(
+            f"a data key does not unwrap: {exc}",
+            "keep the old master key in RECOLOCA_CRYPTO_PREVIOUS_KEYS until the rotation ends",
+        ) from exc
+    left = sum(n for key_id, n in counts.items() if key_id != keys.current_id)
+    typer.echo(
+        f"re-wrapped {done} data key(s) under master key {keys.current_id!r}; {left} left under other keys"
+    )
+
+
 def main() -> None:
     """The entry point: errors are one or two lines on stderr and a non-zero exit code;
     ``--debug`` shows the traceback instead."""

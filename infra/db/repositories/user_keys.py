@@ -62,4 +62,4 @@ async def count_by_master_key(session: AsyncSession) -> dict[str, int]:
     rows = await session.execute(
         select(UserKey.master_key_id, func.count()).group_by(UserKey.master_key_id)
     )
-    return {key_id: int(count) for key_id, count in rows.tuples()}
+    return {key_id: int(count) for key_id, count in rows.all()}
