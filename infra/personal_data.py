@@ -51,6 +51,17 @@ def parsed_of(key: DataKey | None, cv: Cv) -> dict[str, Any] | None:
     return join(cv.parsed, open_json(key, cv.parsed_sealed, "cvs", cv.id, "parsed"))
 
 
+def set_filename(key: DataKey, cv: Cv, filename: str) -> None:
+    cv.filename = f"cv.{cv.file_kind}"
+    cv.filename_sealed = key.seal(filename.encode(), "cvs", cv.id, "filename")
+
+
+def filename_of(key: DataKey | None, cv: Cv) -> str:
+    if cv.filename_sealed is None:
+        return cv.filename
+    return _need(key).open(cv.filename_sealed, "cvs", cv.id, "filename").decode()
+
+
 def has_job_description(cv: Cv) -> bool:
     return cv.job_description_sealed is not None or cv.job_description is not None
 

@@ -82,19 +82,22 @@ async def match_cv(
 async def list_cvs(
     user_id: CurrentUserId,
     session: SessionDep,
+    resources: ResourcesDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=MAX_BIGINT)] = 0,
 ) -> CvPage:
-    rows, analyses, total = await cvs.list_for_user(session, user_id, limit=limit, offset=offset)
+    rows, total = await cvs.list_for_user(
+        session, resources.vault, user_id, limit=limit, offset=offset
+    )
     items = [
         CvSummary(
-            id=cv.id,
-            status=CvStatus(cv.status),
-            filename=cv.filename,
-            created_at=cv.created_at,
-            score=analyses[cv.id].score if cv.id in analyses else None,
+            id=row.cv.id,
+            status=CvStatus(row.cv.status),
+            filename=row.filename,
+            created_at=row.cv.created_at,
+            score=row.analysis.score if row.analysis else None,
         )
-        for cv in rows
+        for row in rows
     ]
     return CvPage(items=items, total=total, limit=limit, offset=offset)
 
@@ -103,11 +106,12 @@ async def list_cvs(
 async def get_cv(
     cv_id: uuid.UUID, user_id: CurrentUserId, session: SessionDep, resources: ResourcesDep
 ) -> CvOut:
-    cv, analysis, body = await cvs.get(session, resources.vault, user_id, cv_id)
+    view = await cvs.get(session, resources.vault, user_id, cv_id)
+    cv, analysis, body = view.cv, view.analysis, view.analysis_body
     return CvOut(
         id=cv.id,
         status=CvStatus(cv.status),
-        filename=cv.filename,
+        filename=view.filename,
         created_at=cv.created_at,
         updated_at=cv.updated_at,
         has_job_description=has_job_description(cv),

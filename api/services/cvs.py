@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import structlog
@@ -15,7 +15,13 @@ from api.services.errors import CvNotReadyError, NotFoundError
 from api.services.uploads import check_upload, safe_filename
 from infra.db.models import Analysis, Cv
 from infra.db.repositories import cvs as cvs_repo
-from infra.personal_data import analysis_body, file_place, set_job_description
+from infra.personal_data import (
+    analysis_body,
+    file_place,
+    filename_of,
+    set_filename,
+    set_job_description,
+)
 from infra.storage import ObjectStore
 from infra.vault import Vault
 from producers.outbox import stage_events
@@ -44,7 +50,7 @@ async def submit(
     cv = Cv(
         id=cv_id,
         user_id=user_id,
-        filename=safe_filename(filename),
+        filename="",
         storage_key=key,
         file_kind=kind,
         size_bytes=len(data),
@@ -54,6 +60,7 @@ async def submit(
     try:
         # The key is created (if this is the user's first file) in the CV's transaction.
         data_key = await vault.key_or_create(session, user_id)
+        set_filename(data_key, cv, safe_filename(filename))
         set_job_description(data_key, cv, (job_description or "").strip() or None)
         await storage.put(key, data_key.seal_file(data, *file_place(key)), MEDIA_TYPES[kind])
         await cvs_repo.add(session, cv)
@@ -102,23 +109,31 @@ async def request_match(
     return cv
 
 
-async def get(
-    session: AsyncSession, vault: Vault, user_id: uuid.UUID, cv_id: uuid.UUID
-) -> tuple[Cv, Analysis | None, dict[str, Any] | None]:
-    """The CV, its latest analysis and that analysis's whole body (decrypted for its owner)."""
+@dataclass(frozen=True)
+class CvView:
+    """A CV as its owner sees it: sealed parts opened."""
+
+    cv: Cv
+    filename: str
+    analysis: Analysis | None = None
+    analysis_body: dict[str, Any] | None = None
+
+
+async def get(session: AsyncSession, vault: Vault, user_id: uuid.UUID, cv_id: uuid.UUID) -> CvView:
     # Another user's CV is "not found": a 403 would confirm that it exists.
     cv = await cvs_repo.for_user(session, cv_id, user_id)
     if cv is None:
         raise NotFoundError("No CV with this id.")
+    key = await vault.key_if_any(session, user_id)
     analysis = await cvs_repo.latest_analysis(session, cv_id)
-    if analysis is None:
-        return cv, None, None
-    return cv, analysis, analysis_body(await vault.key_if_any(session, user_id), analysis)
+    body = analysis_body(key, analysis) if analysis is not None else None
+    return CvView(cv, filename_of(key, cv), analysis, body)
 
 
 async def list_for_user(
-    session: AsyncSession, user_id: uuid.UUID, *, limit: int, offset: int
-) -> tuple[Sequence[Cv], dict[uuid.UUID, Analysis], int]:
+    session: AsyncSession, vault: Vault, user_id: uuid.UUID, *, limit: int, offset: int
+) -> tuple[list[CvView], int]:
     cvs, total = await cvs_repo.page_for_user(session, user_id, limit=limit, offset=offset)
     analyses = await cvs_repo.latest_analyses(session, [cv.id for cv in cvs]) if cvs else {}
-    return cvs, analyses, total
+    key = await vault.key_if_any(session, user_id) if cvs else None
+    return [CvView(cv, filename_of(key, cv), analyses.get(cv.id)) for cv in cvs], total

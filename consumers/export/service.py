@@ -20,7 +20,13 @@ from infra.db.repositories import audit as audit_repo
 from infra.db.repositories import messages as messages_repo
 from infra.db.repositories import privacy as privacy_repo
 from infra.db.repositories import users as users_repo
-from infra.personal_data import analysis_body, file_place, job_description_of, parsed_of
+from infra.personal_data import (
+    analysis_body,
+    file_place,
+    filename_of,
+    job_description_of,
+    parsed_of,
+)
 from producers.outbox import stage_events
 from schemas.privacy import UserExportReady, UserExportRequested
 
@@ -90,7 +96,7 @@ async def cvs_section(subject: Subject) -> Section:
                 to_json(
                     {
                         "id": cv.id,
-                        "filename": cv.filename,
+                        "filename": filename_of(key, cv),
                         "file_kind": cv.file_kind,
                         "size_bytes": cv.size_bytes,
                         "status": cv.status,
@@ -105,7 +111,8 @@ async def cvs_section(subject: Subject) -> Section:
         stored = await _stored_file(subject.ctx, cv.storage_key)
         if stored is not None:
             original = key.open_file(stored, *file_place(cv.storage_key))
-            files.append((f"{folder}/original/{safe_part(cv.filename)}", original))
+            name = safe_part(filename_of(key, cv))
+            files.append((f"{folder}/original/{name}", original))
         parsed = parsed_of(key, cv)
         if parsed is not None:
             files.append((f"{folder}/parsed.json", to_json(parsed)))

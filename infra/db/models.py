@@ -91,7 +91,10 @@ class Cv(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # A file's name often is its owner's name: new rows keep a neutral one here
+    # ("cv.pdf") and the real one sealed.
     filename: Mapped[str] = mapped_column(String(255))
+    filename_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     storage_key: Mapped[str] = mapped_column(String(512))
     file_kind: Mapped[str] = mapped_column(String(16))
     size_bytes: Mapped[int] = mapped_column(Integer)

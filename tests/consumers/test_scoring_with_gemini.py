@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from pydantic import SecretStr
@@ -16,7 +17,9 @@ from consumers.scoring.service import handle_cv_parsed
 from infra.ai.gemini import GeminiClient
 from infra.ai.prompts import PROMPT_VERSION
 from infra.db.models import Analysis, Cv
+from infra.personal_data import analysis_body
 from infra.settings import GeminiSettings
+from infra.vault import Vault
 from schemas.events import CvParsed
 from tests.infra.ai.conftest import PT_CV_TEXT
 from tests.support.api import new_user, user_id_of
@@ -64,6 +67,13 @@ async def _analyses(system: RunningSystem, cv_id: uuid.UUID) -> list[Analysis]:
         return list((await session.scalars(select(Analysis).where(Analysis.cv_id == cv_id))).all())
 
 
+async def _body(system: RunningSystem, analysis: Analysis, user_id: uuid.UUID) -> dict[str, Any]:
+    """The whole analysis, its sealed part opened with the user's key."""
+    vault = Vault(system.settings.crypto.master_keys())
+    async with system.db.sessions() as session:
+        return analysis_body(await vault.key(session, user_id), analysis)
+
+
 async def test_gemini_refines_once_and_a_redelivery_makes_no_second_call(
     system: RunningSystem, fake: FakeGemini
 ) -> None:
@@ -80,7 +90,8 @@ async def test_gemini_refines_once_and_a_redelivery_makes_no_second_call(
     assert calls == 1
     assert len(fake.requests) == calls, "a redelivered message must not call the AI again"
     [saved] = await _analyses(system, event.cv_id)
-    body = saved.body
+    assert event.user_id is not None
+    body = await _body(system, saved, event.user_id)
     assert saved.provider == body["provider"] == "gemini"
     assert body["model"] == "gemini-test"
     assert body["prompt_version"] == PROMPT_VERSION

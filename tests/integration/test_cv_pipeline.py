@@ -273,6 +273,8 @@ async def test_health_and_readiness(system: RunningSystem) -> None:
         "relay": "ok",
         "parsing": "ok",
         "scoring": "ok",
+        "export": "ok",
+        "erasure": "ok",
     }
 
 

@@ -160,7 +160,8 @@ async def test_an_erasure_stopped_midway_is_finished_by_redelivery(system: Runni
         assert await session.get(User, user_id) is None
         assert await session.get(UserKey, user_id) is None
         erasure = await session.get(Erasure, event.erasure_id)
-    assert erasure is not None and erasure.completed_at is not None
+    assert erasure is not None
+    assert erasure.completed_at is not None
 
 
 async def test_a_cv_of_a_user_being_erased_is_not_parsed(system: RunningSystem) -> None:
@@ -211,5 +212,7 @@ async def test_a_cv_of_a_user_being_erased_is_not_parsed(system: RunningSystem) 
         staged = await session.scalar(
             select(OutboxMessage.id).where(OutboxMessage.key == str(cv_id))
         )
-    assert cv is not None and cv.status == "queued" and cv.parsed is None
+    assert cv is not None
+    assert cv.status == "queued"
+    assert cv.parsed is None
     assert staged is None

@@ -67,7 +67,8 @@ async def test_the_export_holds_the_original_file_and_everything_else(
     parsed = json.loads(archive.read(f"cvs/{cv_id}/parsed.json"))
     assert parsed["contact"]["email"] == person.email
     analysis = json.loads(archive.read(f"cvs/{cv_id}/analyses/v1.json"))
-    assert analysis["contact"]["email"] == person.email and "score" in analysis
+    assert analysis["contact"]["email"] == person.email
+    assert "score" in analysis
     profile = json.loads(archive.read("profile/profile.json"))
     assert profile["email"].startswith("user-")
     assert {"profile/sessions.json", "events/events.json", "audit/audit.json"} <= names
@@ -130,3 +131,32 @@ async def test_an_export_not_ready_cannot_be_downloaded(system: RunningSystem) -
     }
     assert response.status_code == 409
     assert response.json()["code"] == "export_not_ready"
+
+
+async def test_an_expired_export_is_gone(system: RunningSystem) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from infra.db.models import Export
+    from tests.support.api import user_id_of
+
+    async with system.client() as client:
+        headers = await new_user(client)
+        export_id = uuid.uuid4()
+        past = datetime.now(UTC) - timedelta(minutes=1)
+        async with system.db.transaction() as session:
+            session.add(
+                Export(
+                    id=export_id,
+                    user_id=user_id_of(headers),
+                    status="ready",
+                    storage_key=f"exports/{user_id_of(headers)}/{export_id}.zip",
+                    ready_at=past - timedelta(days=1),
+                    expires_at=past,
+                )
+            )
+        state = (await client.get(f"/v1/me/exports/{export_id}", headers=headers)).json()
+        response = await client.get(f"/v1/me/exports/{export_id}/download", headers=headers)
+    assert state["status"] == "expired"
+    assert state["download_url"] is None
+    assert response.status_code == 410
+    assert response.json()["code"] == "export_expired"

@@ -30,6 +30,7 @@ def upgrade() -> None:
     op.add_column(
         "users", sa.Column("erasure_requested_at", sa.DateTime(timezone=True), nullable=True)
     )
+    op.add_column("cvs", sa.Column("filename_sealed", sa.LargeBinary(), nullable=True))
     op.add_column("cvs", sa.Column("job_description_sealed", sa.LargeBinary(), nullable=True))
     op.add_column("cvs", sa.Column("parsed_sealed", sa.LargeBinary(), nullable=True))
     op.add_column("analyses", sa.Column("body_sealed", sa.LargeBinary(), nullable=True))
@@ -111,4 +112,5 @@ def downgrade() -> None:
     op.drop_column("analyses", "body_sealed")
     op.drop_column("cvs", "parsed_sealed")
     op.drop_column("cvs", "job_description_sealed")
+    op.drop_column("cvs", "filename_sealed")
     op.drop_column("users", "erasure_requested_at")
