@@ -12,9 +12,9 @@ from consumers import user_events
 from consumers.context import WorkerContext
 from consumers.parsing.errors import FILE_TOO_COMPLEX, ParseError
 from consumers.runtime import idempotency_key, reprocessing
+from infra.crypto import DataKey, DecryptionError, is_sealed_file
 from infra.db.models import Cv
 from infra.db.repositories import cvs as cvs_repo
-from infra.crypto import DataKey, DecryptionError, is_sealed_file
 from infra.db.repositories import messages as messages_repo
 from infra.db.repositories import users as users_repo
 from infra.personal_data import file_place, set_parsed
