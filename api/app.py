@@ -18,7 +18,7 @@ from api.middleware import (
     BodySizeLimitMiddleware,
     RequestIdMiddleware,
 )
-from api.routes import auth, cvs, docs, events, health, privacy
+from api.routes import auth, cvs, docs, events, health, me, privacy
 from api.services.event_stream import Wakeups
 from api.services.sessions import SessionChecks
 from infra.db.session import Database
@@ -91,6 +91,7 @@ def create_app(
         docs.router,
     ):
         app.include_router(router)
+    app.include_router(me.router)
     app.mount(
         docs.SWAGGER_ASSETS, StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), "swagger-ui"
     )

@@ -4,16 +4,33 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, EmailStr, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, field_validator
 
+from api.services.passwords import MAX_CHARS, MIN_CHARS
+from api.services.profile import TIME_ZONES, check_time_zone
 from api.validation import PlainText
 from schemas.cv import Analysis, CvStatus
+from schemas.users import Locale
+
+# The policy (length after NFKC, the common list) answers with codes of its own
+# (`password_too_short`, `password_too_common`...); the schema only bounds the size.
+Password = Annotated[
+    PlainText,
+    Field(
+        max_length=4096,
+        description=f"{MIN_CHARS}–{MAX_CHARS} characters, not one of the most common passwords",
+    ),
+]
 
 
 class RegisterIn(BaseModel):
     email: EmailStr
-    password: PlainText = Field(min_length=8, max_length=128)
+    password: Password
+    locale: Locale | None = Field(
+        default=None, description="Default: from Accept-Language (pt* → pt-BR, en* → en)"
+    )
 
 
 class UserOut(BaseModel):
@@ -97,3 +114,97 @@ class ErasureIn(BaseModel):
 class ErasureRequested(BaseModel):
     id: uuid.UUID
     status: str = "requested"
+
+
+# --- identity: profile, sessions, second factor ----------------------------------------
+
+Seniority = Literal["intern", "junior", "mid", "senior", "lead", "principal", "executive"]
+
+
+def _no_default(schema: dict[str, Any]) -> None:
+    # The omitted value is "unchanged", not a null the client could send.
+    schema.pop("default", None)
+
+
+def _time_zone_schema(schema: dict[str, Any]) -> None:
+    _no_default(schema)
+    schema["enum"] = list(TIME_ZONES)
+
+
+TimeZone = Annotated[
+    str,
+    AfterValidator(check_time_zone),
+    Field(description="An IANA time zone", json_schema_extra=_time_zone_schema),
+]
+
+
+class MeOut(BaseModel):
+    id: uuid.UUID
+    email: str
+    display_name: str | None
+    locale: Locale
+    time_zone: str
+    target_role: str | None
+    seniority: Seniority | None
+    role: str
+    mfa_enabled: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class MeUpdate(BaseModel):
+    """Only these fields; any other (``role``, ``email``, ``id``...) is refused with a 422."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    display_name: PlainText | None = Field(default=None, min_length=1, max_length=120)
+    # Not nullable: they always have a value (omit them to leave them alone).
+    locale: Locale = Field(default=None, json_schema_extra=_no_default)  # type: ignore[arg-type]
+    time_zone: TimeZone = Field(default=None)  # type: ignore[assignment]
+    target_role: PlainText | None = Field(default=None, min_length=1, max_length=120)
+    seniority: Seniority | None = None
+
+    @field_validator("locale", "time_zone", mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("must not be null; omit the field to leave it unchanged")
+        return value
+
+
+class ChangePasswordIn(BaseModel):
+    current_password: PlainText = Field(min_length=1, max_length=4096)
+    new_password: Password
+
+
+class SessionOut(BaseModel):
+    id: uuid.UUID = Field(description="The session (refresh-token family) id")
+    created_at: datetime
+    last_used_at: datetime
+    user_agent: str | None
+    ip: str | None
+    current: bool = Field(description="The session of the token making this request")
+
+
+class TotpEnrolmentOut(BaseModel):
+    secret: str = Field(description="Base32 seed, for typing into an authenticator app")
+    otpauth_uri: str
+    qr_svg: str = Field(description="The otpauth URI as a QR code (SVG document)")
+
+
+class MfaCodeIn(BaseModel):
+    code: PlainText = Field(min_length=1, max_length=64)
+
+
+class RecoveryCodesOut(BaseModel):
+    recovery_codes: list[str] = Field(description="Single-use; shown this once")
+
+
+class MfaDisableIn(BaseModel):
+    password: PlainText = Field(min_length=1, max_length=4096)
+    code: PlainText = Field(min_length=1, max_length=64, description="TOTP or recovery code")
+
+
+class MfaLogInIn(BaseModel):
+    mfa_token: PlainText = Field(min_length=1, max_length=4096)
+    code: PlainText = Field(min_length=1, max_length=64, description="TOTP or recovery code")

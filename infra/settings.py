@@ -20,6 +20,7 @@ from infra.crypto import MasterKeys
 _DEV_SECRET = "dev-only-insecure-secret-change-me-0123456789"
 _DEV_CONTROL_KEY = "dev-only-insecure-control-key-change-me-0123"
 _DEV_MASTER_KEY = "dev-only-insecure-master-key-change-me-01234"
+_DEV_MFA_KEY = "dev-only-insecure-mfa-key-change-me-0123456789"
 
 
 class Environment(StrEnum):
@@ -68,6 +69,19 @@ class AuthSettings(BaseModel):
     session_check_seconds: float = Field(default=5.0, ge=0)
     # Password hashes computed at the same time (each ~20 ms of one core and 19 MiB).
     hash_concurrency: int = Field(default=2, ge=1)
+
+
+class MfaSettings(BaseModel):
+    """Second factor (TOTP, RFC 6238) and the two-step log-in."""
+
+    # TOTP seeds are stored encrypted with a key derived from this (32+ random characters
+    # in production; changing it makes every enrolled authenticator invalid).
+    encryption_key: SecretStr = SecretStr(_DEV_MFA_KEY)
+    issuer: str = "Recoloca"
+    # How long the mfa_token of a log-in's first step is good for, and how many wrong
+    # codes it takes before it is spent (the 6-digit space must not be walked).
+    challenge_seconds: int = Field(default=300, ge=30, le=3600)
+    challenge_attempts: int = Field(default=5, ge=1, le=20)
 
 
 class ApiSettings(BaseModel):
@@ -206,6 +220,7 @@ class Settings(BaseSettings):
     kafka: KafkaSettings = KafkaSettings()
     s3: S3Settings = S3Settings()
     auth: AuthSettings = AuthSettings()
+    mfa: MfaSettings = MfaSettings()
     api: ApiSettings = ApiSettings()
     log: LogSettings = LogSettings()
     parsing: ParsingSettings = ParsingSettings()
@@ -234,6 +249,11 @@ class Settings(BaseSettings):
             if master_key == _DEV_MASTER_KEY or len(master_key) < 32:
                 raise ValueError(
                     "RECOLOCA_CRYPTO_MASTER_KEY must be set to a random value of 32+ characters"
+                )
+            mfa_key = self.mfa.encryption_key.get_secret_value()
+            if mfa_key == _DEV_MFA_KEY or len(mfa_key) < 32:
+                raise ValueError(
+                    "RECOLOCA_MFA_ENCRYPTION_KEY must be set to a random value of 32+ characters"
                 )
         return self
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from schemas.envelope import Event
 from schemas.events import CvFailed, CvMatchRequested, CvParsed, CvScored, CvUploaded
 from schemas.privacy import UserErasureRequested, UserExportReady, UserExportRequested
+from schemas.users import UserRegistered, UserUpdated
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,10 @@ CV_MATCH_REQUESTED = Topic(
 )
 CV_SCORED = Topic("cv.scored", CvScored, "cv_id", "A CV analysis was saved.")
 CV_FAILED = Topic("cv.failed", CvFailed, "cv_id", "A CV could not be processed.")
+USER_REGISTERED = Topic(
+    "user.registered", UserRegistered, "user_id", "An account was created (welcome mail)."
+)
+USER_UPDATED = Topic("user.updated", UserUpdated, "user_id", "A user's profile changed.")
 
 USER_EXPORT_REQUESTED = Topic(
     "user.export-requested", UserExportRequested, "user_id", "Build a user's data export."
@@ -54,6 +59,8 @@ TOPICS: tuple[Topic, ...] = (
     USER_EXPORT_REQUESTED,
     USER_EXPORT_READY,
     USER_ERASURE_REQUESTED,
+    USER_REGISTERED,
+    USER_UPDATED,
 )
 _BY_EVENT: dict[type[Event], Topic] = {topic.event: topic for topic in TOPICS}
 

@@ -1,16 +1,36 @@
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Header, status
+from fastapi.responses import JSONResponse
 from fastapi.security import OAuth2PasswordRequestForm
 
-from api.deps import ResourcesDep, SessionDep
-from api.errors import PROBLEM
-from api.schemas import RefreshIn, RegisterIn, TokenOut, UserOut
+from api.deps import AccessClaimsDep, RequestMetaDep, ResourcesDep, SessionDep
+from api.errors import PROBLEM, PROBLEM_MEDIA_TYPE, Problem, problem
+from api.schemas import MfaLogInIn, RefreshIn, RegisterIn, TokenOut, UserOut
 from api.services import auth
+from api.services.errors import MfaRequiredError
+from api.services.locale import locale_from_accept_language
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
+
+
+class MfaRequiredProblem(Problem):
+    mfa_token: str | None = None
+
+
+# A 401 is either wrong credentials or, with MFA on, `mfa_required` with its mfa_token.
+_TOKEN_401: dict[str, Any] = {
+    "description": "A problem; `mfa_required` carries the `mfa_token` for /v1/auth/mfa",
+    "content": {PROBLEM_MEDIA_TYPE: {"schema": MfaRequiredProblem.model_json_schema()}},
+}
+
+
+def _token_out(pair: auth.TokenPair) -> TokenOut:
+    return TokenOut(
+        access_token=pair.access_token, refresh_token=pair.refresh_token, expires_in=pair.expires_in
+    )
 
 
 @router.post(
@@ -19,31 +39,58 @@ router = APIRouter(prefix="/v1/auth", tags=["auth"])
     response_model=UserOut,
     responses={409: PROBLEM, 422: PROBLEM},
 )
-async def register(body: RegisterIn, session: SessionDep, resources: ResourcesDep) -> UserOut:
-    user = await auth.register(session, resources.hashing, body.email, body.password)
+async def register(
+    body: RegisterIn,
+    session: SessionDep,
+    resources: ResourcesDep,
+    meta: RequestMetaDep,
+    accept_language: Annotated[str | None, Header()] = None,
+) -> UserOut:
+    locale = body.locale or locale_from_accept_language(accept_language)
+    user = await auth.register(
+        session, resources.hashing, body.email, body.password, locale=locale, meta=meta
+    )
     return UserOut(id=user.id, email=user.email, created_at=user.created_at)
 
 
-@router.post("/token", response_model=TokenOut, responses={401: PROBLEM, 422: PROBLEM})
+@router.post("/token", response_model=TokenOut, responses={401: _TOKEN_401, 422: PROBLEM})
 async def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     session: SessionDep,
     resources: ResourcesDep,
+    meta: RequestMetaDep,
+) -> TokenOut | JSONResponse:
+    try:
+        pair = await auth.log_in(
+            session, resources.settings, resources.hashing, form.username, form.password, meta
+        )
+    except MfaRequiredError as exc:
+        return problem(exc.status, exc.code, exc.title, exc.detail, mfa_token=exc.mfa_token)
+    return _token_out(pair)
+
+
+@router.post("/mfa", response_model=TokenOut, responses={401: PROBLEM, 422: PROBLEM})
+async def mfa(
+    body: MfaLogInIn, session: SessionDep, resources: ResourcesDep, meta: RequestMetaDep
 ) -> TokenOut:
-    settings = resources.settings
-    pair = await auth.log_in(
-        session, settings.auth, resources.hashing, form.username, form.password
-    )
-    return TokenOut(
-        access_token=pair.access_token, refresh_token=pair.refresh_token, expires_in=pair.expires_in
-    )
+    """The second step of a log-in with MFA on: the mfa_token and a code give the tokens."""
+    pair = await auth.complete_mfa(session, resources.settings, body.mfa_token, body.code, meta)
+    return _token_out(pair)
 
 
 @router.post("/refresh", response_model=TokenOut, responses={401: PROBLEM, 422: PROBLEM})
-async def refresh(body: RefreshIn, session: SessionDep, resources: ResourcesDep) -> TokenOut:
+async def refresh(
+    body: RefreshIn, session: SessionDep, resources: ResourcesDep, meta: RequestMetaDep
+) -> TokenOut:
     pair = await auth.refresh(
-        session, resources.settings.auth, resources.sessions, body.refresh_token
+        session, resources.settings.auth, resources.sessions, body.refresh_token, meta
     )
-    return TokenOut(
-        access_token=pair.access_token, refresh_token=pair.refresh_token, expires_in=pair.expires_in
-    )
+    return _token_out(pair)
+
+
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, responses={401: PROBLEM})
+async def logout(
+    claims: AccessClaimsDep, session: SessionDep, resources: ResourcesDep, meta: RequestMetaDep
+) -> None:
+    """End this session: its refresh token and every access token issued with it."""
+    await auth.log_out(session, resources.sessions, claims, meta)

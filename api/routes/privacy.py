@@ -97,6 +97,7 @@ async def erase_me(
         hashing=resources.hashing,
         sessions=resources.sessions,
         keys=resources.vault.keys,
+        mfa_settings=resources.settings.mfa,
         user_id=user_id,
         password=body.password,
         code=body.code,

@@ -1,4 +1,4 @@
-"""Registration, log-in and refresh-token rotation."""
+"""Registration, log-in (one or two steps), refresh-token rotation and log-out."""
 
 from __future__ import annotations
 
@@ -9,12 +9,23 @@ from datetime import UTC, datetime, timedelta
 import jwt
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.services.errors import EmailTakenError, InvalidCredentialsError, InvalidRefreshTokenError
+from api.services import audit, mfa
+from api.services.audit import RequestMeta
+from api.services.errors import (
+    EmailTakenError,
+    InvalidCredentialsError,
+    InvalidMfaTokenError,
+    InvalidRefreshTokenError,
+    MfaRequiredError,
+)
+from api.services.passwords import check_password
 from api.services.sessions import SessionChecks
 from infra.db.models import User
 from infra.db.repositories import users as users_repo
-from infra.security import ALGORITHM, DUMMY_HASH, Hashing, create_access_token
-from infra.settings import AuthSettings
+from infra.security import ALGORITHM, DUMMY_HASH, AccessClaims, Hashing, create_access_token
+from infra.settings import AuthSettings, Settings
+from producers.outbox import stage_events
+from schemas.users import Locale, UserRegistered
 
 
 @dataclass(frozen=True)
@@ -28,21 +39,45 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-async def register(session: AsyncSession, hashing: Hashing, email: str, password: str) -> User:
+def correlation_of(meta: RequestMeta) -> str:
+    return meta.request_id or str(uuid.uuid4())
+
+
+async def register(
+    session: AsyncSession,
+    hashing: Hashing,
+    email: str,
+    password: str,
+    *,
+    locale: Locale,
+    meta: RequestMeta,
+) -> User:
+    check_password(password)
     password_hash = await hashing.hash(password)
     try:
         user = await users_repo.create(
-            session, email=normalise_email(email), password_hash=password_hash
+            session, email=normalise_email(email), password_hash=password_hash, locale=locale
         )
     except users_repo.EmailTakenError as exc:
         raise EmailTakenError() from exc
+    # The welcome mail follows from the event: the account and its event commit together.
+    await stage_events(
+        session, UserRegistered(correlation_id=correlation_of(meta), user_id=user.id, locale=locale)
+    )
+    await audit.record(session, "auth.registered", meta, actor_id=user.id)
     await session.commit()
     return user
 
 
 async def log_in(
-    session: AsyncSession, auth: AuthSettings, hashing: Hashing, email: str, password: str
+    session: AsyncSession,
+    settings: Settings,
+    hashing: Hashing,
+    email: str,
+    password: str,
+    meta: RequestMeta,
 ) -> TokenPair:
+    """Tokens, or ``MfaRequiredError`` carrying the mfa_token of the second step."""
     email = normalise_email(email)
     # Postgres refuses NUL in text; no stored address holds one, so no user has it.
     user = None if "\x00" in email else await users_repo.by_email(session, email)
@@ -50,14 +85,62 @@ async def log_in(
     ok = await hashing.verify(user.password_hash if user else DUMMY_HASH, password)
     # An account being erased answers like a wrong password: nothing tells it apart.
     if user is None or not ok or user.erasure_requested_at is not None:
+        await audit.record(
+            session,
+            "auth.login",
+            meta,
+            actor_id=None,
+            subject_id=user.id if user else None,
+            outcome="failed",
+            detail={"reason": "invalid_credentials"},
+        )
+        await session.commit()
         raise InvalidCredentialsError()
-    pair = await _issue(session, auth, user.id, family_id=uuid.uuid4())
+    if await mfa.is_enabled(session, user.id):
+        mfa_token = await mfa.begin_challenge(session, settings, user.id)
+        await audit.record(session, "auth.login", meta, actor_id=user.id, outcome="mfa_required")
+        await session.commit()
+        raise MfaRequiredError(mfa_token)
+    pair = await issue(session, settings.auth, user.id, family_id=uuid.uuid4(), meta=meta)
+    await audit.record(session, "auth.login", meta, actor_id=user.id, detail={"method": "password"})
     await session.commit()
     return pair
 
 
+async def complete_mfa(
+    session: AsyncSession, settings: Settings, mfa_token: str, code: str, meta: RequestMeta
+) -> TokenPair:
+    """The second step of a log-in: a good code for the mfa_token gives the tokens."""
+    challenge = await mfa.complete_challenge(session, settings, mfa_token, code, meta)
+    user = await users_repo.by_id(session, challenge.user_id)
+    if user is None or user.erasure_requested_at is not None:
+        # Erased between the two steps: the second one opens nothing.
+        raise InvalidMfaTokenError()
+    pair = await issue(session, settings.auth, challenge.user_id, family_id=uuid.uuid4(), meta=meta)
+    await audit.record(
+        session, "auth.login", meta, actor_id=challenge.user_id, detail={"method": challenge.method}
+    )
+    await session.commit()
+    return pair
+
+
+async def log_out(
+    session: AsyncSession, sessions: SessionChecks, claims: AccessClaims, meta: RequestMeta
+) -> None:
+    """End the caller's session: its refresh family is revoked, its access tokens die."""
+    if claims.family_id is not None:
+        await users_repo.revoke_family(session, claims.family_id, datetime.now(UTC))
+    await audit.record(session, "auth.logout", meta, actor_id=claims.user_id)
+    await session.commit()
+    sessions.forget()
+
+
 async def refresh(
-    session: AsyncSession, auth: AuthSettings, sessions: SessionChecks, refresh_token: str
+    session: AsyncSession,
+    auth: AuthSettings,
+    sessions: SessionChecks,
+    refresh_token: str,
+    meta: RequestMeta | None = None,
 ) -> TokenPair:
     """Rotate: the presented token is spent; presenting it again revokes its whole family."""
     secret = auth.secret_key.get_secret_value()
@@ -83,18 +166,28 @@ async def refresh(
             "This refresh token was already used; its sessions are revoked."
         )
     stored.used_at = now
-    pair = await _issue(session, auth, stored.user_id, family_id=stored.family_id)
+    pair = await issue(session, auth, stored.user_id, family_id=stored.family_id, meta=meta)
     await session.commit()
     return pair
 
 
-async def _issue(
-    session: AsyncSession, auth: AuthSettings, user_id: uuid.UUID, family_id: uuid.UUID
+async def issue(
+    session: AsyncSession,
+    auth: AuthSettings,
+    user_id: uuid.UUID,
+    family_id: uuid.UUID,
+    meta: RequestMeta | None = None,
 ) -> TokenPair:
     secret = auth.secret_key.get_secret_value()
     expires_at = datetime.now(UTC) + timedelta(days=auth.refresh_token_days)
+    # Where each token was issued, for the user's list of sessions.
     stored = await users_repo.add_refresh_token(
-        session, user_id=user_id, family_id=family_id, expires_at=expires_at
+        session,
+        user_id=user_id,
+        family_id=family_id,
+        expires_at=expires_at,
+        user_agent=meta.user_agent if meta else None,
+        ip=meta.ip if meta else None,
     )
     refresh_token = jwt.encode(
         {"sub": str(user_id), "jti": str(stored.id), "exp": expires_at, "typ": "refresh"},

@@ -79,3 +79,88 @@ class ExportNotReadyError(DomainError):
 
 class ExportExpiredError(DomainError):
     status, code, title = 410, "export_expired", "The export has expired; request a new one"
+
+
+# --- identity: passwords, profile, second factor ------------------------------------
+
+
+class PasswordTooShortError(DomainError):
+    status, code, title = 422, "password_too_short", "The password needs at least 8 characters"
+
+
+class PasswordTooLongError(DomainError):
+    status, code, title = 422, "password_too_long", "The password may have at most 128 characters"
+
+
+class PasswordTooCommonError(DomainError):
+    status, code, title = (
+        422,
+        "password_too_common",
+        "This password is among the most common ones; choose another",
+    )
+
+
+class InvalidPasswordError(DomainError):
+    """A signed-in user's re-entered password is wrong (403: the token itself is fine)."""
+
+    status, code, title = 403, "invalid_password", "The password is wrong"
+
+
+class MfaRequiredError(DomainError):
+    """First step of a log-in with MFA on; the route adds the ``mfa_token`` to the body."""
+
+    status, code, title = 401, "mfa_required", "A second factor is required"
+
+    def __init__(self, mfa_token: str) -> None:
+        super().__init__("Send a code from the authenticator app to /v1/auth/mfa.")
+        self.mfa_token = mfa_token
+
+
+class InvalidMfaTokenError(DomainError):
+    status, code, title = 401, "invalid_mfa_token", "The mfa_token is invalid, used or expired"
+
+
+class MfaAttemptsExceededError(DomainError):
+    status, code, title = (
+        401,
+        "mfa_attempts_exceeded",
+        "Too many wrong codes for this log-in; log in again",
+    )
+
+
+class InvalidMfaCodeError(DomainError):
+    status, code, title = 401, "invalid_mfa_code", "The code is wrong or expired"
+
+
+class MfaCodeReusedError(DomainError):
+    status, code, title = 401, "mfa_code_reused", "This code was already used; wait for the next"
+
+
+# A signed-in user confirming an action: a wrong factor is a 403, not a 401 (the bearer
+# token is fine, and clients log out on 401).
+class StepUpMfaCodeError(InvalidMfaCodeError):
+    status = 403
+
+
+class StepUpMfaCodeReusedError(MfaCodeReusedError):
+    status = 403
+
+
+class MfaCodeRequiredError(DomainError):
+    status, code, title = 403, "mfa_code_required", "A code from the authenticator is required"
+
+
+class MfaAlreadyEnabledError(DomainError):
+    status, code, title = 409, "mfa_already_enabled", "Two-factor authentication is already on"
+
+
+class MfaNotEnabledError(DomainError):
+    status, code, title = 409, "mfa_not_enabled", "Two-factor authentication is not on"
+
+
+class MfaNotPendingError(DomainError):
+    status, code, title = (
+        409,
+        "mfa_enrolment_not_started",
+        "Start the enrolment with POST /v1/me/mfa/totp first",
+    )

@@ -13,14 +13,17 @@ from datetime import UTC, datetime
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.services import audit
+from api.services import audit, mfa
 from api.services.audit import RequestMeta
 from api.services.errors import (
     ExportExpiredError,
     ExportNotReadyError,
+    MfaCodeRequiredError,
     NotAuthenticatedError,
     NotFoundError,
     PasswordConfirmationError,
+    StepUpMfaCodeError,
+    StepUpMfaCodeReusedError,
 )
 from api.services.sessions import SessionChecks
 from infra.crypto import MasterKeys
@@ -28,6 +31,7 @@ from infra.db.models import Erasure, Export, User
 from infra.db.repositories import privacy as privacy_repo
 from infra.db.repositories import users as users_repo
 from infra.security import Hashing
+from infra.settings import MfaSettings
 from infra.storage import ObjectStore
 from infra.vault import Vault
 from producers.outbox import stage_events
@@ -121,11 +125,23 @@ def _expired(export: Export) -> bool:
 
 
 async def verify_password_and_totp(
-    hashing: Hashing, user: User, password: str, code: str | None
+    session: AsyncSession,
+    mfa_settings: MfaSettings,
+    hashing: Hashing,
+    user: User,
+    password: str,
+    code: str | None,
+    meta: RequestMeta,
 ) -> bool:
-    """Whether ``password`` (and, once MFA exists, the TOTP or recovery ``code``) proves
-    the caller is the account holder. The one place a second factor plugs in."""
-    return await hashing.verify(user.password_hash, password)
+    """Whether ``password`` (and, when MFA is on, the TOTP or recovery ``code``) proves
+    the caller is the account holder. An accepted code is spent with the caller's commit."""
+    if not await hashing.verify(user.password_hash, password):
+        return False
+    try:
+        await mfa.verify_second_factor(session, mfa_settings, user, code, meta)
+    except (MfaCodeRequiredError, StepUpMfaCodeError, StepUpMfaCodeReusedError):
+        return False
+    return True
 
 
 async def request_erasure(
@@ -134,6 +150,7 @@ async def request_erasure(
     hashing: Hashing,
     sessions: SessionChecks,
     keys: MasterKeys,
+    mfa_settings: MfaSettings,
     user_id: uuid.UUID,
     password: str,
     code: str | None,
@@ -143,7 +160,9 @@ async def request_erasure(
     user = await users_repo.by_id(session, user_id)
     if user is None:
         raise NotAuthenticatedError()
-    if not await verify_password_and_totp(hashing, user, password, code):
+    if not await verify_password_and_totp(
+        session, mfa_settings, hashing, user, password, code, meta
+    ):
         await audit.record(
             session, "privacy.erasure_requested", meta, actor_id=user_id, outcome="denied"
         )

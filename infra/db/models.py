@@ -265,3 +265,51 @@ class ErasurePart(Base):
     )
     part: Mapped[str] = mapped_column(String(64), primary_key=True)
     completed_at: Mapped[datetime] = _created_at()
+
+
+class UserMfa(Base):
+    """A user's TOTP authenticator; pending until a first code confirms it."""
+
+    __tablename__ = "user_mfa"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    # The RFC 6238 seed, sealed by infra/secrets_box.py: a database dump alone cannot
+    # mint codes.
+    secret_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The last time step whose code was accepted: a code is good once, even in its window.
+    last_used_step: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = _created_at()
+
+
+class MfaRecoveryCode(Base):
+    """Single-use codes for a lost authenticator, stored as hashes."""
+
+    __tablename__ = "mfa_recovery_codes"
+    __table_args__ = (
+        Index("ix_mfa_recovery_codes_user_id_code_hash", "user_id", "code_hash", unique=True),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = _created_at()
+
+
+class MfaChallenge(Base):
+    """The pending second step of one log-in: its mfa_token names it by id."""
+
+    __tablename__ = "mfa_challenges"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    # Wrong codes so far; past the bound the challenge is spent.
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = _created_at()

@@ -32,6 +32,9 @@ def test_production_refuses_the_development_secret(monkeypatch: pytest.MonkeyPat
     with pytest.raises(ValidationError, match="RECOLOCA_CRYPTO_MASTER_KEY"):
         Settings()
     monkeypatch.setenv("RECOLOCA_CRYPTO_MASTER_KEY", "z" * 40)
+    with pytest.raises(ValidationError, match="RECOLOCA_MFA_ENCRYPTION_KEY"):
+        Settings()
+    monkeypatch.setenv("RECOLOCA_MFA_ENCRYPTION_KEY", "z" * 40)
     settings = Settings()
     assert settings.env is Environment.PRODUCTION
     assert settings.json_logs is True

@@ -14,8 +14,10 @@ class EmailTakenError(Exception):
     pass
 
 
-async def create(session: AsyncSession, *, email: str, password_hash: str) -> User:
-    user = User(id=uuid.uuid4(), email=email, password_hash=password_hash)
+async def create(
+    session: AsyncSession, *, email: str, password_hash: str, locale: str = "pt-BR"
+) -> User:
+    user = User(id=uuid.uuid4(), email=email, password_hash=password_hash, locale=locale)
     session.add(user)
     try:
         async with session.begin_nested():
@@ -29,15 +31,26 @@ async def by_email(session: AsyncSession, email: str) -> User | None:
     return await session.scalar(select(User).where(User.email == email))
 
 
-async def by_id(session: AsyncSession, user_id: uuid.UUID) -> User | None:
-    return await session.get(User, user_id)
+async def by_id(session: AsyncSession, user_id: uuid.UUID, *, lock: bool = False) -> User | None:
+    return await session.get(User, user_id, with_for_update=lock)
 
 
 async def add_refresh_token(
-    session: AsyncSession, *, user_id: uuid.UUID, family_id: uuid.UUID, expires_at: datetime
+    session: AsyncSession,
+    *,
+    user_id: uuid.UUID,
+    family_id: uuid.UUID,
+    expires_at: datetime,
+    user_agent: str | None = None,
+    ip: str | None = None,
 ) -> RefreshToken:
     token = RefreshToken(
-        id=uuid.uuid4(), user_id=user_id, family_id=family_id, expires_at=expires_at
+        id=uuid.uuid4(),
+        user_id=user_id,
+        family_id=family_id,
+        expires_at=expires_at,
+        user_agent=user_agent,
+        ip=ip,
     )
     session.add(token)
     await session.flush()
