@@ -291,3 +291,20 @@ async def test_an_expired_or_wrongly_signed_mfa_token_is_refused(system: Running
             assert answer.status_code == 401
             assert answer.json()["code"] == "invalid_mfa_token"
         assert (await _second_step(client, token, account.code(step + 1))).status_code == 200
+
+
+async def test_erasure_needs_the_code_when_mfa_is_on(system: RunningSystem) -> None:
+    async with system.client() as client:
+        account = await signed_in(client)
+        step = await fresh_step()
+        await enrol(client, account, step)
+
+        async def erase(code: str | None) -> httpx.Response:
+            body = {"password": account.password} | ({"code": code} if code else {})
+            return await client.request("DELETE", "/v1/me", json=body, headers=account.headers)
+
+        for code in (None, "000000", account.code(step)):
+            refused = await erase(code)
+            assert refused.status_code == 403, code
+            assert refused.json()["code"] == "invalid_password"
+        assert (await erase(account.code(step + 1))).status_code == 202
