@@ -12,7 +12,7 @@ from consumers.parsing.flat import is_flattened, unflatten
 from consumers.parsing.language import detect_language
 from consumers.parsing.personal import find_personal_data
 from consumers.parsing.sections import split_sections
-from consumers.parsing.skills import find_skills
+from consumers.parsing.skills import find_cv_skills
 from consumers.parsing.text import fold, normalize_text
 from schemas.cv import ParsedCv, SectionKind
 from schemas.files import FileKind
@@ -60,7 +60,7 @@ def parse_cv(
         sections=sections,
         experience=experience,
         education=education,
-        skills=find_skills(text),
+        skills=find_cv_skills(text, "\n".join(bodies(SectionKind.SKILLS))),
         languages=languages,
         personal_data=find_personal_data(text, photo=photo),
     )
