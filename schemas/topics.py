@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from schemas.envelope import Event
-from schemas.events import CvFailed, CvMatchRequested, CvParsed, CvScored, CvUploaded
+from schemas.events import (
+    CvFailed,
+    CvMatchRequested,
+    CvParsed,
+    CvScored,
+    CvUploaded,
+    ReportReady,
+)
 from schemas.privacy import UserErasureRequested, UserExportReady, UserExportRequested
 
 
@@ -31,6 +38,9 @@ CV_MATCH_REQUESTED = Topic(
 )
 CV_SCORED = Topic("cv.scored", CvScored, "cv_id", "A CV analysis was saved.")
 CV_FAILED = Topic("cv.failed", CvFailed, "cv_id", "A CV could not be processed.")
+REPORT_READY = Topic(
+    "report.ready", ReportReady, "cv_id", "The PDF report of a CV analysis was stored."
+)
 
 USER_EXPORT_REQUESTED = Topic(
     "user.export-requested", UserExportRequested, "user_id", "Build a user's data export."
@@ -54,6 +64,7 @@ TOPICS: tuple[Topic, ...] = (
     USER_EXPORT_REQUESTED,
     USER_EXPORT_READY,
     USER_ERASURE_REQUESTED,
+    REPORT_READY,
 )
 _BY_EVENT: dict[type[Event], Topic] = {topic.event: topic for topic in TOPICS}
 

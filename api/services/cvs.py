@@ -11,7 +11,7 @@ from typing import Any
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.services.errors import CvNotReadyError, NotFoundError
+from api.services.errors import CvNotReadyError, NotFoundError, ReportNotReadyError
 from api.services.uploads import check_upload, safe_filename
 from infra.db.models import Analysis, Cv
 from infra.db.repositories import cvs as cvs_repo
@@ -22,12 +22,12 @@ from infra.personal_data import (
     set_filename,
     set_job_description,
 )
-from infra.storage import ObjectStore
+from infra.storage import FileNotStoredError, ObjectStore
 from infra.vault import Vault
 from producers.outbox import stage_events
 from schemas.cv import CvStatus
 from schemas.events import CvMatchRequested, CvUploaded
-from schemas.files import MEDIA_TYPES
+from schemas.files import MEDIA_TYPES, report_key
 
 log = structlog.get_logger(__name__)
 
@@ -128,6 +128,20 @@ async def get(session: AsyncSession, vault: Vault, user_id: uuid.UUID, cv_id: uu
     analysis = await cvs_repo.latest_analysis(session, cv_id)
     body = analysis_body(key, analysis) if analysis is not None else None
     return CvView(cv, filename_of(key, cv), analysis, body)
+
+
+async def report(
+    session: AsyncSession, storage: ObjectStore, user_id: uuid.UUID, cv_id: uuid.UUID
+) -> bytes:
+    """The PDF report of the CV's latest analysis; not ready until the report worker
+    stored it (a new analysis version waits for its own report)."""
+    cv, analysis = await get(session, user_id, cv_id)
+    if analysis is None:
+        raise ReportNotReadyError("The CV has not been analysed yet.")
+    try:
+        return await storage.get(report_key(cv.user_id, cv.id, analysis.version))
+    except FileNotStoredError as exc:
+        raise ReportNotReadyError("The report of the latest analysis is being prepared.") from exc
 
 
 async def list_for_user(

@@ -79,3 +79,7 @@ class ExportNotReadyError(DomainError):
 
 class ExportExpiredError(DomainError):
     status, code, title = 410, "export_expired", "The export has expired; request a new one"
+
+
+class ReportNotReadyError(DomainError):
+    status, code, title = 404, "report_not_ready", "The PDF report is not ready yet"
