@@ -85,9 +85,19 @@ async def list_cvs(
     resources: ResourcesDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=MAX_BIGINT)] = 0,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="Full-text search over your CVs' skills, job titles, companies, "
+            'headings and suggestions (Portuguese and English, accents ignored; "phrases", '
+            "-excluded, or)",
+        ),
+    ] = None,
 ) -> CvPage:
+    """Your CVs, newest first, or the ones matching ``q``, best match first."""
     rows, total = await cvs.list_for_user(
-        session, resources.vault, user_id, limit=limit, offset=offset
+        session, resources.vault, user_id, limit=limit, offset=offset, query=q
     )
     items = [
         CvSummary(

@@ -22,6 +22,7 @@ from infra.personal_data import (
     set_filename,
     set_job_description,
 )
+from infra.db.repositories import search as search_repo
 from infra.storage import FileNotStoredError, ObjectStore
 from infra.vault import Vault
 from producers.outbox import stage_events
@@ -145,9 +146,22 @@ async def report(
 
 
 async def list_for_user(
-    session: AsyncSession, vault: Vault, user_id: uuid.UUID, *, limit: int, offset: int
+    session: AsyncSession,
+    vault: Vault,
+    user_id: uuid.UUID,
+    *,
+    limit: int,
+    offset: int,
+    query: str | None = None,
 ) -> tuple[list[CvView], int]:
-    cvs, total = await cvs_repo.page_for_user(session, user_id, limit=limit, offset=offset)
+    """The user's CVs, newest first; with ``query``, only those whose analysis matches
+    it (skills, titles, companies, headings, suggestions), best match first."""
+    if query is not None and query.strip():
+        cvs, total = await search_repo.search(
+            session, user_id, query.strip(), limit=limit, offset=offset
+        )
+    else:
+        cvs, total = await cvs_repo.page_for_user(session, user_id, limit=limit, offset=offset)
     analyses = await cvs_repo.latest_analyses(session, [cv.id for cv in cvs]) if cvs else {}
     key = await vault.key_if_any(session, user_id) if cvs else None
     return [CvView(cv, filename_of(key, cv), analyses.get(cv.id)) for cv in cvs], total
