@@ -8,6 +8,7 @@ the CV does not state.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from consumers.parsing.personal import mentions_personal_data
@@ -459,7 +460,9 @@ def _share_phrase(count: int, total: int, lang: str) -> str:
     return f"Only {count} of {total} experience bullets {verb} numbers"
 
 
-def _agreement(key: tuple[str, str], params: dict[str, object], lang: str) -> dict[str, object]:
+def _agreement(
+    key: tuple[str, str], params: Mapping[str, object], lang: str
+) -> dict[str, str | int]:
     """Words that agree with the numbers and lists a message holds."""
     if key == ("parseability", "few_sections"):
         return {"found_phrase": _sections_phrase(int(str(params.get("found", 0))), lang)}
