@@ -60,7 +60,18 @@ def parse_cv(
         sections=sections,
         experience=experience,
         education=education,
-        skills=find_cv_skills(text, "\n".join(bodies(SectionKind.SKILLS))),
+        # A job title or a degree names its field ("Assistente Contábil", "Graduação em
+        # Estatística"): as good a context as a skills section.
+        skills=find_cv_skills(
+            text,
+            "\n".join(
+                [
+                    *bodies(SectionKind.SKILLS),
+                    *(e.title for e in experience if e.title),
+                    *(e.degree for e in education if e.degree),
+                ]
+            ),
+        ),
         languages=languages,
         personal_data=find_personal_data(text, photo=photo),
     )
