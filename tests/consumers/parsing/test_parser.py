@@ -52,10 +52,11 @@ def test_parse_cv_en():
         ("English", "Native"),
         ("Spanish", "B2"),
     ]
-    # The skills section first; then tools named in the work ("sales and marketing
-    # teams" in the summary is not a claimed skill).
+    # The skills section and the degree's field first; then tools named in the work
+    # ("sales and marketing teams" in the summary is not a claimed skill).
     assert parsed.skills == [
-        "SQL", "Python", "R", "Excel", "Tableau", "A/B Testing", "Power BI", "Pandas", "MySQL"
+        "SQL", "Python", "R", "Excel", "Tableau", "A/B Testing", "Statistics", "Power BI",
+        "Pandas", "MySQL",
     ]  # fmt: skip
 
 
