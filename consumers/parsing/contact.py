@@ -205,9 +205,23 @@ def find_prominent_name(prominent: tuple[str, ...]) -> str | None:
         location = find_location(line)
         if location is not None and location.startswith(candidate):
             continue
+        if candidate.split() and fold(candidate.split()[-1]) in _PARTICLES:
+            # "Murilo Damasceno de": a name wrapped over three lines; the rest is the
+            # prominent line that starts where this one ends ("Damasceno de Vasconcelos").
+            candidate = _continued(candidate, prominent)
         if _looks_like_name(candidate):
             return _title_case(candidate)
     return None
+
+
+def _continued(candidate: str, prominent: tuple[str, ...]) -> str:
+    words = candidate.split()
+    for other in prominent:
+        tail = other.split()
+        for overlap in range(len(words) - 1, 0, -1):
+            if tail[:overlap] == words[-overlap:] and len(tail) > overlap:
+                return " ".join(words + tail[overlap:])
+    return candidate
 
 
 def find_name(text: str) -> str | None:

@@ -182,7 +182,15 @@ def _entry_starts(words: list[str], index: int) -> bool:
 
 
 _HEADER_BACK = 3
-_HEADER_LINKS = frozenset({"de", "da", "do", "dos", "das", "of", "&"})
+_HEADER_LINKS = frozenset({"de", "da", "do", "dos", "das", "of", "&", "—", "–", "|", "@", "at"})
+# English titles put their qualifiers first ("UX Designer", "Data Engineer"), and a
+# qualifier may be a skill's name; Portuguese ones follow the noun ("Engenheiro de Dados").
+_ENGLISH_TITLE_NOUNS = frozenset(
+    {"designer", "engineer", "developer", "analyst", "manager", "coordinator", "director",
+     "assistant", "consultant", "specialist", "architect", "scientist", "administrator",
+     "accountant", "programmer", "technician", "buyer", "planner", "recruiter", "controller",
+     "supervisor", "lead", "officer", "writer", "editor", "researcher"}
+)  # fmt: skip
 
 
 def _is_skill(word: str) -> bool:
@@ -194,11 +202,14 @@ def _is_skill(word: str) -> bool:
 
 def _header_start(words: list[str], index: int, floor: int) -> int:
     start = index
+    english = fold(words[index]).strip(".,") in _ENGLISH_TITLE_NOUNS
     while start > floor and index - start < _HEADER_BACK:
         word = words[start - 1]
         if word[-1:] in ".,;:!?)" and fold(word).strip(".") not in TITLE_WORDS:
             break
-        if not (word[:1].isupper() or fold(word) in _HEADER_LINKS) or _is_skill(word):
+        if not (word[:1].isupper() or fold(word) in _HEADER_LINKS):
+            break
+        if _is_skill(word) and not (english and start == index):
             break
         start -= 1
     while start < index and fold(words[start]) in _HEADER_LINKS:

@@ -256,3 +256,9 @@ def test_a_code_both_countries_use_follows_the_cv(text, language, location, phon
     contact = extract_contact(text, language=language)
 
     assert (contact.location, contact.phone) == (location, phone)
+
+
+def test_a_name_wrapped_over_three_lines_in_a_sidebar_is_whole():
+    prominent = ("Murilo Damasceno de", "Murilo", "Damasceno de Vasconcelos", "EXPERIÊNCIAS")
+
+    assert extract_contact("x", prominent=prominent).name == "Murilo Damasceno de Vasconcelos"

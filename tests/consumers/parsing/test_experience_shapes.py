@@ -123,3 +123,20 @@ def test_flattened_entries_keep_their_date_ranges_and_split_title_from_company()
         ("Lead UX Designer", "Globant", "2023-08", "2025-08"),
         ("Cientista de Dados Sr.", "Tramontina Digital", "2019-06", "2023-07"),
     ]
+
+
+def test_flattened_company_dash_title_after_a_bullet_and_english_qualifiers():
+    text = (
+        "Hamish Ashworth hamish@example.com EXPERIENCE Accenture — Lead Product Designer "
+        "June 2022 — Today • Cut month-end close from 11 to 10 days with Illustrator "
+        "• Wrote tooling that saves the team 11 hours a week Unbabel — Senior Graphic "
+        "Designer August 2020 — January 2022 • Mentored 5 new hires with HTML "
+        "Tramontina Digital UX Designer II March 2018 — July 2020 • Shipped 3 projects "
+    ) + "EDUCATION M.Sc. Design, Northeastern University (2017) " * 3
+    parsed = parse_cv(text)
+
+    assert [(e.title, e.company) for e in parsed.experience] == [
+        ("Lead Product Designer", "Accenture"),
+        ("Senior Graphic Designer", "Unbabel"),
+        ("UX Designer II", "Tramontina Digital"),
+    ]
