@@ -89,7 +89,7 @@ async def list_cvs(
         str | None,
         Query(
             max_length=200,
-            description="Full-text search over your CVs' skills, job titles, companies, "
+            description="Full-text search over your CVs' skills, job titles, "
             'headings and suggestions (Portuguese and English, accents ignored; "phrases", '
             "-excluded, or)",
         ),
@@ -146,7 +146,7 @@ async def get_report(
 ) -> Response:
     """The PDF report of the latest analysis, in the CV's language. ``404`` with code
     ``report_not_ready`` until it is stored (``report.ready`` on ``GET /v1/events``)."""
-    pdf = await cvs.report(session, resources.storage, user_id, cv_id)
+    pdf = await cvs.report(session, resources.storage, resources.vault, user_id, cv_id)
     return Response(
         pdf,
         media_type="application/pdf",

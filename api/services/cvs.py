@@ -15,6 +15,7 @@ from api.services.errors import CvNotReadyError, NotFoundError, ReportNotReadyEr
 from api.services.uploads import check_upload, safe_filename
 from infra.db.models import Analysis, Cv
 from infra.db.repositories import cvs as cvs_repo
+from infra.db.repositories import search as search_repo
 from infra.personal_data import (
     analysis_body,
     file_place,
@@ -22,7 +23,6 @@ from infra.personal_data import (
     set_filename,
     set_job_description,
 )
-from infra.db.repositories import search as search_repo
 from infra.storage import FileNotStoredError, ObjectStore
 from infra.vault import Vault
 from producers.outbox import stage_events
@@ -132,17 +132,24 @@ async def get(session: AsyncSession, vault: Vault, user_id: uuid.UUID, cv_id: uu
 
 
 async def report(
-    session: AsyncSession, storage: ObjectStore, user_id: uuid.UUID, cv_id: uuid.UUID
+    session: AsyncSession,
+    storage: ObjectStore,
+    vault: Vault,
+    user_id: uuid.UUID,
+    cv_id: uuid.UUID,
 ) -> bytes:
     """The PDF report of the CV's latest analysis; not ready until the report worker
     stored it (a new analysis version waits for its own report)."""
-    cv, analysis = await get(session, user_id, cv_id)
-    if analysis is None:
+    view = await get(session, vault, user_id, cv_id)
+    if view.analysis is None:
         raise ReportNotReadyError("The CV has not been analysed yet.")
+    key = report_key(view.cv.user_id, view.cv.id, view.analysis.version)
     try:
-        return await storage.get(report_key(cv.user_id, cv.id, analysis.version))
+        stored = await storage.get(key)
     except FileNotStoredError as exc:
         raise ReportNotReadyError("The report of the latest analysis is being prepared.") from exc
+    data_key = await vault.key_if_any(session, user_id)
+    return data_key.open_file(stored, *file_place(key)) if data_key else stored
 
 
 async def list_for_user(

@@ -13,6 +13,8 @@ from consumers.runtime import idempotency_key
 from infra.db.models import Cv
 from infra.db.repositories import cvs as cvs_repo
 from infra.db.repositories import messages as messages_repo
+from infra.db.repositories import users as users_repo
+from infra.personal_data import analysis_body, file_place
 from producers.outbox import stage_events
 from schemas.cv import Analysis
 from schemas.events import CvScored, ReportReady
@@ -30,13 +32,24 @@ async def handle_cv_scored(ctx: WorkerContext, event: CvScored) -> None:
             return
         cv = await session.get(Cv, event.cv_id)
         row = await cvs_repo.analysis_version(session, event.cv_id, event.analysis_version)
-        analysis = Analysis.model_validate(row.body) if row is not None else None
+        analysis: Analysis | None = None
+        data_key = None
+        # Work for a user being erased is dropped, not done: it would only be deleted.
+        if (
+            cv is not None
+            and row is not None
+            and not await users_repo.erasure_requested(session, cv.user_id)
+        ):
+            data_key = await ctx.vault.key_if_any(session, cv.user_id)
+            analysis = Analysis.model_validate(analysis_body(data_key, row))
     stored = report_key(cv.user_id, cv.id, event.analysis_version) if cv is not None else ""
-    if cv is not None and analysis is not None:
+    if analysis is not None:
         # Rendering is CPU work of a few tens of milliseconds: keep the loop free for
-        # heartbeats. The bytes are the same on a redelivery, so writing again is harmless.
+        # heartbeats. The report quotes the CV (evidence, employers): it is sealed with
+        # the user's key like the CV file. Writing it again on a redelivery is harmless.
         pdf = await asyncio.to_thread(render_report, analysis, event.analysis_version)
-        await ctx.storage.put(stored, pdf, "application/pdf")
+        sealed = data_key.seal_file(pdf, *file_place(stored)) if data_key else pdf
+        await ctx.storage.put(stored, sealed, "application/pdf")
 
     async with ctx.db.transaction() as session:
         if not await messages_repo.claim(session, CONSUMER, key):
@@ -45,6 +58,9 @@ async def handle_cv_scored(ctx: WorkerContext, event: CvScored) -> None:
         if analysis is None or cv is None or not stored:
             # The CV was deleted (or the version never existed): nothing to report.
             log.info("nothing to report", cv_found=cv is not None)
+            return
+        if not await users_repo.hold_unless_erasing(session, cv.user_id):
+            log.info("user being erased, report dropped")
             return
         data = {
             "cv_id": str(cv.id),

@@ -18,9 +18,9 @@ from consumers.scoring.search_terms import search_terms
 from infra.db.models import Cv
 from infra.db.repositories import cvs as cvs_repo
 from infra.db.repositories import messages as messages_repo
+from infra.db.repositories import search as search_repo
 from infra.db.repositories import users as users_repo
 from infra.personal_data import job_description_of, parsed_of, sealed_analysis
-from infra.db.repositories import search as search_repo
 from producers.outbox import stage_events
 from schemas.cv import Analysis, CvStatus, ParsedCv
 from schemas.envelope import Event

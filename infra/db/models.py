@@ -139,8 +139,8 @@ class Analysis(Base):
 
 class CvSearch(Base):
     """What search may find of a CV: lexemes of its latest analysis's skills, job titles,
-    companies, headings and suggestions, in Portuguese and English, accents folded.
-    Never contact fields or raw text."""
+    headings and suggestions, in Portuguese and English, accents folded. Never contact
+    fields, employers or raw text (those are sealed at rest)."""
 
     __tablename__ = "cv_search"
     __table_args__ = (Index("ix_cv_search_document", "document", postgresql_using="gin"),)

@@ -13,8 +13,10 @@ from sqlalchemy import func, select
 from consumers.context import WorkerContext
 from consumers.report.service import handle_cv_scored
 from infra.db.models import Cv, UserEvent
+from infra.storage import make_object_store
 from schemas.events import CvScored
-from tests.support.api import new_user, upload, wait_for_status
+from schemas.files import report_key
+from tests.support.api import new_user, upload, user_id_of, wait_for_status
 from tests.support.documents import image_only_pdf, two_column_pdf
 from tests.support.sse import collect_until
 from tests.support.system import RunningSystem, wait_for
@@ -58,6 +60,13 @@ async def test_a_scored_cv_gets_its_report_in_its_language(system: RunningSystem
     assert str(cv["analysis"]["score"]) in text
     assert "Aderência à vaga" in text
     assert cv["analysis"]["contact"]["email"] not in text
+    # At rest the report is sealed with the user's key, like the CV file it quotes.
+    stored = await make_object_store(system.settings).get(
+        report_key(user_id_of(headers), uuid.UUID(cv_id), 1)
+    )
+    assert pdf.startswith(b"%PDF-")
+    assert not stored.startswith(b"%PDF-")
+    assert b"Relat" not in stored
 
 
 async def test_a_new_analysis_version_waits_for_its_own_report(system: RunningSystem) -> None:

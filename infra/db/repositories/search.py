@@ -48,7 +48,7 @@ async def index_cv(
     headings: Sequence[str],
     suggestions: Sequence[str],
 ) -> None:
-    """Replace what search finds of a CV: ``primary`` (skills, titles, companies) ranks
+    """Replace what search finds of a CV: ``primary`` (skills, job titles) ranks
     above ``headings``, which rank above ``suggestions``."""
     document = _DOCUMENT.bindparams(a=_joined(primary), b=_joined(headings), c=_joined(suggestions))
     statement = insert(CvSearch).values(

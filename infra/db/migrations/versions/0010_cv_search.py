@@ -1,7 +1,7 @@
 """cv search
 
 Revision ID: 0010
-Revises: 0002
+Revises: 0006
 Create Date: 2026-12-02 02:10:00.000000
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0010"
-down_revision: str | None = "0002"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
