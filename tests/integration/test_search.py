@@ -102,9 +102,11 @@ async def test_search_refusals(system: RunningSystem) -> None:
         too_long = await client.get("/v1/cvs", params={"q": "x" * 201}, headers=headers)
         anonymous = await client.get("/v1/cvs", params={"q": "kafka"})
         odd = await _search(client, headers, "!!! & | ( :*")
+        control = await _search(client, headers, "aj\x00\x1e1q\x03")
         blank = await _search(client, headers, "   ")
 
     assert (too_long.status_code, too_long.json()["code"]) == (422, "validation_error")
     assert (anonymous.status_code, anonymous.json()["code"]) == (401, "not_authenticated")
     assert odd["total"] == 0
+    assert control["total"] == 0
     assert blank["total"] == 0  # a blank query is the plain list: this user has no CVs

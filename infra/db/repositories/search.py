@@ -22,9 +22,14 @@ MAX_FIELD_CHARS = 20_000
 
 
 def fold(value: str) -> str:
-    """Lower case without accents ("Gestão" -> "gestao")."""
+    """Lower case without accents ("Gestão" -> "gestao") or control characters (Postgres
+    refuses a NUL in text)."""
     decomposed = unicodedata.normalize("NFKD", value)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return "".join(
+        " " if unicodedata.category(c) == "Cc" else c
+        for c in decomposed
+        if not unicodedata.combining(c)
+    ).lower()
 
 
 def _joined(values: Sequence[str]) -> str:
