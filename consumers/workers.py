@@ -13,6 +13,7 @@ from consumers.context import WorkerContext
 from consumers.erasure.handlers import build_router as erasure_router
 from consumers.export.handlers import build_router as export_router
 from consumers.parsing.handlers import build_router as parsing_router
+from consumers.report.handlers import build_router as report_router
 from consumers.runtime import ReprocessWindows, retry_topic, runtime_middleware
 from consumers.scoring.handlers import build_router as scoring_router
 from infra import metrics
@@ -20,6 +21,7 @@ from infra.kafka import require_bootstrap
 from schemas.topics import (
     CV_MATCH_REQUESTED,
     CV_PARSED,
+    CV_SCORED,
     CV_UPLOADED,
     USER_ERASURE_REQUESTED,
     USER_EXPORT_REQUESTED,
@@ -38,6 +40,7 @@ WORKERS: dict[str, Worker] = {
     "scoring": Worker(scoring_router, (CV_PARSED, CV_MATCH_REQUESTED)),
     "export": Worker(export_router, (USER_EXPORT_REQUESTED,)),
     "erasure": Worker(erasure_router, (USER_ERASURE_REQUESTED,)),
+    "report": Worker(report_router, (CV_SCORED,)),
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import uuid
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -39,7 +40,9 @@ class LocalObjectStore:
     @staticmethod
     def _write(path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(path.suffix + ".part")
+        # A name of its own: two writers of the same key (a redelivered message) must not
+        # rename each other's half-written file.
+        tmp = path.with_suffix(f"{path.suffix}.{uuid.uuid4().hex}.part")
         tmp.write_bytes(data)
         # Readers never see a half-written file.
         os.replace(tmp, path)

@@ -61,6 +61,7 @@ class Section(BaseModel):
 class ExperienceEntry(BaseModel):
     title: str | None = None
     company: str | None = None
+    location: str | None = Field(default=None, description="where the role was, when written")
     start: str | None = Field(default=None, description="YYYY-MM")
     end: str | None = Field(default=None, description="YYYY-MM, or null when current")
     current: bool = False

@@ -47,6 +47,16 @@ class CvScored(Event):
     provider: str
 
 
+class ReportReady(Event):
+    """The PDF report of one analysis version is in object storage."""
+
+    TYPE: ClassVar[str] = "report.ready"
+
+    cv_id: uuid.UUID
+    analysis_version: int
+    report_key: str = Field(description="Object storage key of the PDF")
+
+
 class CvFailed(Event):
     TYPE: ClassVar[str] = "cv.failed"
 

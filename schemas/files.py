@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 import zipfile
 from enum import StrEnum
 from io import BytesIO
@@ -18,6 +19,12 @@ MEDIA_TYPES: dict[FileKind, str] = {
     FileKind.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     FileKind.TXT: "text/plain; charset=utf-8",
 }
+
+
+def report_key(user_id: uuid.UUID, cv_id: uuid.UUID, version: int) -> str:
+    """Where the PDF report of one analysis version is stored: beside the CV's file, under
+    the user's prefix, so that erasing the user's files erases it too."""
+    return f"cvs/{user_id}/{cv_id}/report-v{version}.pdf"
 
 
 def sniff(head: bytes, whole: bytes | None = None) -> FileKind | None:

@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from schemas.envelope import Event
-from schemas.events import CvFailed, CvMatchRequested, CvParsed, CvScored, CvUploaded
+from schemas.events import (
+    CvFailed,
+    CvMatchRequested,
+    CvParsed,
+    CvScored,
+    CvUploaded,
+    ReportReady,
+)
 from schemas.privacy import UserErasureRequested, UserExportReady, UserExportRequested
 from schemas.users import UserRegistered, UserUpdated
 
@@ -36,6 +43,9 @@ USER_REGISTERED = Topic(
     "user.registered", UserRegistered, "user_id", "An account was created (welcome mail)."
 )
 USER_UPDATED = Topic("user.updated", UserUpdated, "user_id", "A user's profile changed.")
+REPORT_READY = Topic(
+    "report.ready", ReportReady, "cv_id", "The PDF report of a CV analysis was stored."
+)
 
 USER_EXPORT_REQUESTED = Topic(
     "user.export-requested", UserExportRequested, "user_id", "Build a user's data export."
@@ -61,6 +71,7 @@ TOPICS: tuple[Topic, ...] = (
     USER_ERASURE_REQUESTED,
     USER_REGISTERED,
     USER_UPDATED,
+    REPORT_READY,
 )
 _BY_EVENT: dict[type[Event], Topic] = {topic.event: topic for topic in TOPICS}
 

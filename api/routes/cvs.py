@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from api.deps import CurrentUserId, RequestIdDep, ResourcesDep, SessionDep
 from api.errors import PROBLEM
@@ -85,9 +85,19 @@ async def list_cvs(
     resources: ResourcesDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=MAX_BIGINT)] = 0,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="Full-text search over your CVs' skills, job titles, "
+            'headings and suggestions (Portuguese and English, accents ignored; "phrases", '
+            "-excluded, or)",
+        ),
+    ] = None,
 ) -> CvPage:
+    """Your CVs, newest first, or the ones matching ``q``, best match first."""
     rows, total = await cvs.list_for_user(
-        session, resources.vault, user_id, limit=limit, offset=offset
+        session, resources.vault, user_id, limit=limit, offset=offset, query=q
     )
     items = [
         CvSummary(
@@ -118,4 +128,30 @@ async def get_cv(
         analysis_version=analysis.version if analysis else None,
         analysis=Analysis.model_validate(body) if body is not None else None,
         error=CvError(code=cv.error_code, reason=cv.error_reason) if cv.error_code else None,
+    )
+
+
+@router.get(
+    "/{cv_id}/report.pdf",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/pdf": {}}, "description": "The PDF report"},
+        401: PROBLEM,
+        404: PROBLEM,
+        422: PROBLEM,
+    },
+)
+async def get_report(
+    cv_id: uuid.UUID, user_id: CurrentUserId, session: SessionDep, resources: ResourcesDep
+) -> Response:
+    """The PDF report of the latest analysis, in the CV's language. ``404`` with code
+    ``report_not_ready`` until it is stored (``report.ready`` on ``GET /v1/events``)."""
+    pdf = await cvs.report(session, resources.storage, resources.vault, user_id, cv_id)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="report-{cv_id}.pdf"',
+            "Cache-Control": "private, no-store",
+        },
     )

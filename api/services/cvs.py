@@ -11,10 +11,11 @@ from typing import Any
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.services.errors import CvNotReadyError, NotFoundError
+from api.services.errors import CvNotReadyError, NotFoundError, ReportNotReadyError
 from api.services.uploads import check_upload, safe_filename
 from infra.db.models import Analysis, Cv
 from infra.db.repositories import cvs as cvs_repo
+from infra.db.repositories import search as search_repo
 from infra.personal_data import (
     analysis_body,
     file_place,
@@ -22,12 +23,12 @@ from infra.personal_data import (
     set_filename,
     set_job_description,
 )
-from infra.storage import ObjectStore
+from infra.storage import FileNotStoredError, ObjectStore
 from infra.vault import Vault
 from producers.outbox import stage_events
 from schemas.cv import CvStatus
 from schemas.events import CvMatchRequested, CvUploaded
-from schemas.files import MEDIA_TYPES
+from schemas.files import MEDIA_TYPES, report_key
 
 log = structlog.get_logger(__name__)
 
@@ -130,10 +131,44 @@ async def get(session: AsyncSession, vault: Vault, user_id: uuid.UUID, cv_id: uu
     return CvView(cv, filename_of(key, cv), analysis, body)
 
 
+async def report(
+    session: AsyncSession,
+    storage: ObjectStore,
+    vault: Vault,
+    user_id: uuid.UUID,
+    cv_id: uuid.UUID,
+) -> bytes:
+    """The PDF report of the CV's latest analysis; not ready until the report worker
+    stored it (a new analysis version waits for its own report)."""
+    view = await get(session, vault, user_id, cv_id)
+    if view.analysis is None:
+        raise ReportNotReadyError("The CV has not been analysed yet.")
+    key = report_key(view.cv.user_id, view.cv.id, view.analysis.version)
+    try:
+        stored = await storage.get(key)
+    except FileNotStoredError as exc:
+        raise ReportNotReadyError("The report of the latest analysis is being prepared.") from exc
+    data_key = await vault.key_if_any(session, user_id)
+    return data_key.open_file(stored, *file_place(key)) if data_key else stored
+
+
 async def list_for_user(
-    session: AsyncSession, vault: Vault, user_id: uuid.UUID, *, limit: int, offset: int
+    session: AsyncSession,
+    vault: Vault,
+    user_id: uuid.UUID,
+    *,
+    limit: int,
+    offset: int,
+    query: str | None = None,
 ) -> tuple[list[CvView], int]:
-    cvs, total = await cvs_repo.page_for_user(session, user_id, limit=limit, offset=offset)
+    """The user's CVs, newest first; with ``query``, only those whose analysis matches
+    it (skills, titles, companies, headings, suggestions), best match first."""
+    if query is not None and query.strip():
+        cvs, total = await search_repo.search(
+            session, user_id, query.strip(), limit=limit, offset=offset
+        )
+    else:
+        cvs, total = await cvs_repo.page_for_user(session, user_id, limit=limit, offset=offset)
     analyses = await cvs_repo.latest_analyses(session, [cv.id for cv in cvs]) if cvs else {}
     key = await vault.key_if_any(session, user_id) if cvs else None
     return [CvView(cv, filename_of(key, cv), analyses.get(cv.id)) for cv in cvs], total

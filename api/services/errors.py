@@ -164,3 +164,7 @@ class MfaNotPendingError(DomainError):
         "mfa_enrolment_not_started",
         "Start the enrolment with POST /v1/me/mfa/totp first",
     )
+
+
+class ReportNotReadyError(DomainError):
+    status, code, title = 404, "report_not_ready", "The PDF report is not ready yet"

@@ -61,7 +61,8 @@ def extract_contact(
     (``pt``: Brazil) point to; with none, they keep their national form. The name is
     looked for first among the ``prominent`` lines (set apart by type)."""
     head = preamble if preamble else "\n".join(text.split("\n")[:8])
-    location = find_location(head) or find_location(text)
+    american = _reads_american(text, language)
+    location = find_location(head, american=american) or find_location(text, american=american)
     numbers = _contact_phones(text, location, language)
     return Contact(
         name=find_prominent_name(prominent) or find_name(head),
@@ -133,11 +134,31 @@ def find_github(text: str) -> str | None:
     return f"https://github.com/{match.group(1)}" if match else None
 
 
-def find_location(text: str) -> str | None:
+_BRAZIL_MARK = re.compile(r"\+\s?55\b|\bBras[il]l?\b|\bBrazil\b", re.IGNORECASE)
+_AMERICAN_PHONE = re.compile(r"(?<![\d+])\+\s?1[\s.(-]*\d{3}")
+
+
+def _reads_american(text: str, language: str) -> bool:
+    """Whether "Boston, MA" is more likely Massachusetts than Maranhão: an English CV (or
+    one with a +1 number) that nowhere points to Brazil."""
+    if _BRAZIL_MARK.search(text):
+        return False
+    return language == "en" or bool(_AMERICAN_PHONE.search(text))
+
+
+def find_location(text: str, *, american: bool = False) -> str | None:
     """A Brazilian "City - UF" (normalised to that form), a "City, Country" or a North
-    American "City, ST"."""
+    American "City, ST". With ``american``, "City, ST" with a code both countries use
+    (MA, PA, SC, AL, MS, MT) is read as the US state."""
     for pattern, joiner in ((_BR_LOCATION, " - "), (_CITY_COUNTRY, ", "), (_CITY_STATE, ", ")):
         for match in pattern.finditer(text):
+            if (
+                american
+                and pattern is _BR_LOCATION
+                and "," in match.group(0)
+                and match.group(2) in phones.US_STATES
+            ):
+                continue
             city = _plausible_city(text, match)
             if city:
                 return f"{city}{joiner}{match.group(2)}"
@@ -184,9 +205,23 @@ def find_prominent_name(prominent: tuple[str, ...]) -> str | None:
         location = find_location(line)
         if location is not None and location.startswith(candidate):
             continue
+        if candidate.split() and fold(candidate.split()[-1]) in _PARTICLES:
+            # "Murilo Damasceno de": a name wrapped over three lines; the rest is the
+            # prominent line that starts where this one ends ("Damasceno de Vasconcelos").
+            candidate = _continued(candidate, prominent)
         if _looks_like_name(candidate):
             return _title_case(candidate)
     return None
+
+
+def _continued(candidate: str, prominent: tuple[str, ...]) -> str:
+    words = candidate.split()
+    for other in prominent:
+        tail = other.split()
+        for overlap in range(len(words) - 1, 0, -1):
+            if tail[:overlap] == words[-overlap:] and len(tail) > overlap:
+                return " ".join(words + tail[overlap:])
+    return candidate
 
 
 def find_name(text: str) -> str | None:

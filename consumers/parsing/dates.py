@@ -1,7 +1,7 @@
 """Date ranges as CVs write them -> ``YYYY-MM`` strings.
 
 Handles month names and abbreviations in Portuguese and English ("mar. 2018",
-"Janeiro de 2020", "March 2018"), numeric months ("03/2018"), bare years, and
+"Janeiro de 2020", "March 2018", "jun/22"), numeric months ("03/2018"), bare years, and
 "current" words ("atual", "o momento", "Present"), joined by dashes, "a", "até", "to".
 A bare start year maps to January and a bare end year to December.
 """
@@ -41,6 +41,7 @@ _DATE = (
     rf"(?:(?P<{{p}}mon>{_MONTH_NAME})\.?(?:\s*(?:de|of)\s+|\s*[/.\-]\s*|\s+)(?P<{{p}}y1>{_YEAR})"
     rf"|(?P<{{p}}mm>0?[1-9]|1[0-2])\s*[/.\-]\s*(?P<{{p}}y2>{_YEAR})"
     rf"|(?P<{{p}}y3>{_YEAR})\s*[/\-]\s*(?P<{{p}}mm2>0[1-9]|1[0-2])(?!\d)"
+    rf"|(?P<{{p}}mon2>{_MONTH_NAME})\.?\s*(?:/|\s'|')\s*(?P<{{p}}y5>\d\d)(?![\d/])"
     rf"|(?P<{{p}}y4>{_YEAR}))"
 )
 _CURRENT = (
@@ -54,6 +55,8 @@ _RANGE = re.compile(
     rf"|\s+(?P<onwards>onwards|em diante|ate hoje))?(?![\w/])",
     re.IGNORECASE,
 )
+# Two-digit years up to this one are read as 20xx; CVs rarely look further ahead.
+_SHORT_YEAR_PIVOT = 40
 _SINCE = re.compile(r"^(?:desde|since)\b", re.IGNORECASE)
 
 
@@ -97,7 +100,7 @@ def _from_match(match: re.Match[str]) -> DateRange | None:
     current = match.group("current") is not None or match.group("onwards") is not None
     end = None if current else _date(match, "e", end=True)
     single = not current and not any(
-        match.group(f"e{g}") for g in ("mon", "mm", "y1", "y2", "y3", "y4", "mm2")
+        match.group(f"e{g}") for g in ("mon", "mm", "y1", "y2", "y3", "y4", "mm2", "y5")
     )
     if single:
         # A lone date: "since 2020" is current; a lone "2019" is one whole year.
@@ -120,6 +123,13 @@ def _date(match: re.Match[str], prefix: str, *, end: bool) -> str | None:
         return f"{match.group(f'{prefix}y2')}-{int(match.group(f'{prefix}mm')):02d}"
     if match.group(f"{prefix}y3"):
         return f"{match.group(f'{prefix}y3')}-{match.group(f'{prefix}mm2')}"
+    short = match.group(f"{prefix}y5")
+    if short:
+        # "jun/22", "Mar '19": a two-digit year on a CV is this century unless that would
+        # put it in the future.
+        century = 2000 if int(short) <= _SHORT_YEAR_PIVOT else 1900
+        month = _MONTHS[match.group(f"{prefix}mon2").lower()]
+        return f"{century + int(short)}-{month:02d}"
     year = match.group(f"{prefix}y4")
     if year:
         return f"{year}-{'12' if end else '01'}"

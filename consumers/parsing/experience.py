@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from consumers.parsing.contact import find_location
 from consumers.parsing.dates import DateRange, find_date_range, years_in
@@ -82,6 +83,29 @@ def _title_and_company(pieces: list[str]) -> tuple[str | None, str | None]:
     return title, company
 
 
+# "2 yrs 3 mos", "1 ano e 7 meses", "(8 months)": how long a role lasted, not a name.
+_DURATION = re.compile(
+    r"\(?\b\d{1,2}\s*(?:yrs?|years?|y|anos?|mos?|months?|m|meses|m[eê]s)\b"
+    r"(?:\s*(?:e|and|,)?\s*\d{1,2}\s*(?:mos?|months?|m|meses|m[eê]s)\b)?\)?",
+    re.IGNORECASE,
+)
+_CONNECTORS = frozenset(
+    {"de", "da", "do", "das", "dos", "e", "em", "na", "no", "of", "the", "and", "for", "at"}
+    | {"with", "com", "para", "por"}
+)
+
+
+def _prose(line: str) -> bool:
+    """A sentence about the work (a bullet whose marker the file dropped), not a title
+    or a company: several lower-case words that are not connectors ("Negotiated with 3
+    suppliers", "Mentoria de 7 pessoas recém-contratadas")."""
+    if _is_title(line) and not re.search(r"\d", line):
+        return False
+    words = re.findall(r"[^\s|,·•]+", line)
+    lower = [w for w in words if w[:1].islower() and fold(w) not in _CONNECTORS]
+    return len(lower) >= 2 or (len(lower) >= 1 and len(words) >= 6)
+
+
 def _date_line(line: str) -> DateRange | None:
     if is_bullet(line) or len(line) > 120:
         return None
@@ -105,6 +129,8 @@ def _header_like(line: str) -> bool:
     if not line or is_bullet(line) or len(line) > 80 or len(line.split()) > 10:
         return False
     end = line.rstrip()
+    if _prose(line):
+        return False
     return not end.endswith(";") and (not end.endswith(".") or bool(_ABBREVIATION_END.search(end)))
 
 
@@ -137,25 +163,113 @@ def _rejoin_wrapped_dates(lines: list[str]) -> list[str]:
     return out
 
 
-def parse_experience(body: str) -> list[ExperienceEntry]:
+_SENIORITY = frozenset(
+    {"lead", "senior", "sr", "jr", "junior", "pleno", "principal", "staff", "head", "chief"}
+    | {"trainee", "ii", "iii", "iv"}
+)
+_TITLE_NOUNS = TITLE_WORDS - _SENIORITY
+_TITLE_LINKS = frozenset({"de", "da", "do", "em", "of"})
+
+
+def _level(word: str) -> bool:
+    return fold(word).strip(".,") in _SENIORITY
+
+
+def _split_run(piece: str) -> tuple[list[str], bool]:
+    """Title and company run together with nothing between them, as flattened text
+    leaves them ("Globant Lead UX Designer", "Cientista de Dados Sr. Tramontina
+    Digital"): cut where the title's own words end. Says also whether the company
+    came first (it may then head several roles)."""
+    words = piece.split()
+    nouns = [i for i, w in enumerate(words) if fold(w).strip(".,") in _TITLE_NOUNS]
+    if len(words) < 3 or not nouns:
+        return [piece], False
+    end = nouns[0] + 1
+    while end < len(words):
+        word = words[end]
+        if fold(word).strip(".,") in _TITLE_NOUNS or _level(word):
+            end += 1
+        elif fold(word) in _TITLE_LINKS and end + 1 < len(words):
+            end += 2
+        elif any(_level(w) for w in words[end + 1 : end + 2]):
+            end += 2  # "Designer Gráfica Jr."
+        else:
+            break
+    if end < len(words):
+        # The title opens the run: the rest is the company.
+        return [" ".join(words[:end]), " ".join(words[end:])], False
+    start = nouns[0]
+    levels = [i for i in range(max(0, start - 3), start) if _level(words[i])]
+    linked = start + 1 < len(words) and fold(words[start + 1]) in _TITLE_LINKS
+    if levels:
+        start = levels[0]
+    elif start >= 2 and not linked:
+        # One qualifier before the noun ("Logistics Coordinator"); a title built with
+        # "de" ("Supervisor de Operações") opens on its noun.
+        start -= 1
+    if start == 0:
+        return [piece], False
+    return [" ".join(words[start:]), " ".join(words[:start])], True
+
+
+@dataclass(slots=True)
+class _Header:
+    """What stands around an entry's date line: the lines above it (top first) and what
+    the date line holds besides the dates."""
+
+    above: list[str]
+    remainder: str
+
+
+def _place_of(lines: list[str], places: tuple[str, ...]) -> str | None:
+    for line in lines:
+        location = find_location(line)
+        if location is not None:
+            return location
+        for piece in _PIECE_SEP.split(line):
+            if _known_place(_trim(piece), places):
+                return _trim(piece)
+    return None
+
+
+def _known_place(piece: str, places: tuple[str, ...]) -> bool:
+    return bool(piece) and fold(piece) in places
+
+
+def _entry_pieces(lines: list[str], places: tuple[str, ...]) -> list[str]:
+    return [
+        p
+        for p in _pieces([_DURATION.sub(" ", line) for line in lines])
+        if not _known_place(p, places)
+    ]
+
+
+def parse_experience(
+    body: str, places: tuple[str, ...] = (), *, flattened: bool = False
+) -> list[ExperienceEntry]:
     """Experience entries from an experience section's body.
 
     An entry is anchored on the line holding its dates; its title and company come
     from that line and the one or two short lines just above it (or just below, for
     layouts that put the company under the dates); the rest up to the next entry are
-    its bullets.
+    its bullets. Shapes: "Title at Company", "Cargo na Empresa", "Company — Title",
+    "Title | Company | dates", the title and the company on lines of their own, and a
+    company on its own line above the titles of several roles (each later role takes
+    the company of the one above). ``places`` are city names the CV gives elsewhere
+    (folded): beside a role they are where it was, not its company. ``flattened`` text
+    lost its line breaks, so a title and a company may run together in one piece.
     """
     lines = _rejoin_wrapped_dates(normalize_text(body).split("\n"))
     anchors = [(i, d) for i, line in enumerate(lines) if (d := _date_line(line)) is not None]
     if not anchors:
         return []
     starts: list[int] = []
-    headers: list[list[str]] = []
+    headers: list[_Header] = []
     floor = 0
     for index, dates in anchors:
         line = lines[index]
         remainder = line[: dates.span[0]] + " " + line[dates.span[1] :]
-        own = _pieces([remainder])
+        own = _entry_pieces([remainder], places)
         room = max(0, 2 - len(own))
         above: list[str] = []
         first = index
@@ -173,25 +287,45 @@ def parse_experience(body: str) -> list[ExperienceEntry]:
             room -= 1
             cursor -= 1
         starts.append(first)
-        headers.append([*above, remainder])
+        headers.append(_Header(above, remainder))
         floor = index + 1
-    entries = []
+    entries: list[ExperienceEntry] = []
+    group: str | None = None  # a company written once above several roles
     for number, (index, dates) in enumerate(anchors):
         end = starts[number + 1] if number + 1 < len(anchors) else len(lines)
         body_lines = lines[index + 1 : end]
-        pieces = _pieces(headers[number])
+        header = headers[number]
+        head_lines = [*header.above, header.remainder]
+        pieces = _entry_pieces(head_lines, places)
+        company_first = False
+        if flattened and len(pieces) == 1:
+            pieces, company_first = _split_run(pieces[0])
+        inherited = False
+        if len(pieces) == 1 and group is not None and _is_title(pieces[0]):
+            pieces.append(group)
+            inherited = True
         if len(pieces) < 2 and body_lines and _header_like(body_lines[0].strip()):
             # Some layouts put the company (or title) on the line under the dates.
-            below = _pieces([body_lines[0]])
+            below = _entry_pieces([body_lines[0]], places)
             short = len(body_lines[0].split()) <= 6
-            if below and short and (not pieces or not _is_title(body_lines[0])):
+            # A title below the dates belongs to this entry only when it has none yet.
+            titled = any(_is_title(p) for p in pieces)
+            if below and short and (not pieces or not (titled and _is_title(body_lines[0]))):
                 pieces += below
+                head_lines.append(body_lines[0])
                 body_lines = body_lines[1:]
         title, company = _title_and_company(pieces)
+        if not inherited:
+            # "Company" over "Title" over the dates: later roles with a title only are
+            # roles at the same company.
+            top = _entry_pieces(header.above[:1], places) if len(header.above) == 2 else []
+            on_top = company_first or (bool(top) and company == top[-1])
+            group = company if on_top and title != company else None
         entries.append(
             ExperienceEntry(
                 title=title,
                 company=company,
+                location=_place_of(head_lines, places),
                 start=dates.start,
                 end=None if dates.current else dates.end,
                 current=dates.current,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from consumers.parsing.dates import find_date_range
 from consumers.parsing.sections import WEAK_HEADINGS, heading_kind
 from consumers.parsing.text import BULLET, fold
 from consumers.parsing.vocabulary import DOCUMENT_WORDS, TITLE_WORDS
@@ -111,14 +112,16 @@ def unflatten(text: str) -> str:
     in_bullet = -1  # where the current bullet started, -1 outside one
     while index < len(words):
         word = words[index]
-        if word.startswith(BULLET) or word in ("-", "–", "▪", "►"):
+        if word.startswith(BULLET) or (word in _DASHES and not _joins_dates(words, index)):
             breaks_before.add(index)
             in_bullet = index
             index += 1
             continue
         if in_bullet >= 0 and index - in_bullet > 2 and _entry_starts(words, index):
-            # The last bullet of an entry runs into the next entry's title and dates.
-            breaks_before.add(index)
+            # The last bullet of an entry runs into the next entry's title and dates;
+            # the title may open with words that are not title words ("Lead Software
+            # Engineer", "Natura &Co" before the dates): step back over capitalised ones.
+            breaks_before.add(_header_start(words, index, in_bullet + 2))
             in_bullet = -1
         length = _heading_at(words, index)
         if length:
@@ -133,13 +136,32 @@ def unflatten(text: str) -> str:
             out.append("\n")
         elif out and out[-1] != "\n":
             out.append(" ")
-        out.append(BULLET if word in ("-", "–", "▪", "►") else word)
+        out.append(BULLET if word in _DASHES and index in breaks_before else word)
         if index in breaks_after:
             out.append("\n")
     return "".join(out).strip()
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
+# "—" joins "Company — Title" far more often than it opens a bullet.
+_DASHES = frozenset({"-", "–", "▪", "►"})
+
+
+def _joins_dates(words: list[str], index: int) -> bool:
+    """A dash between two dates ("August 2023 – Present") joins a range; it is not the
+    marker of a bullet."""
+    if words[index] not in ("-", "–", "—") or index == 0 or index + 1 >= len(words):
+        return False
+    before = words[index - 1]
+    after = " ".join(words[index + 1 : index + 4])
+    ends_date = bool(re.search(r"(?:\d{4}|/\d\d|'\d\d)\W*$", before))
+    if not ends_date:
+        return False
+    # The range must reach past the dash: "dez/16 – Reduzi o tempo" is a date, then a bullet.
+    found = find_date_range(f"{before} - {after}")
+    return found is not None and found.span[1] > len(before) + 3
+
+
 _ENTRY_LOOKAHEAD = 12
 
 
@@ -154,7 +176,45 @@ def _entry_starts(words: list[str], index: int) -> bool:
     ):
         return False
     ahead = words[index + 1 : index + 1 + _ENTRY_LOOKAHEAD]
-    return any(_YEAR.search(w) for w in ahead) and not any(w.startswith(BULLET) for w in ahead[:3])
+    if any(w.startswith(BULLET) for w in ahead[:3]):
+        return False
+    return any(_YEAR.search(w) for w in ahead) or find_date_range(" ".join(ahead)) is not None
+
+
+_HEADER_BACK = 3
+_HEADER_LINKS = frozenset({"de", "da", "do", "dos", "das", "of", "&", "—", "–", "|", "@", "at"})
+# English titles put their qualifiers first ("UX Designer", "Data Engineer"), and a
+# qualifier may be a skill's name; Portuguese ones follow the noun ("Engenheiro de Dados").
+_ENGLISH_TITLE_NOUNS = frozenset(
+    {"designer", "engineer", "developer", "analyst", "manager", "coordinator", "director",
+     "assistant", "consultant", "specialist", "architect", "scientist", "administrator",
+     "accountant", "programmer", "technician", "buyer", "planner", "recruiter", "controller",
+     "supervisor", "lead", "officer", "writer", "editor", "researcher"}
+)  # fmt: skip
+
+
+def _is_skill(word: str) -> bool:
+    # A bullet often ends on a tool ("... com ETL"): that is not the next title's first word.
+    from consumers.parsing.skills import find_skills  # skills -> sections: import late
+
+    return bool(find_skills(word))
+
+
+def _header_start(words: list[str], index: int, floor: int) -> int:
+    start = index
+    english = fold(words[index]).strip(".,") in _ENGLISH_TITLE_NOUNS
+    while start > floor and index - start < _HEADER_BACK:
+        word = words[start - 1]
+        if word[-1:] in ".,;:!?)" and fold(word).strip(".") not in TITLE_WORDS:
+            break
+        if not (word[:1].isupper() or fold(word) in _HEADER_LINKS):
+            break
+        if _is_skill(word) and not (english and start == index):
+            break
+        start -= 1
+    while start < index and fold(words[start]) in _HEADER_LINKS:
+        start += 1
+    return start
 
 
 def _heading_at(words: list[str], index: int) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from consumers.parsing.bounds import bound_text
 from consumers.parsing.contact import extract_contact
 from consumers.parsing.experience import parse_education, parse_experience, parse_languages
@@ -10,8 +12,8 @@ from consumers.parsing.flat import is_flattened, unflatten
 from consumers.parsing.language import detect_language
 from consumers.parsing.personal import find_personal_data
 from consumers.parsing.sections import split_sections
-from consumers.parsing.skills import find_skills
-from consumers.parsing.text import normalize_text
+from consumers.parsing.skills import find_cv_skills
+from consumers.parsing.text import fold, normalize_text
 from schemas.cv import ParsedCv, SectionKind
 from schemas.files import FileKind
 
@@ -27,30 +29,49 @@ def parse_cv(
     ``photo`` says the file shows a portrait (personal data, flagged like the CPF).
     The text is bounded first (``bounds``), so its cost is that of a CV at most."""
     text = bound_text(normalize_text(bound_text(text)))
-    if is_flattened(text):
+    flattened = is_flattened(text)
+    if flattened:
         text = bound_text(unflatten(text))
     preamble, sections = split_sections(text)
 
     def bodies(kind: SectionKind) -> list[str]:
         return [s.text for s in sections if s.kind is kind and s.text]
 
-    experience = [e for body in bodies(SectionKind.EXPERIENCE) for e in parse_experience(body)]
+    language = detect_language(text)
+    contact = extract_contact(text, preamble, language, prominent)
+    # The CV's own city, written beside a role, is where the role was, not its company.
+    places = (fold(re.split(r" - |, ", contact.location)[0]),) if contact.location else ()
+    experience = [
+        e
+        for body in bodies(SectionKind.EXPERIENCE)
+        for e in parse_experience(body, places, flattened=flattened)
+    ]
     education = [e for body in bodies(SectionKind.EDUCATION) for e in parse_education(body)]
     language_bodies = bodies(SectionKind.LANGUAGES)
     if language_bodies:
         languages = parse_languages("\n".join(language_bodies))
     else:
         languages = parse_languages(text, require_level=True)
-    language = detect_language(text)
     return ParsedCv(
         text=text,
         language=language,
         page_count=max(1, page_count),
-        contact=extract_contact(text, preamble, language, prominent),
+        contact=contact,
         sections=sections,
         experience=experience,
         education=education,
-        skills=find_skills(text),
+        # A job title or a degree names its field ("Assistente Contábil", "Graduação em
+        # Estatística"): as good a context as a skills section.
+        skills=find_cv_skills(
+            text,
+            "\n".join(
+                [
+                    *bodies(SectionKind.SKILLS),
+                    *(e.title for e in experience if e.title),
+                    *(e.degree for e in education if e.degree),
+                ]
+            ),
+        ),
         languages=languages,
         personal_data=find_personal_data(text, photo=photo),
     )

@@ -31,6 +31,10 @@ MAX_CONTENT_BYTES = 4 * 1024 * 1024
 _MAX_ACTIONS = 64
 # Average glyph width in ems when a font does not tell us (Helvetica-like text).
 _DEFAULT_EM = 0.5
+# How far (points) a side-column line may run past the gutter and still belong to its side.
+_GUTTER_SPILL = 40.0
+# A column narrower than this share of the other is a sidebar.
+_SIDEBAR_SHARE = 0.75
 # A column must cover at least this share of the page's text height.
 _MIN_COLUMN_SHARE = 0.25
 _MIN_COLUMN_ROWS = 3
@@ -411,8 +415,10 @@ def _rows(fragments: list[_Fragment]) -> list[_Row]:
 
 def _crosses(fragment: _Fragment, gutter: float) -> bool:
     # Estimated widths run long or short; demand a clear overlap.
+    # A long link or address in a narrow sidebar may run a little into the gutter
+    # without being a line across both columns.
     overlap = fragment.x0 + 0.85 * (fragment.x1 - fragment.x0)
-    return fragment.x0 < gutter - 1.0 and overlap > gutter
+    return fragment.x0 < gutter - 1.0 and overlap > gutter + _GUTTER_SPILL
 
 
 def _find_gutter(rows: list[_Row], height: float) -> float | None:
@@ -471,14 +477,30 @@ def _render(rows: list[_Row], gutter: float) -> str:
         right: list[_Row] = []
         for band_row in band:
             _split_row(band_row, gutter, left, right)
-        _emit(left, lines)
+        first, second = (right, left) if _is_sidebar(right, left) else (left, right)
+        _emit(first, lines)
         if left and right:
             lines.append("")
-        _emit(right, lines)
+        _emit(second, lines)
         band = []
         if row is not None:
             _emit([row], lines)
     return "\n".join(lines)
+
+
+def _width(rows: list[_Row]) -> float:
+    if not rows:
+        return 0.0
+    return max(f.x1 for r in rows for f in r.fragments) - min(
+        f.x0 for r in rows for f in r.fragments
+    )
+
+
+def _is_sidebar(side: list[_Row], main: list[_Row]) -> bool:
+    """A right column much narrower than the left is a sidebar. Sidebars go first
+    (whichever side they are on) so that a main column which runs on to the next page
+    reads on without the sidebar in between."""
+    return bool(side) and _width(side) < _SIDEBAR_SHARE * _width(main)
 
 
 def _split_row(row: _Row, gutter: float, left: list[_Row], right: list[_Row]) -> None:

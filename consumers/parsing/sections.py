@@ -109,7 +109,7 @@ _register(
 _WEAK = frozenset(
     {
         "technologies", "tools", "tecnologias", "ferramentas", "stack", "tech stack",
-        "training", "treinamentos", "activities", "qualifications", "links", "contato",
+        "training", "treinamentos", "activities", "links", "contato",
         "contact", "graduacao", "estagio", "estagios", "carreira", "informatica", "sobre",
         "about", "overview", "perfil", "profile", "cursos", "courses", "projetos",
         "projects", "portfolio", "competencies", "idioma", "objetivo", "objective",

@@ -25,8 +25,9 @@ _LEFT = r"(?<![\w@])"
 _RIGHT = r"(?![\w+#])"
 # One- and two-letter aliases ("C", "R", "Go", "BI") need stricter edges: "R$", "C.",
 # "Go-live" and "e-mail"-like compounds are not skills.
-_SHORT_LEFT = r"(?<![\w@.\-$])"
-_SHORT_RIGHT = r"(?![\w+#$\-'’.])"
+_SHORT_LEFT = r"(?<![\w@.\-$&(])"
+# "R&D", "R/3", "C/o", "(C)" are not skills either.
+_SHORT_RIGHT = r"(?![\w+#$\-'’.&)]|/[\do])"
 # "github.com/x" or "x@python.org" name a site, not a skill. Anchored at a token's
 # start: unanchored, a long token is rescanned from each of its characters (quadratic).
 _ADDRESS = re.compile(
@@ -40,6 +41,8 @@ class _Matcher:
     folded: dict[str, str]
     exact: dict[str, str]
     categories: dict[str, str]
+    # Canonical names with an alias matched only in its own case (it is also a word).
+    sensitive: frozenset[str]
 
 
 def find_skills(text: str) -> list[str]:
@@ -119,7 +122,7 @@ def _matcher() -> _Matcher:
         re.compile(_LEFT + _trie_regex(sensitive) + _RIGHT),
         re.compile(_SHORT_LEFT + _trie_regex(short) + _SHORT_RIGHT),
     )
-    return _Matcher(patterns, folded, exact, categories)
+    return _Matcher(patterns, folded, exact, categories, frozenset(exact.values()))
 
 
 def _trie_regex(words: list[str]) -> str:
@@ -149,3 +152,71 @@ def _node_regex(node: dict[str, Any]) -> str:
         # Terminal here too: try the longer continuations first, greedily.
         return f"(?:{body})?"
     return body
+
+
+# Categories whose names are rarely ordinary words: named in a sentence, they are skills.
+_TECHNICAL = frozenset(
+    {"programming_languages", "frameworks", "databases", "cloud_devops", "data_ml", "tools"}
+)
+# "Technologies: ...", "Environment: ...", "Ferramentas: ...": a list follows, whatever
+# its section.
+_LIST_LABEL = re.compile(
+    r"^\W*(?:technolog(?:y|ies)|tech(?:nical)? stack|stack|tools?|environment|software|"
+    r"skills?|competenc(?:y|ies)|tecnologias?|ferramentas?|ambiente|habilidades|"
+    r"conhecimentos|compet[eê]ncias)\b[^:]{0,30}:",
+    re.IGNORECASE,
+)
+_LIST_SEPARATORS = re.compile(r"[,;|/•·]|\s[-–]\s")
+_MAX_LIST_ITEM_WORDS = 5
+
+
+def _is_list(line: str, count: int) -> bool:
+    """A line that enumerates (short items between separators) rather than tells."""
+    if _LIST_LABEL.match(line):
+        return True
+    items = [item for item in _LIST_SEPARATORS.split(line) if item.strip()]
+    if count < 2 or len(items) < 2:
+        return False
+    long_items = sum(1 for item in items if len(item.split()) > _MAX_LIST_ITEM_WORDS)
+    return long_items * 3 <= len(items)
+
+
+def find_cv_skills(text: str, listed: str = "") -> list[str]:
+    """Skills of a CV: every skill named in ``listed`` (its skills sections), and in the
+    rest of ``text`` only those a context vouches for. A line that enumerates names its
+    skills; a sentence does so for tools and technologies, but "communication",
+    "leadership" or "sales" in a sentence are ordinary words, not a claimed skill."""
+    found = find_skills(listed) if listed else []
+    seen = set(found)
+    sensitive = _matcher().sensitive
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        every = find_skills(_SEASON.sub(" ", line))
+        named = [s for s in every if s not in seen]
+        if not named:
+            continue
+        labelled = bool(_LIST_LABEL.match(line))
+        enumerates = labelled or _is_list(line, len(every))
+        for skill in named:
+            category = skill_category(skill)
+            if category == "business":
+                # "Sales", "Communication", "Administration": claimed only in a list
+                # that says it lists skills.
+                keep = labelled
+            elif skill in sensitive:
+                # Names that double as ordinary words ("Spring", "Word", "C") need a
+                # list of skills around them.
+                keep = enumerates
+            else:
+                keep = enumerates or category in _TECHNICAL
+            if keep:
+                seen.add(skill)
+                found.append(skill)
+    return found
+
+
+# "Spring 2016", "Fall 2010-Spring 2013": a term, not the framework.
+_SEASON = re.compile(
+    r"\b(?:Spring|Summer|Fall|Autumn|Winter)\b(?=,?\s*(?:\d{4}|semester|term|quarter))"
+)

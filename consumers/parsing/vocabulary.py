@@ -23,6 +23,16 @@ TITLE_WORDS = _words(
     representative scientist administrator accountant teacher executive associate
     programmer technician salesperson sales clerk officer president vp cto ceo cfo
     junior pleno senior jr sr
+    controller controler comprador compradora buyer purchaser planner planejador planejadora
+    gestor gestora chefe encarregado encarregada superintendente presidente
+    auditor auditora tesoureiro tesoureira recruiter recrutador recrutadora
+    pesquisador pesquisadora researcher instrutor instrutora instructor trainer tutor
+    redator redatora copywriter editor editora writer jornalista journalist tradutor
+    tradutora translator produtor produtora producer fotografo fotografa photographer
+    inspetor inspetora inspector mecanico mecanica mechanic eletricista electrician
+    medico medica physician farmaceutico farmaceutica pharmacist psicologo psicologa
+    nutricionista fisioterapeuta dentista veterinario veterinaria nurse
+    advisor strategist estrategista agent agente chief
     """
 )
 

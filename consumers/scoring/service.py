@@ -14,9 +14,11 @@ from consumers.context import WorkerContext
 from consumers.parsing.skills import find_skills
 from consumers.runtime import idempotency_key, reprocessing
 from consumers.scoring.providers import recorded
+from consumers.scoring.search_terms import search_terms
 from infra.db.models import Cv
 from infra.db.repositories import cvs as cvs_repo
 from infra.db.repositories import messages as messages_repo
+from infra.db.repositories import search as search_repo
 from infra.db.repositories import users as users_repo
 from infra.personal_data import job_description_of, parsed_of, sealed_analysis
 from producers.outbox import stage_events
@@ -96,6 +98,16 @@ async def _score(
             body=public,
             body_sealed=sealed,
             analysis_id=analysis_id,
+        )
+        terms = search_terms(analysis)
+        await search_repo.index_cv(
+            session,
+            cv_id=cv.id,
+            user_id=cv.user_id,
+            analysis_version=saved.version,
+            primary=terms.primary,
+            headings=terms.headings,
+            suggestions=terms.suggestions,
         )
         cv.status = CvStatus.SCORED
         data = {

@@ -8,6 +8,7 @@ the CV does not state.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from consumers.parsing.personal import mentions_personal_data
@@ -49,9 +50,9 @@ _TEMPLATES: dict[tuple[str, str], _Template] = {
     ),
     ("parseability", "few_sections"): _Template(
         _M,
-        "Só reconhecemos {found} seção(ões) padrão. Use títulos simples que o ATS entende: "
+        "{found_phrase}. Use títulos simples que o ATS entende: "
         '"Resumo", "Experiência Profissional", "Formação Acadêmica", "Competências".',
-        "Only {found} standard section(s) were recognised. Use plain headings an ATS "
+        "{found_phrase}. Use plain headings an ATS "
         'understands: "Summary", "Experience", "Education", "Skills".',
     ),
     ("contact", "missing_name"): _Template(
@@ -152,9 +153,9 @@ _TEMPLATES: dict[tuple[str, str], _Template] = {
     ),
     ("impact", "low_share"): _Template(
         _H,
-        "Só {count} de {total} tópicos de experiência trazem números. Quantifique resultados "
+        "{share_phrase}. Quantifique resultados "
         "(%, R$, prazos, volume, tamanho da equipe) sempre que puder.",
-        "Only {count} of {total} experience bullets include numbers. Quantify results "
+        "{share_phrase}. Quantify results "
         "(%, money, time saved, volume, team size) wherever you can.",
     ),
     ("impact", "unquantified_bullet"): _Template(
@@ -227,7 +228,7 @@ _TEMPLATES: dict[tuple[str, str], _Template] = {
     ),
     ("keywords", "missing_skills"): _Template(
         _H,
-        "A vaga pede {terms}, que não aparecem no seu currículo. Se você tem essa "
+        "A vaga pede {terms}, que não {appear} no seu currículo. Se você tem essa "
         "experiência, cite-a com as mesmas palavras da vaga.",
         "The job asks for {terms}, which your CV does not mention. If you have that "
         "experience, name it with the job's own words.",
@@ -318,7 +319,50 @@ def build_suggestions(
         chosen.append(suggestion)
         if len(chosen) == limit:
             break
+    gupy = _gupy_advice(cv) if lang == "pt" else None
+    if gupy is not None and limit > 0:
+        if len(chosen) == limit:
+            chosen.pop()
+        chosen.append(gupy)
+        chosen.sort(key=lambda suggestion: _SEVERITY_ORDER[suggestion.severity])
     return chosen
+
+
+def _gupy_advice(cv: ParsedCv) -> Suggestion | None:
+    """Gupy, the ATS most Brazilian employers use, fills its experience and skills fields
+    from the CV and ranks candidates on them: what does not parse there is not seen."""
+    incomplete = [e for e in cv.experience if not (e.title and e.company and e.start)]
+    if cv.experience and not incomplete and cv.skills:
+        return None
+    if not cv.experience:
+        return None  # the missing experience section has its own, stronger suggestion
+    gaps = []
+    if incomplete:
+        gaps.append("cargo, empresa e datas em cada experiência")
+    if not cv.skills:
+        gaps.append("uma seção de competências")
+    entry = incomplete[0] if incomplete else None
+    named = (entry.title or entry.company) if entry is not None else None
+    # The evidence is the CV line that holds the entry, as for every other suggestion.
+    evidence = next(
+        (
+            line.strip()
+            for line in cv.text.splitlines()
+            if named and named in line and not mentions_personal_data(line)
+        ),
+        None,
+    )
+    return Suggestion(
+        category="parseability",
+        severity=Severity.MEDIUM,
+        message=(
+            "A Gupy, ATS mais usado no Brasil, preenche os campos de experiência e de "
+            "competências a partir do currículo e ranqueia candidatos por eles. Deixe "
+            f"{join_words(gaps, 'pt')} legíveis: escreva cargo e empresa na mesma linha "
+            '(ex.: "Analista de Dados | Empresa") e as datas como "mm/aaaa – mm/aaaa".'
+        ),
+        evidence=evidence,
+    )
 
 
 def _bullets_of(report: RubricReport) -> list[_BulletFacts]:
@@ -381,6 +425,60 @@ def _personal_params(kinds: list[str], lang: str) -> dict[str, str | int]:
     }
 
 
+def _sections_phrase(found: int, lang: str) -> str:
+    if lang == "pt":
+        if found == 0:
+            return "Não reconhecemos nenhuma seção padrão"
+        return (
+            "Só reconhecemos uma seção padrão"
+            if found == 1
+            else (f"Só reconhecemos {found} seções padrão")
+        )
+    if found == 0:
+        return "No standard section was recognised"
+    return (
+        "Only one standard section was recognised"
+        if found == 1
+        else (f"Only {found} standard sections were recognised")
+    )
+
+
+def _share_phrase(count: int, total: int, lang: str) -> str:
+    """ "Nenhum dos 9 tópicos traz", "Só 1 de 9 tópicos traz", "Só 3 de 9 tópicos trazem"."""
+    if lang == "pt":
+        if total == 1:
+            return "O único tópico de experiência não traz números"
+        if count == 0:
+            return f"Nenhum dos {total} tópicos de experiência traz números"
+        verb = "traz" if count == 1 else "trazem"
+        return f"Só {count} de {total} tópicos de experiência {verb} números"
+    if total == 1:
+        return "Your only experience bullet has no numbers"
+    if count == 0:
+        return f"None of the {total} experience bullets has numbers"
+    verb = "includes" if count == 1 else "include"
+    return f"Only {count} of {total} experience bullets {verb} numbers"
+
+
+def _agreement(
+    key: tuple[str, str], params: Mapping[str, object], lang: str
+) -> dict[str, str | int]:
+    """Words that agree with the numbers and lists a message holds."""
+    if key == ("parseability", "few_sections"):
+        return {"found_phrase": _sections_phrase(int(str(params.get("found", 0))), lang)}
+    if key == ("impact", "low_share"):
+        count, total = int(str(params.get("count", 0))), int(str(params.get("total", 0)))
+        return {"share_phrase": _share_phrase(count, total, lang)}
+    if key in {("keywords", "missing_skills"), ("keywords", "missing_keywords")}:
+        terms = [t for t in str(params.get("terms", "")).split(", ") if t]
+        # "Python, FastAPI e Kafka", "which ... do not mention" / "que não aparece".
+        return {
+            "terms": join_words(terms, lang),
+            "appear": "aparecem" if len(terms) > 1 else "aparece",
+        }
+    return {}
+
+
 def _render(issue: Issue, lang: str, bullets: dict[str, _BulletFacts]) -> Suggestion | None:
     key = (issue.category, issue.code)
     template = _TEMPLATES.get(key)
@@ -399,6 +497,7 @@ def _render(issue: Issue, lang: str, bullets: dict[str, _BulletFacts]) -> Sugges
     params = dict(issue.params)
     if key == ("contact", "personal_data"):
         params = _personal_params(str(params.get("kinds", "")).split(","), lang)
+    params |= _agreement(key, params, lang)
     message = (template.pt if lang == "pt" else template.en).format(**params)
     return Suggestion(
         category=issue.category,

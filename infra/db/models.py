@@ -19,7 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Stable constraint names, so Alembic autogenerate and downgrades name them the same way.
@@ -135,6 +135,27 @@ class Analysis(Base):
     body: Mapped[dict[str, Any]]
     body_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = _created_at()
+
+
+class CvSearch(Base):
+    """What search may find of a CV: lexemes of its latest analysis's skills, job titles,
+    headings and suggestions, in Portuguese and English, accents folded. Never contact
+    fields, employers or raw text (those are sealed at rest)."""
+
+    __tablename__ = "cv_search"
+    __table_args__ = (Index("ix_cv_search_document", "document", postgresql_using="gin"),)
+
+    cv_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("cvs.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    analysis_version: Mapped[int] = mapped_column(Integer)
+    document: Mapped[str] = mapped_column(TSVECTOR)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
 
 
 class OutboxMessage(Base):

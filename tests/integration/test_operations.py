@@ -53,8 +53,12 @@ _LAST_OFFSETS: dict[str, object] = {}
 
 
 async def _quiet(system: RunningSystem) -> None:
-    """Wait until both workers have consumed everything and the outbox is empty."""
-    for group, topic in (("parsing", "cv.uploaded"), ("scoring", "cv.parsed")):
+    """Wait until the CV workers have consumed everything and the outbox is empty."""
+    for group, topic in (
+        ("parsing", "cv.uploaded"),
+        ("scoring", "cv.parsed"),
+        ("report", "cv.scored"),
+    ):
         try:
             await wait_for(partial(_caught_up, system, group, topic), timeout=30)
         except AssertionError:

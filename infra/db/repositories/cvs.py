@@ -65,6 +65,14 @@ async def latest_analysis(session: AsyncSession, cv_id: uuid.UUID) -> Analysis |
     )
 
 
+async def analysis_version(
+    session: AsyncSession, cv_id: uuid.UUID, version: int
+) -> Analysis | None:
+    return await session.scalar(
+        select(Analysis).where(Analysis.cv_id == cv_id, Analysis.version == version)
+    )
+
+
 async def latest_analyses(
     session: AsyncSession, cv_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, Analysis]:

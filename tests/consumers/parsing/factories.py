@@ -78,6 +78,30 @@ def two_column_pdf(pages: int = 1) -> bytes:
     return buffer.getvalue()
 
 
+def sidebar_pdf(side: list[str], main: list[str], *, side_x: float, main_x: float) -> bytes:
+    """A narrow side column on the first page beside a main column that runs on to the
+    next page (the long link spills a little into the gutter, as real ones do)."""
+    buffer = BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    _, height = A4
+    pdf.setFont("Helvetica", 10)
+    y = height - 60
+    for line in side:
+        pdf.drawString(side_x, y, line)
+        y -= 16
+    y = height - 60
+    for line in main:
+        if y < 60:
+            pdf.showPage()
+            pdf.setFont("Helvetica", 10)
+            y = height - 60
+        pdf.drawString(main_x, y, line)
+        y -= 16
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
 def image_only_pdf() -> bytes:
     """A 'scanned' page: one picture of text, no text operators."""
     image = Image.new("RGB", (400, 200), "white")

@@ -240,3 +240,25 @@ def test_identity_numbers_are_not_phones():
     contact = extract_contact("Ana Lima\nCPF: 119.876.543-21\nRG: 12.345.678-9", language="pt")
 
     assert contact.phones == []
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "location", "phone"),
+    [
+        ("John Smith\nBoston, MA\n(617) 555-0100", "en", "Boston, MA", "+16175550100"),
+        ("John Smith\nBoston, MA\n+1 617 555 0100", "pt", "Boston, MA", "+16175550100"),
+        ("Maria Silva\nSão Luís, MA\n(98) 98765-4321", "pt", "São Luís - MA", "+5598987654321"),
+        ("Maria Silva\nSão Luís, MA\n+55 98 98765-4321", "en", "São Luís - MA", "+5598987654321"),
+    ],
+)
+def test_a_code_both_countries_use_follows_the_cv(text, language, location, phone):
+    # MA is Massachusetts and Maranhão: the language and the numbers decide.
+    contact = extract_contact(text, language=language)
+
+    assert (contact.location, contact.phone) == (location, phone)
+
+
+def test_a_name_wrapped_over_three_lines_in_a_sidebar_is_whole():
+    prominent = ("Murilo Damasceno de", "Murilo", "Damasceno de Vasconcelos", "EXPERIÊNCIAS")
+
+    assert extract_contact("x", prominent=prominent).name == "Murilo Damasceno de Vasconcelos"

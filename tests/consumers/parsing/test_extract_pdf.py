@@ -9,6 +9,7 @@ from tests.consumers.parsing.factories import (
     RIGHT_COLUMN,
     image_only_pdf,
     one_column_pdf,
+    sidebar_pdf,
     two_column_pdf,
 )
 
@@ -35,15 +36,28 @@ def test_two_column_pdf_keeps_each_column_together():
     text = extract_text(two_column_pdf(), FileKind.PDF).text
     lines = [line for line in text.split("\n") if line]
 
-    assert lines[0] == "Ana Paula Lima"
     left = [lines.index(line) for line in LEFT_COLUMN]
     right = [lines.index(line) for line in RIGHT_COLUMN]
     assert left == sorted(left)
     assert right == sorted(right)
-    # Contiguous blocks: the whole left column, then the whole right column.
+    # Contiguous blocks: the narrow side column first, then the whole main column, so
+    # that a main column running on to the next page reads on without a break.
     assert left == list(range(left[0], left[0] + len(LEFT_COLUMN)))
     assert right == list(range(right[0], right[0] + len(RIGHT_COLUMN)))
-    assert max(left) < min(right)
+    assert max(right) < min(left)
+    assert max(right) < lines.index("Ana Paula Lima") < min(left)
+
+
+@pytest.mark.parametrize(("side_x", "main_x"), [(40, 200), (420, 40)])
+def test_a_main_column_reads_on_across_pages_whichever_side_the_sidebar_is(side_x, main_x):
+    side = ["CONTATO", "ana@example.com", "linkedin.com/in/ana-paula-lima-souza", "IDIOMAS"]
+    body = [f"• Entreguei o projeto {n} no prazo com Python e SQL" for n in range(50)]
+    data = sidebar_pdf(side, body, side_x=side_x, main_x=main_x)
+    lines = [line for line in extract_text(data, FileKind.PDF).text.split("\n") if line]
+
+    assert [lines.index(line) for line in side] == list(range(4))
+    order = [lines.index(line) for line in body]
+    assert order == list(range(4, 4 + len(body)))
 
 
 def test_two_column_pdf_parses_into_sections():

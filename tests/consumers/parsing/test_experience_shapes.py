@@ -1,0 +1,142 @@
+"""Experience entries in the shapes CVs use, with dates, location and bullets per entry."""
+
+import pytest
+
+from consumers.parsing.dates import find_date_range
+from consumers.parsing.experience import parse_experience
+from consumers.parsing.flat import unflatten
+from consumers.parsing.parser import parse_cv
+
+
+def _pairs(body: str, **options: object) -> list[tuple[str | None, str | None]]:
+    return [(e.title, e.company) for e in parse_experience(body, **options)]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Data Engineer at Rappi\nMar 2021 – Present\n• Built pipelines",
+        "Data Engineer @ Rappi\n03/2021 - Present\n• Built pipelines",
+        "Rappi — Data Engineer\nmar/21 – Present\n• Built pipelines",
+        "Data Engineer | Rappi | March 2021 – Present\n• Built pipelines",
+        "Data Engineer\nRappi\n03.2021 to now\n• Built pipelines",
+    ],
+)
+def test_title_and_company_in_each_common_shape(body):
+    (entry,) = parse_experience(body)
+
+    assert (entry.title, entry.company, entry.start, entry.current) == (
+        "Data Engineer",
+        "Rappi",
+        "2021-03",
+        True,
+    )
+    assert entry.bullets == ["Built pipelines"]
+
+
+def test_portuguese_title_at_company():
+    assert _pairs("Analista de Dados na Natura &Co\njan/2019 – dez/2020") == [
+        ("Analista de Dados", "Natura &Co")
+    ]
+
+
+def test_one_company_above_the_titles_of_several_roles():
+    body = (
+        "Globant\n"
+        "Lead UX Designer\n"
+        "Aug 2023 – Aug 2025\n"
+        "• Day-to-day reporting for the leadership team\n"
+        "Product Designer\n"
+        "Oct 2020 – Jul 2023\n"
+        "• Shipped 4 projects on schedule\n"
+    )
+
+    assert _pairs(body) == [("Lead UX Designer", "Globant"), ("Product Designer", "Globant")]
+
+
+def test_unmarked_bullets_are_not_taken_for_a_company():
+    # Word list styles drop the bullet characters from the text.
+    body = (
+        "Globant\n"
+        "Lead UX Designer\n"
+        "Aug 2023 – Aug 2025\n"
+        "Negotiated with 3 suppliers\n"
+        "Mentoria de 7 pessoas recém-contratadas\n"
+        "Product Designer\n"
+        "Oct 2020 – Jul 2023\n"
+        "Rolled TDD out across 12 product teams\n"
+    )
+
+    assert _pairs(body) == [("Lead UX Designer", "Globant"), ("Product Designer", "Globant")]
+
+
+def test_durations_and_the_cvs_own_city_are_neither_title_nor_company():
+    body = (
+        "Controller\n"
+        "Deliveroo, Rosario\n"
+        "Jan 2020 – Present · 2 yrs 3 mos\n"
+        "• Closed the books\n"
+        "Analista Financeira | Stone | 05.2017 – 11.2019 · 2 anos e 7 meses\n"
+    )
+
+    first, second = parse_experience(body, ("rosario",))
+
+    assert (first.title, first.company, first.location) == ("Controller", "Deliveroo", "Rosario")
+    assert (second.title, second.company, second.end) == ("Analista Financeira", "Stone", "2019-11")
+
+
+def test_a_recognised_location_is_kept_per_entry():
+    (entry,) = parse_experience("Vendedora – Lojas Exemplo – Recife - PE\nmar. 2018 a dez. 2019")
+
+    assert (entry.company, entry.location) == ("Lojas Exemplo", "Recife - PE")
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("jun/22 até Atualmente", "2022-06", None),
+        ("mai/19 até mar/22", "2019-05", "2022-03"),
+        ("Mar '98 - Dec '01", "1998-03", "2001-12"),
+    ],
+)
+def test_two_digit_years(text, start, end):
+    found = find_date_range(text)
+
+    assert found is not None
+    assert (found.start, found.end) == (start, end)
+
+
+def test_flattened_entries_keep_their_date_ranges_and_split_title_from_company():
+    text = (
+        "Ana Souza Lima ana@example.com EXPERIÊNCIA Globant Lead UX Designer August 2023 – "
+        "August 2025 • Reporting for the leadership team • Shipped 9 projects with Figma "
+        "Cientista de Dados Sr. Tramontina Digital jun/19 até jul/23 – Padronizei o uso de "
+        "SQL em 7 squads "
+    ) * 1
+    lines = unflatten(text).split("\n")
+
+    assert any(
+        line.startswith("Globant Lead UX Designer August 2023 – August 2025") for line in lines
+    )
+    parsed = parse_cv(text + "FORMAÇÃO Bacharelado em Estatística, USP (2012) " * 4)
+    assert [(e.title, e.company, e.start, e.end) for e in parsed.experience] == [
+        ("Lead UX Designer", "Globant", "2023-08", "2025-08"),
+        ("Cientista de Dados Sr.", "Tramontina Digital", "2019-06", "2023-07"),
+    ]
+
+
+def test_flattened_company_dash_title_after_a_bullet_and_english_qualifiers():
+    text = (
+        "Hamish Ashworth hamish@example.com EXPERIENCE Accenture — Lead Product Designer "
+        "June 2022 — Today • Cut month-end close from 11 to 10 days with Illustrator "
+        "• Wrote tooling that saves the team 11 hours a week Unbabel — Senior Graphic "
+        "Designer August 2020 — January 2022 • Mentored 5 new hires with HTML "
+        "Tramontina Digital UX Designer II March 2018 — July 2020 • Shipped 3 projects "
+    ) + "EDUCATION M.Sc. Design, Northeastern University (2017) " * 3
+    parsed = parse_cv(text)
+
+    assert [(e.title, e.company) for e in parsed.experience] == [
+        ("Lead Product Designer", "Accenture"),
+        ("Senior Graphic Designer", "Unbabel"),
+        ("UX Designer II", "Tramontina Digital"),
+    ]
