@@ -32,6 +32,11 @@ class RequestMeta:
             ip=ip, user_agent=(user_agent or "")[:_MAX_USER_AGENT] or None, request_id=request_id
         )
 
+    @property
+    def correlation_id(self) -> str:
+        """What the events a request causes carry, so the logs of its work join up."""
+        return self.request_id or str(uuid.uuid4())
+
 
 NO_REQUEST = RequestMeta(ip=None, user_agent=None, request_id=None)
 

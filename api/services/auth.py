@@ -39,10 +39,6 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def correlation_of(meta: RequestMeta) -> str:
-    return meta.request_id or str(uuid.uuid4())
-
-
 async def register(
     session: AsyncSession,
     hashing: Hashing,
@@ -62,7 +58,7 @@ async def register(
         raise EmailTakenError() from exc
     # The welcome mail follows from the event: the account and its event commit together.
     await stage_events(
-        session, UserRegistered(correlation_id=correlation_of(meta), user_id=user.id, locale=locale)
+        session, UserRegistered(correlation_id=meta.correlation_id, user_id=user.id, locale=locale)
     )
     await audit.record(session, "auth.registered", meta, actor_id=user.id)
     await session.commit()

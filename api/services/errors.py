@@ -65,14 +65,6 @@ class InvalidLastEventIdError(DomainError):
     status, code, title = 422, "invalid_last_event_id", "Last-Event-ID is not an event id"
 
 
-class PasswordConfirmationError(DomainError):
-    status, code, title = (
-        403,
-        "invalid_password",
-        "The password (or code) does not confirm it is you",
-    )
-
-
 class ExportNotReadyError(DomainError):
     status, code, title = 409, "export_not_ready", "The export is not ready to download"
 

@@ -18,17 +18,18 @@ from api.services.audit import RequestMeta
 from api.services.errors import (
     ExportExpiredError,
     ExportNotReadyError,
+    InvalidPasswordError,
     MfaCodeRequiredError,
     NotAuthenticatedError,
     NotFoundError,
-    PasswordConfirmationError,
     StepUpMfaCodeError,
     StepUpMfaCodeReusedError,
 )
 from api.services.sessions import SessionChecks
 from infra.crypto import MasterKeys
-from infra.db.models import Erasure, Export, User
+from infra.db.models import Erasure, Export
 from infra.db.repositories import privacy as privacy_repo
+from infra.db.repositories import sessions as sessions_repo
 from infra.db.repositories import users as users_repo
 from infra.security import Hashing
 from infra.settings import MfaSettings
@@ -52,7 +53,7 @@ async def request_export(session: AsyncSession, user_id: uuid.UUID, meta: Reques
     await stage_events(
         session,
         UserExportRequested(
-            correlation_id=meta.request_id or "export", user_id=user_id, export_id=export.id
+            correlation_id=meta.correlation_id, user_id=user_id, export_id=export.id
         ),
     )
     await audit.record(
@@ -124,26 +125,6 @@ def _expired(export: Export) -> bool:
     return export.expires_at is not None and export.expires_at <= datetime.now(UTC)
 
 
-async def verify_password_and_totp(
-    session: AsyncSession,
-    mfa_settings: MfaSettings,
-    hashing: Hashing,
-    user: User,
-    password: str,
-    code: str | None,
-    meta: RequestMeta,
-) -> bool:
-    """Whether ``password`` (and, when MFA is on, the TOTP or recovery ``code``) proves
-    the caller is the account holder. An accepted code is spent with the caller's commit."""
-    if not await hashing.verify(user.password_hash, password):
-        return False
-    try:
-        await mfa.verify_second_factor(session, mfa_settings, user, code, meta)
-    except (MfaCodeRequiredError, StepUpMfaCodeError, StepUpMfaCodeReusedError):
-        return False
-    return True
-
-
 async def request_erasure(
     session: AsyncSession,
     *,
@@ -160,26 +141,31 @@ async def request_erasure(
     user = await users_repo.by_id(session, user_id)
     if user is None:
         raise NotAuthenticatedError()
-    if not await verify_password_and_totp(
-        session, mfa_settings, hashing, user, password, code, meta
+    try:
+        await mfa.reauthenticate(session, mfa_settings, hashing, user, password, code, meta)
+    except (
+        InvalidPasswordError,
+        MfaCodeRequiredError,
+        StepUpMfaCodeError,
+        StepUpMfaCodeReusedError,
     ):
         await audit.record(
             session, "privacy.erasure_requested", meta, actor_id=user_id, outcome="denied"
         )
         await session.commit()
-        raise PasswordConfirmationError()
+        raise
     existing = await privacy_repo.open_erasure_of(session, user_id)
     if existing is not None:
         return existing
     now = datetime.now(UTC)
     await privacy_repo.mark_erasure_requested(session, user_id, now)
-    await privacy_repo.revoke_all_refresh_tokens(session, user_id, now)
+    await sessions_repo.revoke_all(session, user_id, now)
     erasure = Erasure(id=uuid.uuid4(), user_id=user_id, subject_pseudonym=keys.pseudonym(user_id))
     await privacy_repo.add_erasure(session, erasure)
     await stage_events(
         session,
         UserErasureRequested(
-            correlation_id=meta.request_id or "erasure", user_id=user_id, erasure_id=erasure.id
+            correlation_id=meta.correlation_id, user_id=user_id, erasure_id=erasure.id
         ),
     )
     await audit.record(

@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.services import audit
 from api.services.audit import RequestMeta
-from api.services.auth import correlation_of
 from api.services.errors import NotFoundError
 from infra.db.models import User
 from infra.db.repositories import users as users_repo
@@ -64,7 +63,7 @@ async def update(
     await stage_events(
         session,
         UserUpdated(
-            correlation_id=correlation_of(meta),
+            correlation_id=meta.correlation_id,
             user_id=user.id,
             locale=user.locale,  # a column holding a Locale
             changed=changed,

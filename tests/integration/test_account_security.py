@@ -7,7 +7,14 @@ import uuid
 import httpx
 
 from infra.db.repositories import audit as audit_repo
-from tests.support.identity import Account, bearer, log_in, signed_in
+from tests.support.identity import (
+    Account,
+    audit_actions,
+    bearer,
+    log_in,
+    signed_in,
+    user_id_of_account,
+)
 from tests.support.system import RunningSystem
 
 NEW_PASSWORD = "a different long passphrase"
@@ -24,16 +31,6 @@ async def _second_session(
 
 async def _refresh(client: httpx.AsyncClient, refresh_token: str) -> httpx.Response:
     return await client.post("/v1/auth/refresh", json={"refresh_token": refresh_token})
-
-
-async def _user_id(client: httpx.AsyncClient, account: Account) -> uuid.UUID:
-    return uuid.UUID((await client.get("/v1/me", headers=account.headers)).json()["id"])
-
-
-async def _actions(system: RunningSystem, user_id: uuid.UUID) -> list[tuple[str, str]]:
-    async with system.db.sessions() as session:
-        entries = await audit_repo.page(session, involving=user_id, limit=100)
-    return [(e.action, e.outcome) for e in reversed(entries)]
 
 
 async def test_a_password_change_ends_every_session_but_the_new_one(system: RunningSystem) -> None:
@@ -79,8 +76,8 @@ async def test_a_wrong_current_password_changes_nothing(system: RunningSystem) -
         assert common.json()["code"] == "password_too_common"
         assert (await client.get("/v1/me", headers=account.headers)).status_code == 200
         assert (await log_in(client, account)).status_code == 200
-        user_id = await _user_id(client, account)
-    actions = await _actions(system, user_id)
+        user_id = await user_id_of_account(client, account)
+    actions = await audit_actions(system, user_id)
     assert ("auth.password_changed", "failed") in actions
     assert ("auth.password_changed", "ok") not in actions
 
@@ -149,7 +146,7 @@ async def test_sessions_are_listed_and_revoked_by_their_owner_only(system: Runni
 async def test_the_audit_trail_holds_logins_logouts_and_revocations(system: RunningSystem) -> None:
     async with system.client() as client:
         account = await signed_in(client)
-        user_id = await _user_id(client, account)
+        user_id = await user_id_of_account(client, account)
         assert (await log_in(client, account, "a wrong password")).status_code == 401
         other = await _second_session(client, account, "x")
         sessions = (await client.get("/v1/me/sessions", headers=account.headers)).json()
@@ -161,7 +158,7 @@ async def test_the_audit_trail_holds_logins_logouts_and_revocations(system: Runn
             headers=account.headers,
         )
         assert other  # its session was revoked above
-    actions = await _actions(system, user_id)
+    actions = await audit_actions(system, user_id)
     assert actions == [
         ("auth.registered", "ok"),
         ("auth.login", "ok"),
@@ -181,6 +178,6 @@ async def test_the_audit_trail_holds_logins_logouts_and_revocations(system: Runn
 async def test_logout_is_audited(system: RunningSystem) -> None:
     async with system.client() as client:
         account = await signed_in(client)
-        user_id = await _user_id(client, account)
+        user_id = await user_id_of_account(client, account)
         await client.post("/v1/auth/logout", headers=account.headers)
-    assert ("auth.logout", "ok") in await _actions(system, user_id)
+    assert ("auth.logout", "ok") in await audit_actions(system, user_id)

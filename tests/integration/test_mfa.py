@@ -17,8 +17,16 @@ from sqlalchemy import select
 from api.services import mfa
 from api.services.errors import MfaCodeRequiredError, StepUpMfaCodeError
 from infra.db.models import User, UserMfa
-from infra.db.repositories import audit as audit_repo
-from tests.support.identity import Account, bearer, enrol, fresh_step, log_in, signed_in
+from tests.support.identity import (
+    Account,
+    audit_actions,
+    bearer,
+    enrol,
+    fresh_step,
+    log_in,
+    signed_in,
+    user_id_of_account,
+)
 from tests.support.system import RunningSystem
 
 
@@ -32,16 +40,6 @@ async def _mfa_token(client: httpx.AsyncClient, account: Account) -> str:
 
 async def _second_step(client: httpx.AsyncClient, token: str, code: str) -> httpx.Response:
     return await client.post("/v1/auth/mfa", json={"mfa_token": token, "code": code})
-
-
-async def _user_id(client: httpx.AsyncClient, account: Account) -> uuid.UUID:
-    return uuid.UUID((await client.get("/v1/me", headers=account.headers)).json()["id"])
-
-
-async def _actions(system: RunningSystem, user_id: uuid.UUID) -> list[tuple[str, str]]:
-    async with system.db.sessions() as session:
-        entries = await audit_repo.page(session, involving=user_id, limit=100)
-    return [(e.action, e.outcome) for e in reversed(entries)]
 
 
 async def test_enrolment_is_pending_until_a_code_confirms_it(system: RunningSystem) -> None:
@@ -88,13 +86,13 @@ async def test_enrolment_is_pending_until_a_code_confirms_it(system: RunningSyst
         again = await client.post("/v1/me/mfa/totp", headers=account.headers)
         assert again.status_code == 409
         assert again.json()["code"] == "mfa_already_enabled"
-        user_id = await _user_id(client, account)
+        user_id = await user_id_of_account(client, account)
 
     async with system.db.sessions() as session:
         row = await session.scalar(select(UserMfa).where(UserMfa.user_id == user_id))
     assert row is not None
     assert body["secret"].encode() not in row.secret_sealed  # encrypted at rest
-    actions = await _actions(system, user_id)
+    actions = await audit_actions(system, user_id)
     assert ("mfa.enrolled", "ok") in actions
     assert ("mfa.enabled", "failed") in actions
     assert ("mfa.enabled", "ok") in actions
@@ -127,8 +125,8 @@ async def test_log_in_takes_two_steps_and_each_code_works_once(system: RunningSy
         replay = await _second_step(client, other, account.code(step + 1))
         assert replay.status_code == 401
         assert replay.json()["code"] == "mfa_code_reused"
-        user_id = await _user_id(client, Account(account.email, tokens=tokens))
-    actions = await _actions(system, user_id)
+        user_id = await user_id_of_account(client, Account(account.email, tokens=tokens))
+    actions = await audit_actions(system, user_id)
     assert ("auth.login", "mfa_required") in actions
     assert actions.count(("auth.login", "failed")) == 2
 
@@ -194,7 +192,7 @@ async def test_recovery_codes_work_once_each(system: RunningSystem) -> None:
     async with system.client() as client:
         account = await signed_in(client)
         await enrol(client, account, await fresh_step())
-        user_id = await _user_id(client, account)
+        user_id = await user_id_of_account(client, account)
         code = account.recovery_codes[0]
         first = await _second_step(client, await _mfa_token(client, account), code.lower())
         assert first.status_code == 200, first.text
@@ -205,7 +203,7 @@ async def test_recovery_codes_work_once_each(system: RunningSystem) -> None:
             client, await _mfa_token(client, account), account.recovery_codes[1]
         )
         assert other.status_code == 200
-    actions = await _actions(system, user_id)
+    actions = await audit_actions(system, user_id)
     assert actions.count(("mfa.recovery_code_used", "ok")) == 2
 
 
@@ -214,7 +212,7 @@ async def test_disabling_needs_the_password_and_a_code(system: RunningSystem) ->
         account = await signed_in(client)
         step = await fresh_step()
         await enrol(client, account, step)
-        user_id = await _user_id(client, account)
+        user_id = await user_id_of_account(client, account)
 
         async def disable(password: str, code: str) -> httpx.Response:
             return await client.request(
@@ -241,7 +239,7 @@ async def test_disabling_needs_the_password_and_a_code(system: RunningSystem) ->
         again = await disable(account.password, account.code(step + 1))
         assert again.status_code == 409
         assert again.json()["code"] == "mfa_not_enabled"
-    actions = await _actions(system, user_id)
+    actions = await audit_actions(system, user_id)
     assert actions.count(("mfa.disabled", "failed")) == 3
     assert ("mfa.recovery_code_used", "ok") in actions
     assert ("mfa.disabled", "ok") in actions
@@ -254,7 +252,10 @@ async def test_verify_second_factor_for_other_services(system: RunningSystem) ->
         guarded = await signed_in(client)
         step = await fresh_step()
         await enrol(client, guarded, step)
-        plain_id, guarded_id = await _user_id(client, plain), await _user_id(client, guarded)
+        plain_id, guarded_id = (
+            await user_id_of_account(client, plain),
+            await user_id_of_account(client, guarded),
+        )
     async with system.db.sessions() as session:
         user = await session.get(User, plain_id)
         assert user is not None
@@ -303,8 +304,11 @@ async def test_erasure_needs_the_code_when_mfa_is_on(system: RunningSystem) -> N
             body = {"password": account.password} | ({"code": code} if code else {})
             return await client.request("DELETE", "/v1/me", json=body, headers=account.headers)
 
-        for code in (None, "000000", account.code(step)):
+        # The same answers as every other step-up check; the enrolment spent ``step``.
+        refusals = {None: "mfa_code_required", "000000": "invalid_mfa_code"}
+        refusals[account.code(step)] = "mfa_code_reused"
+        for code, expected in refusals.items():
             refused = await erase(code)
             assert refused.status_code == 403, code
-            assert refused.json()["code"] == "invalid_password"
+            assert refused.json()["code"] == expected
         assert (await erase(account.code(step + 1))).status_code == 202

@@ -11,8 +11,9 @@ import httpx
 import pyotp
 
 from api.services.mfa import STEP_SECONDS
+from infra.db.repositories import audit as audit_repo
 from tests.support.api import PASSWORD
-from tests.support.system import wait_for
+from tests.support.system import RunningSystem, wait_for
 
 
 @dataclass
@@ -92,3 +93,14 @@ async def enrol(client: httpx.AsyncClient, account: Account, step: int) -> None:
     )
     assert confirmed.status_code == 200, confirmed.text
     account.recovery_codes = confirmed.json()["recovery_codes"]
+
+
+async def user_id_of_account(client: httpx.AsyncClient, account: Account) -> uuid.UUID:
+    return uuid.UUID((await client.get("/v1/me", headers=account.headers)).json()["id"])
+
+
+async def audit_actions(system: RunningSystem, user_id: uuid.UUID) -> list[tuple[str, str]]:
+    """(action, outcome) of the user's audit entries, oldest first."""
+    async with system.db.sessions() as session:
+        entries = await audit_repo.page(session, involving=user_id, limit=100)
+    return [(e.action, e.outcome) for e in reversed(entries)]

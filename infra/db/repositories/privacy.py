@@ -101,16 +101,6 @@ async def delete_outbox_of(session: AsyncSession, user_id: uuid.UUID) -> None:
     )
 
 
-async def revoke_all_refresh_tokens(
-    session: AsyncSession, user_id: uuid.UUID, at: datetime
-) -> None:
-    await session.execute(
-        update(RefreshToken)
-        .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
-        .values(revoked_at=at)
-    )
-
-
 async def mark_erasure_requested(session: AsyncSession, user_id: uuid.UUID, at: datetime) -> None:
     await session.execute(update(User).where(User.id == user_id).values(erasure_requested_at=at))
 
