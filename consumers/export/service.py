@@ -27,6 +27,7 @@ from infra.personal_data import (
     job_description_of,
     parsed_of,
 )
+from infra.storage import FileNotStoredError
 from producers.outbox import stage_events
 from schemas.privacy import UserExportReady, UserExportRequested
 
@@ -163,8 +164,6 @@ SECTIONS: tuple[SectionLoader, ...] = (profile_section, cvs_section, events_sect
 
 
 async def _stored_file(ctx: WorkerContext, storage_key: str) -> bytes | None:
-    from infra.storage import FileNotStoredError
-
     try:
         return await ctx.storage.get(storage_key)
     except FileNotStoredError:
