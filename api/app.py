@@ -18,7 +18,9 @@ from api.middleware import (
     BodySizeLimitMiddleware,
     RequestIdMiddleware,
 )
-from api.routes import auth, cvs, docs, events, health, me, privacy
+from api.policies import undeclared_routes
+from api.routes import api_keys, auth, cvs, docs, events, health, me, privacy
+from api.services.api_keys import ApiKeys
 from api.services.event_stream import Wakeups
 from api.services.sessions import SessionChecks
 from infra.db.session import Database
@@ -60,6 +62,7 @@ def create_app(
             sessions=SessionChecks(db, settings.auth.session_check_seconds),
             hashing=Hashing(settings.auth.hash_concurrency),
             vault=Vault(settings.crypto.master_keys()),
+            api_keys=ApiKeys(db),
         )
         app.state.resources = resources
         relaying = asyncio.create_task(resources.wakeups.run())
@@ -92,6 +95,9 @@ def create_app(
     ):
         app.include_router(router)
     app.include_router(me.router)
+    app.include_router(api_keys.router)
+    if undeclared := undeclared_routes(app):
+        raise RuntimeError(f"routes without a policy (see api/policies.py): {undeclared}")
     app.mount(
         docs.SWAGGER_ASSETS, StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), "swagger-ui"
     )

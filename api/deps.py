@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
-from fastapi.security import OAuth2PasswordBearer
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.services.api_keys import ApiKeys
 from api.services.audit import RequestMeta
-from api.services.errors import NotAuthenticatedError
 from api.services.event_stream import Wakeups
 from api.services.sessions import SessionChecks
 from infra.db.session import Database
 from infra.readiness import Readiness
-from infra.security import AccessClaims, Hashing, InvalidTokenError, decode_access_token
+from infra.security import Hashing
 from infra.settings import Settings
 from infra.storage import ObjectStore
 from infra.vault import Vault
@@ -41,6 +39,7 @@ class Resources:
     sessions: SessionChecks
     hashing: Hashing
     vault: Vault
+    api_keys: ApiKeys
 
 
 def get_resources(request: Request) -> Resources:
@@ -64,33 +63,6 @@ async def get_session(resources: ResourcesDep) -> AsyncIterator[AsyncSession]:
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
-
-_bearer = OAuth2PasswordBearer(tokenUrl="/v1/auth/token", auto_error=False)
-
-
-async def get_access_claims(
-    resources: ResourcesDep, token: Annotated[str | None, Depends(_bearer)]
-) -> AccessClaims:
-    """The caller's verified claims; the user must exist and the session be live."""
-    if not token:
-        raise NotAuthenticatedError()
-    try:
-        claims = decode_access_token(token, resources.settings.auth.secret_key.get_secret_value())
-    except InvalidTokenError as exc:
-        raise NotAuthenticatedError("The access token is invalid or expired.") from exc
-    if not await resources.sessions.is_live(claims):
-        raise NotAuthenticatedError("The session of this access token has ended.")
-    return claims
-
-
-AccessClaimsDep = Annotated[AccessClaims, Depends(get_access_claims)]
-
-
-def get_current_user_id(claims: AccessClaimsDep) -> uuid.UUID:
-    return claims.user_id
-
-
-CurrentUserId = Annotated[uuid.UUID, Depends(get_current_user_id)]
 
 
 def get_request_id(request: Request) -> str:

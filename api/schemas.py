@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, field_validator
 
+from api.services import api_keys
+from api.services.api_keys import ApiKeyScope
 from api.services.passwords import MAX_CHARS, MIN_CHARS
 from api.services.profile import TIME_ZONES, check_time_zone
 from api.validation import PlainText
@@ -208,3 +210,23 @@ class MfaDisableIn(BaseModel):
 class MfaLogInIn(BaseModel):
     mfa_token: PlainText = Field(min_length=1, max_length=4096)
     code: PlainText = Field(min_length=1, max_length=64, description="TOTP or recovery code")
+
+
+class ApiKeyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: PlainText = Field(min_length=1, max_length=100)
+    scopes: list[ApiKeyScope] = Field(min_length=1, max_length=len(api_keys.SCOPES))
+
+
+class ApiKeyOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    prefix: str
+    scopes: list[str]
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+class ApiKeyCreated(ApiKeyOut):
+    key: str = Field(description="The key itself: shown this once, keep it safe")

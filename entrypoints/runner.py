@@ -55,6 +55,8 @@ async def serve_api(
         timeout_graceful_shutdown=3,
         lifespan="on",
         http=head_deadline_protocol(settings.api.header_timeout_seconds),
+        # The server's name and version help only someone looking for its known flaws.
+        server_header=False,
     )
     server = _Server(config)
     serving = asyncio.create_task(server.serve())

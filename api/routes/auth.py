@@ -6,8 +6,9 @@ from fastapi import APIRouter, Depends, Header, status
 from fastapi.responses import JSONResponse
 from fastapi.security import OAuth2PasswordRequestForm
 
-from api.deps import AccessClaimsDep, RequestMetaDep, ResourcesDep, SessionDep
+from api.deps import RequestMetaDep, ResourcesDep, SessionDep
 from api.errors import PROBLEM, PROBLEM_MEDIA_TYPE, Problem, problem
+from api.policies import PUBLIC, USER, PrincipalDep, requires
 from api.schemas import MfaLogInIn, RefreshIn, RegisterIn, TokenOut, UserOut
 from api.services import auth
 from api.services.errors import MfaRequiredError
@@ -35,6 +36,7 @@ def _token_out(pair: auth.TokenPair) -> TokenOut:
 
 @router.post(
     "/register",
+    dependencies=[requires(PUBLIC)],
     status_code=status.HTTP_201_CREATED,
     response_model=UserOut,
     responses={409: PROBLEM, 422: PROBLEM},
@@ -53,7 +55,12 @@ async def register(
     return UserOut(id=user.id, email=user.email, created_at=user.created_at)
 
 
-@router.post("/token", response_model=TokenOut, responses={401: _TOKEN_401, 422: PROBLEM})
+@router.post(
+    "/token",
+    dependencies=[requires(PUBLIC)],
+    response_model=TokenOut,
+    responses={401: _TOKEN_401, 422: PROBLEM},
+)
 async def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     session: SessionDep,
@@ -69,7 +76,12 @@ async def token(
     return _token_out(pair)
 
 
-@router.post("/mfa", response_model=TokenOut, responses={401: PROBLEM, 422: PROBLEM})
+@router.post(
+    "/mfa",
+    dependencies=[requires(PUBLIC)],
+    response_model=TokenOut,
+    responses={401: PROBLEM, 422: PROBLEM},
+)
 async def mfa(
     body: MfaLogInIn, session: SessionDep, resources: ResourcesDep, meta: RequestMetaDep
 ) -> TokenOut:
@@ -78,7 +90,12 @@ async def mfa(
     return _token_out(pair)
 
 
-@router.post("/refresh", response_model=TokenOut, responses={401: PROBLEM, 422: PROBLEM})
+@router.post(
+    "/refresh",
+    dependencies=[requires(PUBLIC)],
+    response_model=TokenOut,
+    responses={401: PROBLEM, 422: PROBLEM},
+)
 async def refresh(
     body: RefreshIn, session: SessionDep, resources: ResourcesDep, meta: RequestMetaDep
 ) -> TokenOut:
@@ -88,9 +105,14 @@ async def refresh(
     return _token_out(pair)
 
 
-@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, responses={401: PROBLEM})
+@router.post(
+    "/logout",
+    dependencies=[requires(USER)],
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={401: PROBLEM},
+)
 async def logout(
-    claims: AccessClaimsDep, session: SessionDep, resources: ResourcesDep, meta: RequestMetaDep
+    principal: PrincipalDep, session: SessionDep, resources: ResourcesDep, meta: RequestMetaDep
 ) -> None:
     """End this session: its refresh token and every access token issued with it."""
-    await auth.log_out(session, resources.sessions, claims, meta)
+    await auth.log_out(session, resources.sessions, principal.user_id, principal.family_id, meta)

@@ -5,9 +5,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from api.deps import CurrentUserId, RequestIdDep, ResourcesDep, SessionDep
+from api.deps import RequestIdDep, ResourcesDep, SessionDep
 from api.errors import PROBLEM
 from api.forms import cv_form_schema, read_cv_form
+from api.policies import CVS_READ, CVS_WRITE, CurrentUserId, requires
 from api.schemas import CvError, CvOut, CvPage, CvSubmitted, CvSummary, MatchIn
 from api.services import cvs
 from api.validation import MAX_BIGINT
@@ -19,6 +20,7 @@ router = APIRouter(prefix="/v1/cvs", tags=["cvs"])
 
 @router.post(
     "",
+    dependencies=[requires(CVS_WRITE)],
     status_code=status.HTTP_202_ACCEPTED,
     response_model=CvSubmitted,
     responses={401: PROBLEM, 413: PROBLEM, 415: PROBLEM, 422: PROBLEM},
@@ -53,6 +55,7 @@ async def submit_cv(
 
 @router.post(
     "/{cv_id}/match",
+    dependencies=[requires(CVS_WRITE)],
     status_code=status.HTTP_202_ACCEPTED,
     response_model=CvSubmitted,
     responses={401: PROBLEM, 404: PROBLEM, 409: PROBLEM, 422: PROBLEM},
@@ -78,7 +81,12 @@ async def match_cv(
     return CvSubmitted(id=cv.id, status=CvStatus(cv.status))
 
 
-@router.get("", response_model=CvPage, responses={401: PROBLEM, 422: PROBLEM})
+@router.get(
+    "",
+    dependencies=[requires(CVS_READ)],
+    response_model=CvPage,
+    responses={401: PROBLEM, 422: PROBLEM},
+)
 async def list_cvs(
     user_id: CurrentUserId,
     session: SessionDep,
@@ -112,7 +120,12 @@ async def list_cvs(
     return CvPage(items=items, total=total, limit=limit, offset=offset)
 
 
-@router.get("/{cv_id}", response_model=CvOut, responses={401: PROBLEM, 404: PROBLEM, 422: PROBLEM})
+@router.get(
+    "/{cv_id}",
+    dependencies=[requires(CVS_READ)],
+    response_model=CvOut,
+    responses={401: PROBLEM, 404: PROBLEM, 422: PROBLEM},
+)
 async def get_cv(
     cv_id: uuid.UUID, user_id: CurrentUserId, session: SessionDep, resources: ResourcesDep
 ) -> CvOut:
@@ -133,6 +146,7 @@ async def get_cv(
 
 @router.get(
     "/{cv_id}/report.pdf",
+    dependencies=[requires(CVS_READ)],
     response_class=Response,
     responses={
         200: {"content": {"application/pdf": {}}, "description": "The PDF report"},

@@ -8,13 +8,14 @@ from fastapi.responses import HTMLResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from api.asyncapi_page import render_asyncapi
+from api.policies import PUBLIC, requires
 
 SWAGGER_ASSETS = "/_assets/swagger-ui"
 
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/asyncapi.json")
+@router.get("/asyncapi.json", dependencies=[requires(PUBLIC)])
 async def asyncapi_json() -> dict[str, Any]:
     """The bus's AsyncAPI document (topics, message schemas, consumer groups)."""
     from consumers.asyncapi import specification_json
@@ -22,14 +23,14 @@ async def asyncapi_json() -> dict[str, Any]:
     return specification_json()
 
 
-@router.get("/asyncapi")
+@router.get("/asyncapi", dependencies=[requires(PUBLIC)])
 async def asyncapi_html() -> HTMLResponse:
     from consumers.asyncapi import specification_json
 
     return HTMLResponse(render_asyncapi(specification_json()))
 
 
-@router.get("/docs")
+@router.get("/docs", dependencies=[requires(PUBLIC)])
 async def swagger_ui() -> HTMLResponse:
     # Swagger UI's assets come from the installed swagger-ui-bundle package, not a CDN.
     return get_swagger_ui_html(
@@ -41,7 +42,7 @@ async def swagger_ui() -> HTMLResponse:
     )
 
 
-@router.get("/metrics")
+@router.get("/metrics", dependencies=[requires(PUBLIC)])
 async def metrics() -> Response:
     """Prometheus metrics of this process (all components, under ``recoloca dev``)."""
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

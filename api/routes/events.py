@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import StreamingResponse
 
-from api.deps import AccessClaimsDep, ResourcesDep
+from api.deps import ResourcesDep
 from api.errors import PROBLEM
+from api.policies import CVS_READ, PrincipalDep, requires, still_authorised
 from api.services import event_stream
 
 router = APIRouter(prefix="/v1", tags=["events"])
@@ -15,11 +15,12 @@ router = APIRouter(prefix="/v1", tags=["events"])
 
 @router.get(
     "/events",
+    dependencies=[requires(CVS_READ)],
     response_class=StreamingResponse,
     responses={200: {"content": {"text/event-stream": {}}}, 401: PROBLEM, 422: PROBLEM},
 )
 async def events(
-    claims: AccessClaimsDep,
+    principal: PrincipalDep,
     resources: ResourcesDep,
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
     since: Annotated[
@@ -35,14 +36,13 @@ async def events(
         start = since
 
     async def authorised() -> bool:
-        # A stream outlives its request: its token may expire or its session be revoked.
-        return datetime.now(UTC) < claims.expires_at and await resources.sessions.is_live(claims)
+        return await still_authorised(resources, principal)
 
     return StreamingResponse(
         event_stream.stream(
             resources.db,
             resources.wakeups,
-            claims.user_id,
+            principal.user_id,
             start,
             keepalive_seconds=resources.settings.api.sse_keepalive_seconds,
             stopping=resources.stopping,

@@ -7,18 +7,19 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from api.deps import ResourcesDep
+from api.policies import PUBLIC, requires
 from infra.kafka import kafka_reachable
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz")
+@router.get("/healthz", dependencies=[requires(PUBLIC)])
 async def healthz() -> dict[str, str]:
     """The process is alive."""
     return {"status": "ok"}
 
 
-@router.get("/readyz")
+@router.get("/readyz", dependencies=[requires(PUBLIC)])
 async def readyz(resources: ResourcesDep) -> JSONResponse:
     """Postgres, Redis and Kafka are reachable, and every component of this process (the
     relay, each worker) can do its work: the relay is active, workers have their partitions."""

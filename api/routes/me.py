@@ -7,8 +7,9 @@ from typing import Any
 
 from fastapi import APIRouter, status
 
-from api.deps import AccessClaimsDep, CurrentUserId, RequestMetaDep, ResourcesDep, SessionDep
+from api.deps import RequestMetaDep, ResourcesDep, SessionDep
 from api.errors import PROBLEM
+from api.policies import USER, CurrentUserId, PrincipalDep, requires
 from api.schemas import (
     ChangePasswordIn,
     MeOut,
@@ -43,13 +44,15 @@ def _me(user: User, mfa_enabled: bool) -> MeOut:
     )
 
 
-@router.get("", response_model=MeOut, responses=_AUTH)
+@router.get("", dependencies=[requires(USER)], response_model=MeOut, responses=_AUTH)
 async def get_me(user_id: CurrentUserId, session: SessionDep) -> MeOut:
     user = await profile.get(session, user_id)
     return _me(user, await mfa.is_enabled(session, user_id))
 
 
-@router.patch("", response_model=MeOut, responses={**_AUTH, 422: PROBLEM})
+@router.patch(
+    "", dependencies=[requires(USER)], response_model=MeOut, responses={**_AUTH, 422: PROBLEM}
+)
 async def update_me(
     body: MeUpdate, user_id: CurrentUserId, session: SessionDep, meta: RequestMetaDep
 ) -> MeOut:
@@ -57,7 +60,12 @@ async def update_me(
     return _me(user, await mfa.is_enabled(session, user_id))
 
 
-@router.post("/password", response_model=TokenOut, responses={**_AUTH, 403: PROBLEM, 422: PROBLEM})
+@router.post(
+    "/password",
+    dependencies=[requires(USER)],
+    response_model=TokenOut,
+    responses={**_AUTH, 403: PROBLEM, 422: PROBLEM},
+)
 async def change_password(
     body: ChangePasswordIn,
     user_id: CurrentUserId,
@@ -81,9 +89,11 @@ async def change_password(
     )
 
 
-@router.get("/sessions", response_model=list[SessionOut], responses=_AUTH)
-async def list_sessions(claims: AccessClaimsDep, session: SessionDep) -> list[SessionOut]:
-    rows = await account.list_sessions(session, claims.user_id)
+@router.get(
+    "/sessions", dependencies=[requires(USER)], response_model=list[SessionOut], responses=_AUTH
+)
+async def list_sessions(principal: PrincipalDep, session: SessionDep) -> list[SessionOut]:
+    rows = await account.list_sessions(session, principal.user_id)
     return [
         SessionOut(
             id=row.family_id,
@@ -91,7 +101,7 @@ async def list_sessions(claims: AccessClaimsDep, session: SessionDep) -> list[Se
             last_used_at=row.last_used_at,
             user_agent=row.user_agent,
             ip=row.ip,
-            current=row.family_id == claims.family_id,
+            current=row.family_id == principal.family_id,
         )
         for row in rows
     ]
@@ -99,6 +109,7 @@ async def list_sessions(claims: AccessClaimsDep, session: SessionDep) -> list[Se
 
 @router.delete(
     "/sessions/{session_id}",
+    dependencies=[requires(USER)],
     status_code=status.HTTP_204_NO_CONTENT,
     responses={**_AUTH, 404: PROBLEM},
 )
@@ -114,6 +125,7 @@ async def revoke_session(
 
 @router.post(
     "/mfa/totp",
+    dependencies=[requires(USER)],
     status_code=status.HTTP_201_CREATED,
     response_model=TotpEnrolmentOut,
     responses={**_AUTH, 409: PROBLEM},
@@ -130,6 +142,7 @@ async def start_totp(
 
 @router.post(
     "/mfa/totp/confirm",
+    dependencies=[requires(USER)],
     response_model=RecoveryCodesOut,
     responses={**_AUTH, 403: PROBLEM, 409: PROBLEM, 422: PROBLEM},
 )
@@ -146,6 +159,7 @@ async def confirm_totp(
 
 @router.delete(
     "/mfa/totp",
+    dependencies=[requires(USER)],
     status_code=status.HTTP_204_NO_CONTENT,
     responses={**_AUTH, 403: PROBLEM, 409: PROBLEM, 422: PROBLEM},
 )

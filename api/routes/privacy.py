@@ -7,8 +7,9 @@ import uuid
 
 from fastapi import APIRouter, Response, status
 
-from api.deps import CurrentUserId, RequestMetaDep, ResourcesDep, SessionDep
+from api.deps import RequestMetaDep, ResourcesDep, SessionDep
 from api.errors import PROBLEM
+from api.policies import USER, CurrentUserId, requires
 from api.schemas import ErasureIn, ErasureRequested, ExportOut, ExportRequested
 from api.services import privacy
 
@@ -17,6 +18,7 @@ router = APIRouter(prefix="/v1/me", tags=["privacy"])
 
 @router.post(
     "/export",
+    dependencies=[requires(USER)],
     status_code=status.HTTP_202_ACCEPTED,
     response_model=ExportRequested,
     responses={401: PROBLEM},
@@ -31,7 +33,10 @@ async def request_export(
 
 
 @router.get(
-    "/exports/{export_id}", response_model=ExportOut, responses={401: PROBLEM, 404: PROBLEM}
+    "/exports/{export_id}",
+    dependencies=[requires(USER)],
+    response_model=ExportOut,
+    responses={401: PROBLEM, 404: PROBLEM},
 )
 async def get_export(
     export_id: uuid.UUID, user_id: CurrentUserId, session: SessionDep
@@ -47,6 +52,7 @@ async def get_export(
 
 @router.get(
     "/exports/{export_id}/download",
+    dependencies=[requires(USER)],
     response_class=Response,
     responses={
         200: {"content": {"application/zip": {}}, "description": "The export archive"},
@@ -79,6 +85,7 @@ async def download_export(
 
 @router.delete(
     "",
+    dependencies=[requires(USER)],
     status_code=status.HTTP_202_ACCEPTED,
     response_model=ErasureRequested,
     responses={401: PROBLEM, 403: PROBLEM, 422: PROBLEM},

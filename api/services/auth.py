@@ -22,7 +22,7 @@ from api.services.passwords import check_password
 from api.services.sessions import SessionChecks
 from infra.db.models import User
 from infra.db.repositories import users as users_repo
-from infra.security import ALGORITHM, DUMMY_HASH, AccessClaims, Hashing, create_access_token
+from infra.security import ALGORITHM, DUMMY_HASH, Hashing, create_access_token
 from infra.settings import AuthSettings, Settings
 from producers.outbox import stage_events
 from schemas.users import Locale, UserRegistered
@@ -121,12 +121,16 @@ async def complete_mfa(
 
 
 async def log_out(
-    session: AsyncSession, sessions: SessionChecks, claims: AccessClaims, meta: RequestMeta
+    session: AsyncSession,
+    sessions: SessionChecks,
+    user_id: uuid.UUID,
+    family_id: uuid.UUID | None,
+    meta: RequestMeta,
 ) -> None:
     """End the caller's session: its refresh family is revoked, its access tokens die."""
-    if claims.family_id is not None:
-        await users_repo.revoke_family(session, claims.family_id, datetime.now(UTC))
-    await audit.record(session, "auth.logout", meta, actor_id=claims.user_id)
+    if family_id is not None:
+        await users_repo.revoke_family(session, family_id, datetime.now(UTC))
+    await audit.record(session, "auth.logout", meta, actor_id=user_id)
     await session.commit()
     sessions.forget()
 

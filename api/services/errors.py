@@ -160,3 +160,19 @@ class MfaNotPendingError(DomainError):
 
 class ReportNotReadyError(DomainError):
     status, code, title = 404, "report_not_ready", "The PDF report is not ready yet"
+
+
+class ForbiddenError(DomainError):
+    status, code, title = 403, "forbidden", "Your role may not do this"
+
+
+class ApiKeyNotAllowedError(DomainError):
+    status, code, title = 403, "api_key_not_allowed", "This route needs a signed-in session"
+
+
+class InsufficientScopeError(DomainError):
+    status, code, title = 403, "insufficient_scope", "The API key lacks the scope for this"
+
+
+class TooManyApiKeysError(DomainError):
+    status, code, title = 409, "too_many_api_keys", "Revoke an API key before creating another"

@@ -76,10 +76,26 @@ async def profile_section(subject: Subject) -> Section:
         }
         for t in await privacy_repo.refresh_tokens_of(subject.session, user.id)
     ]
+    keys = [
+        {
+            "id": k.id,
+            "name": k.name,
+            "prefix": k.prefix,
+            "scopes": k.scopes,
+            "created_at": k.created_at,
+            "last_used_at": k.last_used_at,
+            "revoked_at": k.revoked_at,
+        }
+        for k in await privacy_repo.api_keys_of(subject.session, user.id)
+    ]
     return Section(
         "profile",
-        "Your account and its sessions (refresh tokens)",
-        (("profile.json", to_json(profile)), ("sessions.json", to_json(sessions))),
+        "Your account, its sessions (refresh tokens) and its API keys (never the keys)",
+        (
+            ("profile.json", to_json(profile)),
+            ("sessions.json", to_json(sessions)),
+            ("api_keys.json", to_json(keys)),
+        ),
     )
 
 

@@ -39,6 +39,9 @@ async def test_the_export_holds_the_original_file_and_everything_else(
             "id"
         ]
         await wait_for_status(client, headers, cv_id, "scored")
+        key = await client.post(
+            "/v1/me/api-keys", json={"name": "ci", "scopes": ["cvs:read"]}, headers=headers
+        )
         async with client.stream("GET", "/v1/events", headers=headers) as stream:
             response = await client.post("/v1/me/export", headers=headers)
             assert response.status_code == 202, response.text
@@ -72,6 +75,10 @@ async def test_the_export_holds_the_original_file_and_everything_else(
     profile = json.loads(archive.read("profile/profile.json"))
     assert profile["email"].startswith("user-")
     assert {"profile/sessions.json", "events/events.json", "audit/audit.json"} <= names
+    keys = json.loads(archive.read("profile/api_keys.json"))
+    assert [k["prefix"] for k in keys] == [key.json()["prefix"]]
+    secret = key.json()["key"].encode()
+    assert not [name for name in names if secret in archive.read(name)]
     event_types = {e["type"] for e in json.loads(archive.read("events/events.json"))}
     assert {"cv.parsed", "cv.scored"} <= event_types
     actions = {e["action"] for e in json.loads(archive.read("audit/audit.json"))}

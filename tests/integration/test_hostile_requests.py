@@ -157,8 +157,9 @@ async def test_headers_trickled_or_never_finished_are_cut_off(system: RunningSys
     )
 
     assert trickled[0] == silent[0] == b"408"
-    assert limit <= trickled[1] < limit + 3
-    assert limit <= silent[1] < limit + 3
+    # The clocks of the server and the test differ by a few milliseconds.
+    assert limit - 0.1 <= trickled[1] < limit + 3
+    assert limit - 0.1 <= silent[1] < limit + 3
 
 
 async def test_a_keep_alive_connection_still_serves_its_next_request(system: RunningSystem):

@@ -9,8 +9,10 @@ from typing import Any
 
 import httpx
 import pyotp
+from sqlalchemy import update
 
 from api.services.mfa import STEP_SECONDS
+from infra.db.models import User
 from infra.db.repositories import audit as audit_repo
 from tests.support.api import PASSWORD
 from tests.support.system import RunningSystem, wait_for
@@ -104,3 +106,21 @@ async def audit_actions(system: RunningSystem, user_id: uuid.UUID) -> list[tuple
     async with system.db.sessions() as session:
         entries = await audit_repo.page(session, involving=user_id, limit=100)
     return [(e.action, e.outcome) for e in reversed(entries)]
+
+
+async def create_api_key(client: httpx.AsyncClient, account: Account, *scopes: str) -> str:
+    response = await client.post(
+        "/v1/me/api-keys",
+        json={"name": "integration", "scopes": list(scopes)},
+        headers=account.headers,
+    )
+    assert response.status_code == 201, response.text
+    key: str = response.json()["key"]
+    return key
+
+
+async def set_role(system: RunningSystem, user_id: uuid.UUID, role: str) -> None:
+    """Give a user a role directly (the admin API that does it is tested on its own)."""
+    async with system.db.sessions() as session:
+        await session.execute(update(User).where(User.id == user_id).values(role=role))
+        await session.commit()

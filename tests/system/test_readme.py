@@ -42,7 +42,12 @@ def live(data_dir: Path):
     assert run.interrupt() == 0, run.output
 
 
-def _run_block(block: str, run: DevRun) -> subprocess.CompletedProcess[str]:
+def _run_block(block: str, run: DevRun, folder: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``block`` as a reader would from a clone, but in ``folder``: what the examples
+    download (``-o report.pdf``) lands there, not in the repository."""
+    for name in ("examples", ".venv"):
+        if not (folder / name).exists():
+            (folder / name).symlink_to(ROOT / name)
     script = block.replace("http://127.0.0.1:8000", run.base_url)
     env = {k: v for k, v in os.environ.items() if not k.startswith("RECOLOCA_")}
     env["RECOLOCA_DATA_DIR"] = str(run.data_dir)
@@ -55,7 +60,7 @@ def _run_block(block: str, run: DevRun) -> subprocess.CompletedProcess[str]:
             "-c",
             "trap 'kill $(jobs -p) 2>/dev/null || true' EXIT\n" + script,
         ],
-        cwd=ROOT,
+        cwd=folder,
         env=env,
         capture_output=True,
         text=True,
@@ -64,9 +69,9 @@ def _run_block(block: str, run: DevRun) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.parametrize("index", range(len(sh_blocks())))
-def test_readme_example_runs_verbatim(live: DevRun, index: int) -> None:
+def test_readme_example_runs_verbatim(live: DevRun, index: int, tmp_path: Path) -> None:
     block = sh_blocks()[index]
-    done = _run_block(block, live)
+    done = _run_block(block, live, tmp_path)
     assert done.returncode == 0, f"{block}\n--- stdout\n{done.stdout}\n--- stderr\n{done.stderr}"
     assert "Traceback" not in done.stderr, done.stderr
     if "/v1/cvs" in block:

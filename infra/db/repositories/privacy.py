@@ -13,6 +13,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from infra.db.models import (
     Analysis,
+    ApiKey,
     AuditEntry,
     Cv,
     Erasure,
@@ -163,6 +164,14 @@ async def user_events_of(session: AsyncSession, user_id: uuid.UUID) -> Sequence[
     return (
         await session.scalars(
             select(UserEvent).where(UserEvent.user_id == user_id).order_by(UserEvent.id)
+        )
+    ).all()
+
+
+async def api_keys_of(session: AsyncSession, user_id: uuid.UUID) -> Sequence[ApiKey]:
+    return (
+        await session.scalars(
+            select(ApiKey).where(ApiKey.user_id == user_id).order_by(ApiKey.created_at)
         )
     ).all()
 

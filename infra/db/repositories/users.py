@@ -73,20 +73,21 @@ async def revoke_family(session: AsyncSession, family_id: uuid.UUID, at: datetim
     )
 
 
-async def session_is_live(
+async def live_role(
     session: AsyncSession, user_id: uuid.UUID, family_id: uuid.UUID | None
-) -> bool:
-    """The user exists, is neither disabled nor being erased and (when given) the token
-    family was not revoked: one query."""
-    user = exists().where(
+) -> str | None:
+    """The user's role when the user exists, is neither disabled nor being erased and
+    (when given) the token family was not revoked; else None. One query."""
+    query = select(User.role).where(
         User.id == user_id, User.disabled_at.is_(None), User.erasure_requested_at.is_(None)
     )
-    if family_id is None:
-        return bool(await session.scalar(select(user)))
-    revoked = exists().where(
-        RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_not(None)
-    )
-    return bool(await session.scalar(select(user & ~revoked)))
+    if family_id is not None:
+        revoked = exists().where(
+            RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_not(None)
+        )
+        query = query.where(~revoked)
+    role: str | None = await session.scalar(query)
+    return role
 
 
 async def hold_unless_erasing(session: AsyncSession, user_id: uuid.UUID) -> bool:

@@ -1,0 +1,199 @@
+"""Who may call what: every route declares exactly one policy with ``requires``.
+
+A policy names the least role that may call the route, and the API-key scope that may
+call it instead (none: keys are refused). ``undeclared_routes`` finds a route that
+declares nothing, and the app refuses to start with one, so a new route cannot be
+forgotten open.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute, iter_route_contexts
+from fastapi.security import OAuth2PasswordBearer
+
+from api.deps import Resources, ResourcesDep
+from api.services import api_keys
+from api.services.errors import (
+    ApiKeyNotAllowedError,
+    ForbiddenError,
+    InsufficientScopeError,
+    NotAuthenticatedError,
+)
+from infra.security import AccessClaims, InvalidTokenError, decode_access_token
+
+
+class Role(StrEnum):
+    USER = "user"
+    OPERATOR = "operator"
+    ADMIN = "admin"
+
+
+# Each role may do what the roles before it may.
+_RANK = {Role.USER: 0, Role.OPERATOR: 1, Role.ADMIN: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    name: str
+    # None: anyone, signed in or not.
+    role: Role | None = None
+    # An API key holding this scope may call the route too.
+    scope: str | None = None
+
+
+PUBLIC = Policy("public")
+USER = Policy("user", Role.USER)
+OPERATOR = Policy("operator", Role.OPERATOR)
+ADMIN = Policy("admin", Role.ADMIN)
+CVS_READ = Policy("user or key with cvs:read", Role.USER, api_keys.CVS_READ)
+CVS_WRITE = Policy("user or key with cvs:write", Role.USER, api_keys.CVS_WRITE)
+COACH = Policy("user or key with coach", Role.USER, api_keys.COACH)
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: a signed-in session, or an API key acting for its owner."""
+
+    user_id: uuid.UUID
+    role: Role
+    # The session's refresh-token family; None for API keys and tokens issued in tests.
+    family_id: uuid.UUID | None = None
+    # When the access token stops being valid; None for API keys (they live until revoked).
+    expires_at: datetime | None = None
+    api_key_id: uuid.UUID | None = None
+    scopes: frozenset[str] = field(default_factory=frozenset)
+
+
+def authorize(policy: Policy, principal: Principal) -> None:
+    """Raise unless ``principal`` may call a route under ``policy``."""
+    if policy.role is None:
+        return
+    if principal.api_key_id is not None:
+        if policy.scope is None:
+            raise ApiKeyNotAllowedError()
+        if policy.scope not in principal.scopes:
+            raise InsufficientScopeError(f"This API key needs the scope {policy.scope!r}.")
+        return
+    if _RANK[principal.role] < _RANK[policy.role]:
+        raise ForbiddenError()
+
+
+bearer_token = OAuth2PasswordBearer(tokenUrl="/v1/auth/token", auto_error=False)
+
+
+async def get_principal(
+    resources: ResourcesDep, token: Annotated[str | None, Depends(bearer_token)]
+) -> Principal:
+    """The verified caller. A session's user must exist, be enabled and the session be
+    live; an API key must exist and not be revoked."""
+    if not token:
+        raise NotAuthenticatedError()
+    if api_keys.looks_like_key(token):
+        key = await resources.api_keys.authenticate(token)
+        if key is None:
+            raise NotAuthenticatedError("The API key is invalid or was revoked.")
+        return Principal(
+            user_id=key.user_id, role=Role(key.role), api_key_id=key.id, scopes=key.scopes
+        )
+    try:
+        claims = decode_access_token(token, resources.settings.auth.secret_key.get_secret_value())
+    except InvalidTokenError as exc:
+        raise NotAuthenticatedError("The access token is invalid or expired.") from exc
+    role = await resources.sessions.live_role(claims)
+    if role is None:
+        raise NotAuthenticatedError("The session of this access token has ended.")
+    return Principal(
+        user_id=claims.user_id,
+        role=Role(role),
+        family_id=claims.family_id,
+        expires_at=claims.expires_at,
+    )
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def get_current_user_id(principal: PrincipalDep) -> uuid.UUID:
+    return principal.user_id
+
+
+CurrentUserId = Annotated[uuid.UUID, Depends(get_current_user_id)]
+
+
+async def still_authorised(resources: Resources, principal: Principal) -> bool:
+    """Whether ``principal`` may still act: a stream outlives its request, and meanwhile
+    its token may expire, its session or key be revoked, its user be disabled."""
+    if principal.api_key_id is not None:
+        return await resources.api_keys.is_live(principal.api_key_id)
+    if principal.expires_at is None or datetime.now(UTC) >= principal.expires_at:
+        return False
+    claims = AccessClaims(principal.user_id, principal.family_id, principal.expires_at)
+    return await resources.sessions.is_live(claims)
+
+
+class _Requirement:
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+
+
+class _Open(_Requirement):
+    async def __call__(self) -> None:
+        return None
+
+
+class _Guard(_Requirement):
+    async def __call__(self, principal: PrincipalDep) -> None:
+        authorize(self.policy, principal)
+
+
+def requires(policy: Policy) -> Any:
+    """The route's policy, for its decorator: ``dependencies=[requires(USER)]``."""
+    return Depends(_Open(policy) if policy.role is None else _Guard(policy))
+
+
+def _policy_in(dependant: Dependant) -> Policy | None:
+    found: list[Policy] = []
+    for dependency in dependant.dependencies:
+        call = dependency.call
+        if isinstance(call, _Requirement):
+            found.append(call.policy)
+    return found[0] if len(found) == 1 else None
+
+
+@dataclass(frozen=True, slots=True)
+class DeclaredRoute:
+    methods: frozenset[str]
+    path: str
+    # None when the route declares no policy, or several.
+    policy: Policy | None
+
+
+def declared_routes(app: FastAPI) -> list[DeclaredRoute]:
+    """Every API route of ``app`` (inside included routers too) with its policy."""
+    found = []
+    for context in iter_route_contexts(app.routes):
+        if not isinstance(context.original_route, APIRoute):
+            continue
+        dependant: Dependant = context.dependant
+        found.append(
+            DeclaredRoute(
+                frozenset(context.methods or ()), context.path or "", _policy_in(dependant)
+            )
+        )
+    return found
+
+
+def undeclared_routes(app: FastAPI) -> list[str]:
+    return [
+        f"{','.join(sorted(route.methods))} {route.path}"
+        for route in declared_routes(app)
+        if route.policy is None
+    ]
