@@ -86,8 +86,10 @@ class ApiKeys:
             if found is None or not hmac.compare_digest(found[0].key_hash, _digest(secret)):
                 return None
             key, role = found
-            await keys_repo.touch(session, key.id, datetime.now(UTC), _TOUCH_EVERY)
-            await session.commit()
+            now = datetime.now(UTC)
+            if key.last_used_at is None or key.last_used_at < now - _TOUCH_EVERY:
+                await keys_repo.touch(session, key.id, now, _TOUCH_EVERY)
+                await session.commit()
         return KeyIdentity(id=key.id, user_id=key.user_id, role=role, scopes=frozenset(key.scopes))
 
     async def is_live(self, key_id: uuid.UUID) -> bool:
