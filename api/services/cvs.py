@@ -11,11 +11,17 @@ from typing import Any
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.services.errors import CvNotReadyError, NotFoundError, ReportNotReadyError
+from api.services.errors import (
+    CvNotReadyError,
+    NotAuthenticatedError,
+    NotFoundError,
+    ReportNotReadyError,
+)
 from api.services.uploads import check_upload, safe_filename
 from infra.db.models import Analysis, Cv
 from infra.db.repositories import cvs as cvs_repo
 from infra.db.repositories import search as search_repo
+from infra.db.repositories import users as users_repo
 from infra.personal_data import (
     analysis_body,
     file_place,
@@ -59,6 +65,7 @@ async def submit(
         status=CvStatus.QUEUED,
     )
     try:
+        await _hold_account(session, user_id)
         # The key is created (if this is the user's first file) in the CV's transaction.
         data_key = await vault.key_or_create(session, user_id)
         set_filename(data_key, cv, safe_filename(filename))
@@ -86,6 +93,15 @@ async def submit(
     return cv
 
 
+async def _hold_account(session: AsyncSession, user_id: uuid.UUID) -> None:
+    """Keep the account from being erased until this transaction ends, or refuse.
+
+    The session check is remembered for a few seconds, so a request can arrive after the
+    erasure began: written then, its CV would outlive the erasure's sweep."""
+    if not await users_repo.hold_unless_erasing(session, user_id):
+        raise NotAuthenticatedError("This account is being erased.")
+
+
 async def request_match(
     session: AsyncSession,
     vault: Vault,
@@ -96,6 +112,7 @@ async def request_match(
     correlation_id: str,
 ) -> Cv:
     """Record the job description and ask scoring for a new analysis against it."""
+    await _hold_account(session, user_id)
     cv = await cvs_repo.for_user(session, cv_id, user_id, lock=True)
     if cv is None:
         raise NotFoundError("No CV with this id.")

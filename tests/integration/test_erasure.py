@@ -216,3 +216,23 @@ async def test_a_cv_of_a_user_being_erased_is_not_parsed(system: RunningSystem) 
     assert cv.status == "queued"
     assert cv.parsed is None
     assert staged is None
+
+
+async def test_an_upload_arriving_after_the_erasure_began_is_refused(
+    system: RunningSystem,
+) -> None:
+    """The session check is remembered for seconds: the write itself checks again."""
+    async with system.client() as client:
+        headers = await new_user(client)
+        user_id = user_id_of(headers)
+        assert (await client.get("/v1/cvs", headers=headers)).status_code == 200  # remembered
+        async with system.db.transaction() as session:
+            user = await session.get(User, user_id)
+            assert user is not None
+            user.erasure_requested_at = datetime.now(UTC)
+        refused = await upload(client, headers, unique_person().cv(), "cv.txt", "text/plain")
+    assert refused.status_code == 401
+    assert refused.json()["code"] == "not_authenticated"
+    async with system.db.sessions() as session:
+        assert await session.scalar(select(Cv.id).where(Cv.user_id == user_id)) is None
+    assert not list((system.settings.data_dir / "files").rglob(f"*{user_id}*"))
