@@ -23,6 +23,8 @@ from infra.db.repositories import outbox as outbox_repo
 from infra.db.session import Database, to_asyncpg_dsn
 from infra.kafka import ensure_topics, make_producer
 from infra.settings import Settings
+from infra.storage import make_object_store
+from producers.expiry import purge_expired_exports
 from producers.recovery import requeue_stalled
 
 log = structlog.get_logger(__name__)
@@ -38,6 +40,7 @@ class OutboxRelay:
         self.settings = settings
         self._wake = asyncio.Event()
         self._producer: AIOKafkaProducer | None = None
+        self._storage = make_object_store(settings)
         self.published = 0
 
     async def run(
@@ -95,6 +98,12 @@ class OutboxRelay:
                 await requeue_stalled(
                     self.db, older_than=timedelta(seconds=self.settings.outbox.stalled_seconds)
                 )
+                # The relay runs once per deployment (the leader): the sweeps live here.
+                # A failed sweep is retried next round; it must never stop the relay.
+                try:
+                    await purge_expired_exports(self.db, self._storage)
+                except Exception as exc:
+                    log.warning("expired exports not purged", error=type(exc).__name__)
                 continue
             waiters = {
                 asyncio.ensure_future(self._wake.wait()),

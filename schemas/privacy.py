@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import uuid
+from enum import StrEnum
 from typing import ClassVar
 
 from pydantic import Field
 
 from schemas.envelope import Event
+
+
+class ExportStatus(StrEnum):
+    QUEUED = "queued"
+    READY = "ready"
+    FAILED = "failed"
+    # Past its link: the archive is deleted (producers/expiry.py).
+    EXPIRED = "expired"
 
 
 class UserExportRequested(Event):

@@ -36,11 +36,11 @@ from infra.settings import MfaSettings
 from infra.storage import ObjectStore
 from infra.vault import Vault
 from producers.outbox import stage_events
-from schemas.privacy import UserErasureRequested, UserExportRequested
+from schemas.privacy import ExportStatus, UserErasureRequested, UserExportRequested
 
 log = structlog.get_logger(__name__)
 
-QUEUED, READY, FAILED, EXPIRED = "queued", "ready", "failed", "expired"
+QUEUED, READY, FAILED, EXPIRED = tuple(ExportStatus)
 
 
 def download_path(export_id: uuid.UUID) -> str:
@@ -96,10 +96,10 @@ async def download_export(
 ) -> bytes:
     """The archive, decrypted for its owner (it is stored sealed with the user's key)."""
     export = await _own_export(session, user_id, export_id)
+    if export.status == EXPIRED or _expired(export):
+        raise ExportExpiredError()
     if export.status != READY or export.storage_key is None:
         raise ExportNotReadyError()
-    if _expired(export):
-        raise ExportExpiredError()
     stored = await storage.get(export.storage_key)
     data = (await vault.key(session, user_id)).open_file(stored, "exports", export.id)
     await audit.record(

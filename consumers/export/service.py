@@ -29,10 +29,10 @@ from infra.personal_data import (
 )
 from infra.storage import FileNotStoredError
 from producers.outbox import stage_events
-from schemas.privacy import UserExportReady, UserExportRequested
+from schemas.privacy import ExportStatus, UserExportReady, UserExportRequested
 
 CONSUMER = "export"
-QUEUED, READY = "queued", "ready"
+QUEUED, READY = ExportStatus.QUEUED, ExportStatus.READY
 log = structlog.get_logger(__name__)
 
 

@@ -6,10 +6,15 @@ import io
 import json
 import uuid
 import zipfile
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import pytest
 
+from infra.db.models import Export
+from infra.storage import FileNotStoredError, make_object_store
+from producers.expiry import purge_expired_exports
 from tests.support.api import new_user, upload, wait_for_status
 from tests.support.kafka import read_topic
 from tests.support.privacy import unique_person
@@ -167,3 +172,30 @@ async def test_an_expired_export_is_gone(system: RunningSystem) -> None:
     assert state["download_url"] is None
     assert response.status_code == 410
     assert response.json()["code"] == "export_expired"
+
+
+async def test_an_expired_export_s_archive_is_deleted(system: RunningSystem) -> None:
+    async with system.client() as client:
+        headers = await new_user(client)
+        export_id = (await client.post("/v1/me/export", headers=headers)).json()["id"]
+        assert (await wait_for_export(client, headers, export_id))["status"] == "ready"
+        async with system.db.transaction() as session:
+            export = await session.get(Export, uuid.UUID(export_id))
+            assert export is not None
+            assert export.storage_key is not None
+            storage_key = export.storage_key
+            export.expires_at = datetime.now(UTC) - timedelta(seconds=1)
+        storage = make_object_store(system.settings)
+        assert await storage.get(storage_key)
+
+        assert await purge_expired_exports(system.db, storage) >= 1
+        assert await purge_expired_exports(system.db, storage) == 0  # nothing left to do
+
+        with pytest.raises(FileNotStoredError):
+            await storage.get(storage_key)
+        state = (await client.get(f"/v1/me/exports/{export_id}", headers=headers)).json()
+        download = await client.get(f"/v1/me/exports/{export_id}/download", headers=headers)
+    assert state["status"] == "expired"
+    assert state["download_url"] is None
+    assert download.status_code == 410
+    assert download.json()["code"] == "export_expired"

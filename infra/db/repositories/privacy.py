@@ -24,6 +24,7 @@ from infra.db.models import (
     User,
     UserEvent,
 )
+from schemas.privacy import ExportStatus
 
 
 async def add_export(session: AsyncSession, export: Export) -> None:
@@ -41,6 +42,19 @@ async def export_for_user(
 
 async def export_for_update(session: AsyncSession, export_id: uuid.UUID) -> Export | None:
     return await session.scalar(select(Export).where(Export.id == export_id).with_for_update())
+
+
+async def expired_exports(session: AsyncSession, now: datetime, limit: int) -> Sequence[Export]:
+    """Ready exports past their expiry, locked; others sweeping at once skip them."""
+    return (
+        await session.scalars(
+            select(Export)
+            .where(Export.status == ExportStatus.READY, Export.expires_at <= now)
+            .order_by(Export.expires_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    ).all()
 
 
 async def exports_of(session: AsyncSession, user_id: uuid.UUID) -> Sequence[Export]:
