@@ -65,7 +65,7 @@ def extract_contact(
     location = find_location(head, american=american) or find_location(text, american=american)
     numbers = _contact_phones(text, location, language)
     return Contact(
-        name=find_prominent_name(prominent) or find_name(head),
+        name=find_prominent_name(prominent) or find_name(head) or find_labelled_name(text),
         email=find_email(text),
         phone=numbers[0].number if numbers else None,
         phone_region=numbers[0].region if numbers else None,
@@ -244,6 +244,27 @@ def find_name(text: str) -> str | None:
         joined = _wrapped_name(candidate, line, lines[index + 1 : index + 3])
         if joined is not None:
             return _title_case(joined)
+        if _looks_like_name(candidate):
+            return _title_case(candidate)
+    return None
+
+
+_NAME_LABEL = re.compile(r"^(?:full name|name|nome completo|nome)\s*:\s*(.*)$")
+_LABEL_SEARCH_LINES = 60
+
+
+def find_labelled_name(text: str) -> str | None:
+    """The value of a "Name:" / "Nome:" field (a personal-details block), when it reads
+    like a name; the value may be on the line after the label."""
+    lines = [line.strip() for line in text.split("\n")[:_LABEL_SEARCH_LINES]]
+    for index, line in enumerate(lines):
+        match = _NAME_LABEL.match(fold(line))
+        if match is None:
+            continue
+        value = line[len(line) - len(match.group(1)) :].strip() if match.group(1) else ""
+        if not value:
+            value = next((rest for rest in lines[index + 1 : index + 3] if rest), "")
+        candidate = _NAME_SPLIT.split(value)[0].strip()
         if _looks_like_name(candidate):
             return _title_case(candidate)
     return None

@@ -27,7 +27,7 @@ _register(
         "qualificacoes", "sintese", "sintese profissional", "qualificacoes profissionais",
         "summary", "professional summary", "profile", "professional profile", "about",
         "about me", "objective", "career objective", "career summary", "overview",
-        "summary of qualifications", "personal statement",
+        "summary of qualifications", "personal statement", "career highlights",
     ],
 )  # fmt: skip
 _register(
@@ -100,7 +100,7 @@ _register(
         "volunteer experience", "achievements", "contact", "personal information",
         "personal details", "extracurricular activities", "activities", "organizations",
         "informacoes de contato", "dados de contato", "contact info", "contact details",
-        "contact information", "informacoes pessoais",
+        "contact information", "informacoes pessoais", "personal particulars",
     ],
 )  # fmt: skip
 

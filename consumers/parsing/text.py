@@ -20,6 +20,12 @@ _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_RUNS = re.compile(r"\n{3,}")
+# Text pasted out of a document (or out of a spreadsheet cell) often lost its line
+# breaks but kept a wide gap where each one was: a long line with many such gaps is
+# several lines run together. Short lines keep their gaps (columns of a table).
+_GAP = re.compile(r"[ \t\u00a0]{2,}")
+_JOINED_LINE_CHARS = 80
+_JOINED_LINE_GAPS = 3
 
 
 def normalize_text(text: str) -> str:
@@ -33,13 +39,33 @@ def normalize_text(text: str) -> str:
     text = text.replace("\u2028", "\n").replace("\u2029", "\n")
     # Some PDF encodings turn the bullet glyph into DEL (0x7F).
     text = _CONTROLS.sub("", _INVISIBLE.sub("", text.replace("\x7f", BULLET)))
+    text = _unquoted(text)
     lines = []
-    for raw in text.split("\n"):
+    for raw in _split_joined_lines(text.split("\n")):
         line = _SPACES.sub(" ", raw).strip()
         if line:
             line = _unify_bullet(line)
         lines.append(line)
     return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip()
+
+
+def _unquoted(text: str) -> str:
+    """A CV copied out of a spreadsheet cell comes quoted (the end quote is often lost)."""
+    stripped = text.strip()
+    first_line = stripped.split("\n", 1)[0]
+    if stripped[:1] in ('"', "“") and not re.search('["”]', first_line[1:]):
+        return stripped[1:].removesuffix('"').removesuffix("”")
+    return text
+
+
+def _split_joined_lines(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    for line in lines:
+        if len(line) > _JOINED_LINE_CHARS and len(_GAP.findall(line)) >= _JOINED_LINE_GAPS:
+            out.extend(_GAP.split(line))
+        else:
+            out.append(line)
+    return out
 
 
 def _unify_bullet(line: str) -> str:

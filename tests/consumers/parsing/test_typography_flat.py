@@ -9,6 +9,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from consumers.parsing.flat import is_flattened, unflatten
 from consumers.parsing.parser import parse_cv, parse_file
+from consumers.parsing.text import normalize_text
 from consumers.parsing.typography import StyledLine, prominent_lines
 from schemas.cv import SectionKind
 from schemas.files import FileKind
@@ -117,3 +118,29 @@ def test_a_capitalised_heading_word_inside_a_sentence_is_not_a_heading():
     text = "Ana Lima " + "trained in Education and worked with Sales teams for years " * 8
 
     assert "\nEducation\n" not in unflatten(text)
+
+
+def test_a_long_line_with_wide_gaps_is_the_lines_it_was() -> None:
+    pasted = (
+        '"Hal Doyle    123 Main St.  New York, NY  123.345.7890  hal@example.com  '
+        "EXPERIENCE  Teacher, Lincoln High School  2015 - 2020"
+    )
+    lines = normalize_text(pasted).split("\n")
+    assert lines[:3] == ["Hal Doyle", "123 Main St.", "New York, NY"]
+    assert normalize_text(normalize_text(pasted)) == normalize_text(pasted)
+    assert parse_cv(pasted).contact.name == "Hal Doyle"
+
+
+def test_short_lines_keep_their_gaps_and_inner_quotes_stay() -> None:
+    # Two columns of a table, and a motto in quotes: neither is a joined line.
+    assert normalize_text("Python    5 anos") == "Python 5 anos"
+    motto = '"Aprender sempre" é o meu lema\nAna Lima'
+    assert normalize_text(motto).startswith('"Aprender sempre"')
+
+
+def test_a_name_given_in_a_personal_details_block_is_found() -> None:
+    text = "CURRICULUM VITAE\nPERSONAL DETAILS\nName:\nAzzie Woodrow Gaylord\nNationality: Greek"
+    assert parse_cv(text).contact.name == "Azzie Woodrow Gaylord"
+    assert parse_cv("DADOS PESSOAIS\nNome completo: MARIA DA SILVA\nIdade: 30").contact.name == (
+        "Maria da Silva"
+    )
