@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 
 import swagger_ui_bundle
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from api.deps import Resources
@@ -17,6 +18,8 @@ from api.middleware import (
     BodyReadTimeoutMiddleware,
     BodySizeLimitMiddleware,
     RequestIdMiddleware,
+    SecurityHeadersMiddleware,
+    TrustedHostMiddleware,
 )
 from api.policies import undeclared_routes
 from api.routes import api_keys, auth, cvs, docs, events, health, me, privacy
@@ -25,10 +28,11 @@ from api.services.event_stream import Wakeups
 from api.services.sessions import SessionChecks
 from infra.db.session import Database
 from infra.metrics import HttpMetricsMiddleware
+from infra.ratelimit import RateLimiter, StreamSlots
 from infra.readiness import Readiness
 from infra.redis import make_redis
 from infra.security import Hashing
-from infra.settings import Settings
+from infra.settings import Environment, Settings
 from infra.storage import make_object_store
 from infra.vault import Vault
 
@@ -63,6 +67,12 @@ def create_app(
             hashing=Hashing(settings.auth.hash_concurrency),
             vault=Vault(settings.crypto.master_keys()),
             api_keys=ApiKeys(db),
+            limiter=RateLimiter(
+                settings.ratelimit,
+                settings.redis.url,
+                secret=settings.auth.secret_key.get_secret_value().encode(),
+            ),
+            stream_slots=StreamSlots(redis, settings.ratelimit),
         )
         app.state.resources = resources
         relaying = asyncio.create_task(resources.wakeups.run())
@@ -72,6 +82,7 @@ def create_app(
             relaying.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await relaying
+            await resources.limiter.aclose()
             await resources.redis.aclose()
             await resources.db.dispose()
 
@@ -110,6 +121,19 @@ def create_app(
     app.add_middleware(
         BodySizeLimitMiddleware, max_bytes=settings.api.max_upload_bytes + _FORM_OVERHEAD_BYTES
     )
+    if settings.api.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.api.cors_origins,
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Last-Event-ID", "X-Request-ID"],
+            expose_headers=["Retry-After", "X-Request-ID"],
+            # Bearer tokens, not cookies, cross origins: the cookie session stays same-site.
+            allow_credentials=False,
+            max_age=600,
+        )
+    app.add_middleware(TrustedHostMiddleware, allowed=settings.api.trusted_hosts)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.env is Environment.PRODUCTION)
     app.add_middleware(RequestIdMiddleware)
     app.add_middleware(HttpMetricsMiddleware)
     return app

@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-_STYLE = """
+ASYNCAPI_STYLE = """
 body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#1b1b1b}
 h1{margin-bottom:.2rem}section{border-top:1px solid #ddd;padding:.6rem 0}
 code{background:#f3f3f3;padding:0 .25rem;border-radius:3px}
@@ -84,7 +84,7 @@ def render_asyncapi(spec: dict[str, Any]) -> str:
     return (
         f"<!doctype html><html lang=en><head><meta charset=utf-8>"
         f"<meta name=viewport content='width=device-width,initial-scale=1'>"
-        f"<title>{title}</title><style>{_STYLE}</style></head><body>"
+        f"<title>{title}</title><style>{ASYNCAPI_STYLE}</style></head><body>"
         f"<h1>{title}</h1><p>{escape(str(info.get('description', '')))} "
         f"AsyncAPI {escape(str(spec.get('asyncapi', '')))}, version "
         f"{escape(str(info.get('version', '')))}; "

@@ -16,6 +16,7 @@ from api.services.audit import RequestMeta
 from api.services.event_stream import Wakeups
 from api.services.sessions import SessionChecks
 from infra.db.session import Database
+from infra.ratelimit import RateLimiter, StreamSlots
 from infra.readiness import Readiness
 from infra.security import Hashing
 from infra.settings import Settings
@@ -40,6 +41,8 @@ class Resources:
     hashing: Hashing
     vault: Vault
     api_keys: ApiKeys
+    limiter: RateLimiter
+    stream_slots: StreamSlots
 
 
 def get_resources(request: Request) -> Resources:

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.services.errors import DomainError
+from infra.ratelimit import RateLimitedError, TooManyStreamsError
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
@@ -70,6 +71,28 @@ async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
     return problem(exc.status, exc.code, exc.title, exc.detail if exc.detail != exc.title else None)
 
 
+async def _rate_limited(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RateLimitedError)
+    return problem(
+        429,
+        "rate_limited",
+        "Too many requests",
+        f"Try again in {exc.retry_after} seconds.",
+        headers={"Retry-After": str(exc.retry_after)},
+    )
+
+
+async def _too_many_streams(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, TooManyStreamsError)
+    return problem(
+        429,
+        "rate_limited",
+        "Too many open event streams",
+        f"At most {exc.cap} event streams may be open at once; close one first.",
+        headers={"Retry-After": str(exc.retry_after)},
+    )
+
+
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     # Field locations and messages only: echoing the input could echo a password.
@@ -86,5 +109,7 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(RateLimitedError, _rate_limited)
+    app.add_exception_handler(TooManyStreamsError, _too_many_streams)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

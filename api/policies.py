@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.security import OAuth2PasswordBearer
@@ -27,6 +27,7 @@ from api.services.errors import (
     InsufficientScopeError,
     NotAuthenticatedError,
 )
+from infra.ratelimit import Bucket
 from infra.security import AccessClaims, InvalidTokenError, decode_access_token
 
 
@@ -140,23 +141,46 @@ async def still_authorised(resources: Resources, principal: Principal) -> bool:
 
 
 class _Requirement:
-    def __init__(self, policy: Policy) -> None:
+    def __init__(self, policy: Policy, limit: Bucket | None) -> None:
         self.policy = policy
+        self.limit = limit
 
 
 class _Open(_Requirement):
-    async def __call__(self) -> None:
-        return None
+    async def __call__(self, request: Request, resources: ResourcesDep) -> None:
+        # Nobody is signed in: the caller's address is what a budget can count.
+        if self.limit is not None:
+            await resources.limiter.hit(self.limit, f"ip:{client_ip(request)}")
 
 
 class _Guard(_Requirement):
-    async def __call__(self, principal: PrincipalDep) -> None:
+    async def __call__(self, principal: PrincipalDep, resources: ResourcesDep) -> None:
+        caller = principal_key(principal)
+        await resources.limiter.hit(Bucket.GENERAL, caller)
         authorize(self.policy, principal)
+        if self.limit is not None:
+            await resources.limiter.hit(self.limit, caller)
 
 
-def requires(policy: Policy) -> Any:
-    """The route's policy, for its decorator: ``dependencies=[requires(USER)]``."""
-    return Depends(_Open(policy) if policy.role is None else _Guard(policy))
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def principal_key(principal: Principal) -> str:
+    """Whose budget a request spends: an API key has its own, apart from its owner's."""
+    if principal.api_key_id is not None:
+        return f"key:{principal.api_key_id}"
+    return f"user:{principal.user_id}"
+
+
+def requires(policy: Policy, *, limit: Bucket | str | None = None) -> Any:
+    """The route's policy, for its decorator: ``dependencies=[requires(USER)]``.
+
+    ``limit`` names a budget of ``RECOLOCA_RATELIMIT_*`` the route also spends: per
+    address on public routes, per user or API key otherwise (where every request spends
+    the general budget too)."""
+    bucket = Bucket(limit) if limit is not None else None
+    return Depends(_Open(policy, bucket) if policy.role is None else _Guard(policy, bucket))
 
 
 def _policy_in(dependant: Dependant) -> Policy | None:

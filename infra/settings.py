@@ -12,7 +12,8 @@ from functools import cache
 from pathlib import Path
 from typing import Self
 
-from pydantic import BaseModel, Field, SecretStr, model_validator
+from limits import parse_many
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from infra.crypto import MasterKeys
@@ -98,6 +99,53 @@ class ApiSettings(BaseModel):
     body_min_bytes_per_second: int = Field(default=16 * 1024, gt=0)
     # How often an open SSE stream re-checks that its token and session are still valid.
     sse_reauth_seconds: float = Field(default=30.0, gt=0)
+    # Origins allowed to call the API from a browser (JSON list); empty: same origin only.
+    cors_origins: list[str] = Field(default_factory=list)
+    # Host headers answered (JSON list; "*.example.com" for subdomains). Health probes
+    # are answered whatever the host, since orchestrators probe by address.
+    trusted_hosts: list[str] = Field(
+        default_factory=lambda: ["127.0.0.1", "localhost", "testserver"]
+    )
+
+
+class RateLimitSettings(BaseModel):
+    """Request budgets, in the ``limits`` notation ("10 per 15 minutes", or several
+    joined by ";"). Shared by every API process through Redis (see infra/ratelimit.py)."""
+
+    # Off only for load tests: never in production.
+    enabled: bool = True
+    # Log-in attempts, right or wrong, per normalised e-mail: the 11th guess is refused.
+    login_account: str = "10 per 15 minutes"
+    # Log-in attempts per client address (room for an office or a carrier's NAT).
+    login_ip: str = "60 per 15 minutes"
+    registration: str = "10 per hour"
+    password_reset: str = "5 per hour"
+    # Per user or API key.
+    uploads: str = "30 per hour"
+    coach: str = "60 per hour"
+    # Every authenticated request, per user or API key.
+    general: str = "300 per minute"
+    # Event streams (GET /v1/events) open at once per user, counted across processes.
+    sse_streams: int = Field(default=5, ge=1)
+    # A stream's slot expires this long after its process last renewed it (a crashed
+    # process frees its slots by then).
+    sse_slot_seconds: float = Field(default=60.0, ge=1)
+    key_prefix: str = Field(default="recoloca-limits", min_length=1)
+    # A Redis answer slower than this counts as Redis down; the process then counts in
+    # memory, and tries Redis again after ``redis_retry_seconds``.
+    redis_timeout_seconds: float = Field(default=0.5, gt=0)
+    redis_retry_seconds: float = Field(default=5.0, ge=0)
+
+    @field_validator(
+        "login_account", "login_ip", "registration", "password_reset", "uploads", "coach", "general"
+    )
+    @classmethod
+    def _parses(cls, value: str) -> str:
+        try:
+            parse_many(value)
+        except ValueError as exc:
+            raise ValueError(f"not a rate limit such as '10 per minute': {value!r}") from exc
+        return value
 
 
 class ParsingSettings(BaseModel):
@@ -222,6 +270,7 @@ class Settings(BaseSettings):
     auth: AuthSettings = AuthSettings()
     mfa: MfaSettings = MfaSettings()
     api: ApiSettings = ApiSettings()
+    ratelimit: RateLimitSettings = RateLimitSettings()
     log: LogSettings = LogSettings()
     parsing: ParsingSettings = ParsingSettings()
     outbox: OutboxSettings = OutboxSettings()
@@ -255,6 +304,8 @@ class Settings(BaseSettings):
                 raise ValueError(
                     "RECOLOCA_MFA_ENCRYPTION_KEY must be set to a random value of 32+ characters"
                 )
+            if not self.ratelimit.enabled:
+                raise ValueError("RECOLOCA_RATELIMIT_ENABLED=false is for load tests only")
         return self
 
     @property

@@ -13,6 +13,7 @@ from api.schemas import MfaLogInIn, RefreshIn, RegisterIn, TokenOut, UserOut
 from api.services import auth
 from api.services.errors import MfaRequiredError
 from api.services.locale import locale_from_accept_language
+from infra.ratelimit import Bucket
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
 
@@ -36,10 +37,10 @@ def _token_out(pair: auth.TokenPair) -> TokenOut:
 
 @router.post(
     "/register",
-    dependencies=[requires(PUBLIC)],
+    dependencies=[requires(PUBLIC, limit=Bucket.REGISTRATION)],
     status_code=status.HTTP_201_CREATED,
     response_model=UserOut,
-    responses={409: PROBLEM, 422: PROBLEM},
+    responses={409: PROBLEM, 422: PROBLEM, 429: PROBLEM},
 )
 async def register(
     body: RegisterIn,
@@ -57,9 +58,9 @@ async def register(
 
 @router.post(
     "/token",
-    dependencies=[requires(PUBLIC)],
+    dependencies=[requires(PUBLIC, limit=Bucket.LOGIN_IP)],
     response_model=TokenOut,
-    responses={401: _TOKEN_401, 422: PROBLEM},
+    responses={401: _TOKEN_401, 422: PROBLEM, 429: PROBLEM},
 )
 async def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
@@ -69,7 +70,13 @@ async def token(
 ) -> TokenOut | JSONResponse:
     try:
         pair = await auth.log_in(
-            session, resources.settings, resources.hashing, form.username, form.password, meta
+            session,
+            resources.settings,
+            resources.hashing,
+            form.username,
+            form.password,
+            meta,
+            resources.limiter,
         )
     except MfaRequiredError as exc:
         return problem(exc.status, exc.code, exc.title, exc.detail, mfa_token=exc.mfa_token)
@@ -78,9 +85,9 @@ async def token(
 
 @router.post(
     "/mfa",
-    dependencies=[requires(PUBLIC)],
+    dependencies=[requires(PUBLIC, limit=Bucket.LOGIN_IP)],
     response_model=TokenOut,
-    responses={401: PROBLEM, 422: PROBLEM},
+    responses={401: PROBLEM, 422: PROBLEM, 429: PROBLEM},
 )
 async def mfa(
     body: MfaLogInIn, session: SessionDep, resources: ResourcesDep, meta: RequestMetaDep

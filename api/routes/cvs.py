@@ -13,6 +13,7 @@ from api.schemas import CvError, CvOut, CvPage, CvSubmitted, CvSummary, MatchIn
 from api.services import cvs
 from api.validation import MAX_BIGINT
 from infra.personal_data import has_job_description
+from infra.ratelimit import Bucket
 from schemas.cv import Analysis, CvStatus
 
 router = APIRouter(prefix="/v1/cvs", tags=["cvs"])
@@ -20,10 +21,10 @@ router = APIRouter(prefix="/v1/cvs", tags=["cvs"])
 
 @router.post(
     "",
-    dependencies=[requires(CVS_WRITE)],
+    dependencies=[requires(CVS_WRITE, limit=Bucket.UPLOADS)],
     status_code=status.HTTP_202_ACCEPTED,
     response_model=CvSubmitted,
-    responses={401: PROBLEM, 413: PROBLEM, 415: PROBLEM, 422: PROBLEM},
+    responses={401: PROBLEM, 413: PROBLEM, 415: PROBLEM, 422: PROBLEM, 429: PROBLEM},
     openapi_extra={"requestBody": cv_form_schema()},
 )
 async def submit_cv(

@@ -17,7 +17,12 @@ router = APIRouter(prefix="/v1", tags=["events"])
     "/events",
     dependencies=[requires(CVS_READ)],
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/event-stream": {}}}, 401: PROBLEM, 422: PROBLEM},
+    responses={
+        200: {"content": {"text/event-stream": {}}},
+        401: PROBLEM,
+        422: PROBLEM,
+        429: PROBLEM,
+    },
 )
 async def events(
     principal: PrincipalDep,
@@ -34,6 +39,7 @@ async def events(
     start = event_stream.parse_last_event_id(last_event_id)
     if start is None:
         start = since
+    slot = await resources.stream_slots.acquire(str(principal.user_id))
 
     async def authorised() -> bool:
         return await still_authorised(resources, principal)
@@ -48,6 +54,7 @@ async def events(
             stopping=resources.stopping,
             authorised=authorised,
             reauth_seconds=resources.settings.api.sse_reauth_seconds,
+            slot=event_stream.Lease(resources.stream_slots, slot),
         ),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},

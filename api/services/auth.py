@@ -22,6 +22,7 @@ from api.services.passwords import check_password
 from api.services.sessions import SessionChecks
 from infra.db.models import User
 from infra.db.repositories import users as users_repo
+from infra.ratelimit import Bucket, RateLimitedError, RateLimiter
 from infra.security import ALGORITHM, DUMMY_HASH, Hashing, create_access_token
 from infra.settings import AuthSettings, Settings
 from producers.outbox import stage_events
@@ -72,11 +73,31 @@ async def log_in(
     email: str,
     password: str,
     meta: RequestMeta,
+    limiter: RateLimiter,
 ) -> TokenPair:
-    """Tokens, or ``MfaRequiredError`` carrying the mfa_token of the second step."""
+    """Tokens, or ``MfaRequiredError`` carrying the mfa_token of the second step.
+
+    Every attempt on an address spends its budget, known or not, right or wrong: the
+    refusal comes before the password is checked, so it tells nothing about either.
+    """
     email = normalise_email(email)
     # Postgres refuses NUL in text; no stored address holds one, so no user has it.
     user = None if "\x00" in email else await users_repo.by_email(session, email)
+    try:
+        await limiter.hit(Bucket.LOGIN_ACCOUNT, f"email:{email}")
+    except RateLimitedError:
+        # The owner sees the guessing in their security activity; the caller learns nothing.
+        await audit.record(
+            session,
+            "auth.login",
+            meta,
+            actor_id=None,
+            subject_id=user.id if user else None,
+            outcome="failed",
+            detail={"reason": "rate_limited"},
+        )
+        await session.commit()
+        raise
     # Verify against a dummy hash when the user is unknown: same timing either way.
     ok = await hashing.verify(user.password_hash if user else DUMMY_HASH, password)
     # An account being erased answers like a wrong password: nothing tells it apart.

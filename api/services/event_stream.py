@@ -15,6 +15,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator
 
+import anyio
 import structlog
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -23,6 +24,7 @@ from api.services.errors import InvalidLastEventIdError
 from infra.db.models import UserEvent
 from infra.db.repositories import user_events as user_events_repo
 from infra.db.session import Database
+from infra.ratelimit import StreamSlot, StreamSlots
 from infra.redis import USER_CHANNEL_PREFIX
 
 log = structlog.get_logger(__name__)
@@ -98,9 +100,62 @@ async def stream(
     stopping: asyncio.Event,
     authorised: Callable[[], Awaitable[bool]] | None = None,
     reauth_seconds: float = 30.0,
+    slot: Lease | None = None,
 ) -> AsyncGenerator[str, None]:
     """The stream's lines; every ``reauth_seconds`` it asks ``authorised`` whether its
-    token and session still hold, and ends (with a ``session.ended`` event) when not."""
+    token and session still hold, and ends (with a ``session.ended`` event) when not.
+    It renews ``slot`` (its place among the user's open streams) while it runs and
+    gives it back when it ends."""
+    try:
+        async for line in _stream(
+            db,
+            wakeups,
+            user_id,
+            last_event_id,
+            keepalive_seconds,
+            stopping,
+            authorised,
+            reauth_seconds,
+            slot,
+        ):
+            yield line
+    finally:
+        if slot is not None:
+            # A closed connection cancels the stream; the slot must still come back now
+            # rather than when it expires, or a few reloads lock the user out.
+            with anyio.CancelScope(shield=True):
+                await slot.release()
+
+
+class Lease:
+    """A stream's slot: renewed while the stream runs, released when it ends."""
+
+    def __init__(self, slots: StreamSlots, slot: StreamSlot) -> None:
+        self._slots = slots
+        self._slot = slot
+
+    @property
+    def renew_every(self) -> float:
+        return self._slots.renew_every
+
+    async def renew(self) -> None:
+        await self._slots.renew(self._slot)
+
+    async def release(self) -> None:
+        await self._slots.release(self._slot)
+
+
+async def _stream(
+    db: Database,
+    wakeups: Wakeups,
+    user_id: uuid.UUID,
+    last_event_id: int | None,
+    keepalive_seconds: float,
+    stopping: asyncio.Event,
+    authorised: Callable[[], Awaitable[bool]] | None,
+    reauth_seconds: float,
+    slot: Lease | None,
+) -> AsyncGenerator[str, None]:
     # Listen before reading the log, so a wake-up between the two is not missed.
     with wakeups.listen(user_id) as woken:
         if last_event_id is None:
@@ -108,8 +163,12 @@ async def stream(
                 last_event_id = await user_events_repo.last_id(session, user_id)
         yield f"retry: {RETRY_MILLISECONDS}\n: connected\n\n"
         loop = asyncio.get_running_loop()
-        last_sent = last_checked = loop.time()
+        last_sent = last_checked = last_renewed = loop.time()
+        renew_seconds = slot.renew_every if slot is not None else reauth_seconds
         while not stopping.is_set():
+            if slot is not None and loop.time() - last_renewed >= renew_seconds:
+                await slot.renew()
+                last_renewed = loop.time()
             if authorised is not None and loop.time() - last_checked >= reauth_seconds:
                 if not await authorised():
                     yield SESSION_ENDED
@@ -128,7 +187,8 @@ async def stream(
                 yield ": keepalive\n\n"
                 last_sent = loop.time()
             with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(min(POLL_SECONDS, keepalive_seconds, reauth_seconds)):
+                wait = min(POLL_SECONDS, keepalive_seconds, reauth_seconds, renew_seconds)
+                async with asyncio.timeout(wait):
                     await _first_of(woken, stopping)
         # The server is going away: say so and end, so shutdown need not wait for us; the
         # client reconnects (to this server when it is back, or another) with Last-Event-ID.

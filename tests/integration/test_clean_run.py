@@ -38,7 +38,8 @@ async def test_docs_pages_load_everything_from_this_server(system: RunningSystem
         # Swagger UI's own scripts and CSS are served, and its page points at our spec.
         docs = (await client.get("/docs")).text
         assert "/_assets/swagger-ui/swagger-ui-bundle.js" in docs
-        assert "/openapi.json" in docs
+        assert '<script src="/docs/swagger-init.js">' in docs
+        assert "/openapi.json" in (await client.get("/docs/swagger-init.js")).text
         # The AsyncAPI page is rendered here: every topic and message is readable without JS.
         bus = (await client.get("/asyncapi")).text
         for topic in ("cv.uploaded", "cv.parsed", "cv.scored", "cv.failed"):

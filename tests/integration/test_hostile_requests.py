@@ -20,7 +20,7 @@ async def test_an_anonymous_upload_is_refused_before_its_body_is_read(system: Ru
     try:
         # Headers of a 9 MB upload, and no body at all: the answer must not wait for it.
         writer.write(
-            b"POST /v1/cvs HTTP/1.1\r\nHost: x\r\n"
+            b"POST /v1/cvs HTTP/1.1\r\nHost: 127.0.0.1\r\n"
             b"Content-Type: multipart/form-data; boundary=b\r\n"
             b"Content-Length: 9000000\r\n\r\n"
         )
@@ -139,7 +139,7 @@ async def _status_after_sending(system: RunningSystem, head: bytes, body_pieces:
 
 async def test_a_body_shorter_than_its_length_or_trickled_is_cut_off(system: RunningSystem):
     head = (
-        b"POST /v1/auth/register HTTP/1.1\r\nHost: x\r\n"
+        b"POST /v1/auth/register HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n"
     )
     short = await _status_after_sending(system, head % 1000, [b'{"email": '])
@@ -153,7 +153,7 @@ async def test_headers_trickled_or_never_finished_are_cut_off(system: RunningSys
     limit = system.settings.api.header_timeout_seconds
     trickled, silent = await asyncio.gather(
         _status_after_sending(system, b"", [b"GET /healthz HTTP/1.1\r\n"] + [b"X"] * 60),
-        _status_after_sending(system, b"GET /healthz HTTP/1.1\r\nHost: x\r\n", []),
+        _status_after_sending(system, b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n", []),
     )
 
     assert trickled[0] == silent[0] == b"408"
@@ -171,7 +171,7 @@ async def test_a_keep_alive_connection_still_serves_its_next_request(system: Run
         # Under uvicorn's keep-alive of 5 s, past the head deadline of the first request.
         pause = 4.0
         for _ in range(int(system.settings.api.header_timeout_seconds / pause) + 2):
-            writer.write(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            writer.write(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             status = await asyncio.wait_for(reader.readline(), timeout=5)
             assert status.split()[1] == b"200"
             while (await reader.readline()) != b"\r\n":

@@ -18,7 +18,7 @@ from entrypoints.runner import API, RELAY, run_components
 from infra.db.migrate import upgrade
 from infra.db.session import Database
 from infra.embedded import EmbeddedStack, free_port
-from infra.settings import Environment, Settings
+from infra.settings import Environment, RateLimitSettings, Settings
 
 T = TypeVar("T")
 
@@ -42,10 +42,27 @@ def test_settings(stack: EmbeddedStack, data_dir: Path) -> Settings:
             ),
             "api": base.api.model_copy(update={"port": free_port()}),
             "outbox": base.outbox.model_copy(update={"poll_seconds": 0.5}),
+            "ratelimit": suite_limits(base.ratelimit),
         }
     )
     upgrade(database_url)
     return settings
+
+
+# Every test comes from one address and polls freely: the suite runs under budgets
+# no test reaches. tests/integration/test_rate_limits.py runs the shipped ones.
+_SUITE_BUDGET = "100000 per minute"
+
+
+def suite_limits(limits: RateLimitSettings) -> RateLimitSettings:
+    buckets = ("login_account", "login_ip", "registration", "password_reset", "uploads", "coach")
+    return limits.model_copy(
+        update={
+            **dict.fromkeys(buckets, _SUITE_BUDGET),
+            "general": _SUITE_BUDGET,
+            "sse_streams": 50,
+        }
+    )
 
 
 @dataclass
