@@ -79,6 +79,7 @@ def create_app(
         try:
             yield
         finally:
+            resources.wakeups.stop()
             relaying.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await relaying

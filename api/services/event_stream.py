@@ -32,6 +32,7 @@ log = structlog.get_logger(__name__)
 POLL_SECONDS = 5.0
 MAX_EVENT_ID = 2**63 - 1
 RETRY_MILLISECONDS = 3000
+_READ_SECONDS = 1.0
 
 
 class Wakeups:
@@ -40,6 +41,7 @@ class Wakeups:
     def __init__(self, redis: Redis) -> None:
         self._redis = redis
         self._waiters: defaultdict[str, set[asyncio.Event]] = defaultdict(set)
+        self._stopped = False
 
     @contextlib.contextmanager
     def listen(self, user_id: uuid.UUID) -> Iterator[asyncio.Event]:
@@ -53,15 +55,23 @@ class Wakeups:
             if not self._waiters[key]:
                 del self._waiters[key]
 
+    def stop(self) -> None:
+        self._stopped = True
+
     async def run(self) -> None:
-        """Relay wake-ups until cancelled, resubscribing after a Redis outage."""
+        """Relay wake-ups until stopped, resubscribing after a Redis outage."""
         backoff = 0.5
-        while True:
+        while not self._stopped:
             pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
             try:
                 await pubsub.psubscribe(f"{USER_CHANNEL_PREFIX}*")
                 backoff = 0.5
-                async for message in pubsub.listen():
+                # Short reads, not listen(): redis-py can swallow a cancellation while
+                # it waits, and a relay that never ends would hang the shutdown.
+                while not self._stopped:
+                    message = await pubsub.get_message(timeout=_READ_SECONDS)
+                    if message is None:
+                        continue
                     channel = str(message.get("channel", ""))
                     for waiter in self._waiters.get(channel.removeprefix(USER_CHANNEL_PREFIX), ()):
                         waiter.set()
