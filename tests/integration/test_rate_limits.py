@@ -14,7 +14,15 @@ from infra.settings import RateLimitSettings, Settings
 from tests.support.api import upload
 from tests.support.asgi import api_clients
 from tests.support.documents import txt_cv
-from tests.support.identity import Account, log_in, new_email, register, signed_in
+from tests.support.identity import (
+    Account,
+    bearer,
+    create_api_key,
+    log_in,
+    new_email,
+    register,
+    signed_in,
+)
 
 WRONG = "not the password at all"
 
@@ -141,6 +149,26 @@ async def test_every_authenticated_request_spends_the_users_general_budget(
     assert {a.status_code for a in answers} == {200}
     _assert_rate_limited(refused)
     assert others.status_code == 200
+
+
+async def test_an_api_key_spends_budgets_of_its_own(settings: Settings) -> None:
+    limited = with_limits(settings, general="6 per minute", uploads="1 per minute")
+    async with api_clients(limited) as client_from:
+        client = client_from("10.6.1.1")
+        account = await signed_in(client)
+        key = bearer(await create_api_key(client, account, "cvs:read", "cvs:write"))
+        by_key = [await upload(client, key, txt_cv(), "cv.txt", "text/plain") for _ in range(2)]
+        by_owner = await upload(client, account.headers, txt_cv(), "cv.txt", "text/plain")
+        key_reads = [await client.get("/v1/cvs", headers=key) for _ in range(5)]
+        owner_reads = [await client.get("/v1/cvs", headers=account.headers) for _ in range(3)]
+    assert by_key[0].status_code == 202
+    _assert_rate_limited(by_key[1])
+    assert by_owner.status_code == 202
+    # Every request spends the general budget, a refused upload too: two uploads and
+    # four reads make the key's six, and the fifth read is one too many.
+    assert [r.status_code for r in key_reads[:4]] == [200] * 4
+    _assert_rate_limited(key_reads[4])
+    assert {r.status_code for r in owner_reads} == {200}
 
 
 async def test_without_redis_log_in_keeps_its_limits(settings: Settings) -> None:
