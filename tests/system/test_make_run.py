@@ -113,13 +113,19 @@ def _open_stream(base_url: str, token: str) -> socket.socket:
 def test_ctrl_c_with_open_event_streams_stops_promptly_without_a_traceback(run_dir: Path):
     run = DevRun(run_dir / "data").start()
     run.wait_ready()
+    # Four users with five streams each: a user may hold at most five.
+    tokens = []
     with httpx.Client(base_url=run.base_url, timeout=10) as client:
-        account = {"email": "streams@example.com", "password": "a long password"}
-        assert client.post("/v1/auth/register", json=account).status_code == 201
-        token = client.post(
-            "/v1/auth/token", data={"username": account["email"], "password": account["password"]}
-        ).json()["access_token"]
-    streams = [_open_stream(run.base_url, token) for _ in range(20)]
+        for index in range(4):
+            account = {"email": f"streams-{index}@example.com", "password": "a long password"}
+            assert client.post("/v1/auth/register", json=account).status_code == 201
+            tokens.append(
+                client.post(
+                    "/v1/auth/token",
+                    data={"username": account["email"], "password": account["password"]},
+                ).json()["access_token"]
+            )
+    streams = [_open_stream(run.base_url, token) for token in tokens for _ in range(5)]
     started = time.monotonic()
     run.interrupt(timeout=30)
     took = time.monotonic() - started
