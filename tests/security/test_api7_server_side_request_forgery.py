@@ -44,7 +44,8 @@ async def test_urls_in_a_cv_and_a_job_description_are_never_fetched(
             cv_id = uploaded.json()["id"]
             scored = await wait_for_status(client, account.headers, cv_id, "scored", timeout=30)
             report = await client.get(f"/v1/cvs/{cv_id}/report.pdf", headers=account.headers)
-            assert report.status_code in {200, 409}
+            # The report may not be stored yet; either way nothing was fetched for it.
+            assert report.status_code in {200, 404}
     finally:
         server.close()
         await server.wait_closed()
