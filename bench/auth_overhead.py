@@ -3,9 +3,10 @@
 Two copies of the API run in this process on the same embedded Postgres and Redis:
 
 - *before*: the bearer token's signature and expiry are all that is checked (the
-  session check answers "live" without looking);
+  session check answers "live" without looking) and the rate limits are off;
 - *after*: the real API: the session is live, the user enabled, the role read, the
-  route's policy applied, the request counted against its rate limits.
+  route's policy applied, the request counted against its budgets in Redis (the suite's
+  raised budgets, so that the run is not cut short: the round trip is the same).
 
 Requests go to each in turn over the ASGI interface (no network, so the figures are the
 server's own work), in alternating blocks so that a change in machine load shows in
