@@ -12,7 +12,7 @@ import uuid
 from typing import Any
 
 from infra.crypto import DataKey, DecryptionError
-from infra.db.models import Analysis, Cv
+from infra.db.models import Analysis, CoachMessage, CoachSession, Cv
 from schemas.personal import join, split_analysis, split_parsed
 
 
@@ -92,3 +92,44 @@ def analysis_body(key: DataKey | None, analysis: Analysis) -> dict[str, Any]:
     return join(
         analysis.body, open_json(key, analysis.body_sealed, "analyses", analysis.id, "body")
     )
+
+
+def set_coach_text(key: DataKey, message: CoachMessage, text: str) -> None:
+    message.text_sealed = key.seal(text.encode(), "coach_messages", message.id, "text")
+
+
+def coach_text_of(key: DataKey | None, message: CoachMessage) -> str:
+    if message.text_sealed is None:
+        return ""
+    return _need(key).open(message.text_sealed, "coach_messages", message.id, "text").decode()
+
+
+def set_session_job_description(
+    key: DataKey, coach_session: CoachSession, text: str | None
+) -> None:
+    coach_session.job_description_sealed = (
+        None
+        if text is None
+        else key.seal(text.encode(), "coach_sessions", coach_session.id, "job_description")
+    )
+
+
+def session_job_description_of(key: DataKey | None, coach_session: CoachSession) -> str | None:
+    if coach_session.job_description_sealed is None:
+        return None
+    place = ("coach_sessions", coach_session.id, "job_description")
+    return _need(key).open(coach_session.job_description_sealed, *place).decode()
+
+
+def seal_feedback_comment(key: DataKey, message_id: uuid.UUID, comment: str | None) -> bytes | None:
+    if comment is None:
+        return None
+    return key.seal(comment.encode(), "coach_feedback", message_id, "comment")
+
+
+def feedback_comment_of(
+    key: DataKey | None, message_id: uuid.UUID, sealed: bytes | None
+) -> str | None:
+    if sealed is None:
+        return None
+    return _need(key).open(sealed, "coach_feedback", message_id, "comment").decode()

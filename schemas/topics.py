@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from schemas.coach import CoachMessageSent
 from schemas.envelope import Event
 from schemas.events import (
     CvFailed,
@@ -47,6 +48,13 @@ REPORT_READY = Topic(
     "report.ready", ReportReady, "cv_id", "The PDF report of a CV analysis was stored."
 )
 
+COACH_MESSAGE_SENT = Topic(
+    "coach.message.sent",
+    CoachMessageSent,
+    "session_id",
+    "A user wrote to the coach; answer it (a session's messages in order).",
+)
+
 USER_EXPORT_REQUESTED = Topic(
     "user.export-requested", UserExportRequested, "user_id", "Build a user's data export."
 )
@@ -72,6 +80,7 @@ TOPICS: tuple[Topic, ...] = (
     USER_REGISTERED,
     USER_UPDATED,
     REPORT_READY,
+    COACH_MESSAGE_SENT,
 )
 _BY_EVENT: dict[type[Event], Topic] = {topic.event: topic for topic in TOPICS}
 

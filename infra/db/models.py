@@ -353,3 +353,71 @@ class MfaChallenge(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = _created_at()
+
+
+class CoachSession(Base):
+    """A conversation with the coach, about one CV (or none) and optionally a job."""
+
+    __tablename__ = "coach_sessions"
+    __table_args__ = (Index("ix_coach_sessions_user_id_created_at", "user_id", "created_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # None: the user's latest scored CV at the time of each reply.
+    cv_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cvs.id", ondelete="SET NULL"))
+    # None: detected from each message.
+    mode: Mapped[str | None] = mapped_column(String(16))
+    job_description_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = _created_at()
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+
+class CoachMessage(Base):
+    """One turn, the user's or the coach's; the text is sealed with the user's key.
+
+    A reply names the message it answers in ``reply_to`` (unique): a redelivered message
+    finds its reply instead of getting a second one."""
+
+    __tablename__ = "coach_messages"
+    __table_args__ = (
+        Index("ix_coach_messages_session_id_seq", "session_id", "seq", unique=True),
+        Index("ix_coach_messages_user_id", "user_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("coach_sessions.id", ondelete="CASCADE")
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    reply_to: Mapped[uuid.UUID | None] = mapped_column(unique=True)
+    text_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # ReplyMetadata of a reply (identifies nobody: provider, mode, sources, flags).
+    meta: Mapped[dict[str, Any]] = mapped_column(server_default="{}")
+    cancel_requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Who is streaming the reply and until when it counts as alive: a reply whose lease
+    # ran out (its worker died) is taken over by the next delivery.
+    lease_owner: Mapped[uuid.UUID | None]
+    lease_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = _created_at()
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class CoachFeedback(Base):
+    """The user's rating of one reply (the latest rating counts)."""
+
+    __tablename__ = "coach_feedback"
+
+    message_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("coach_messages.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    rating: Mapped[str] = mapped_column(String(8))
+    comment_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = _created_at()
