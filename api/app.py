@@ -22,7 +22,7 @@ from api.middleware import (
     TrustedHostMiddleware,
 )
 from api.policies import undeclared_routes
-from api.routes import api_keys, auth, cvs, docs, events, health, me, privacy
+from api.routes import api_keys, auth, coach, cvs, docs, events, health, me, privacy
 from api.services.api_keys import ApiKeys
 from api.services.event_stream import Wakeups
 from api.services.sessions import SessionChecks
@@ -101,6 +101,7 @@ def create_app(
         health.router,
         auth.router,
         cvs.router,
+        coach.router,
         events.router,
         privacy.router,
         docs.router,

@@ -13,6 +13,7 @@ from api.services.api_keys import ApiKeyScope
 from api.services.passwords import MAX_CHARS, MIN_CHARS
 from api.services.profile import TIME_ZONES, check_time_zone
 from api.validation import PlainText
+from schemas.coach import CoachMode, CoachRole, Rating, ReplyMetadata, ReplyStatus
 from schemas.cv import Analysis, CvStatus
 from schemas.users import Locale
 
@@ -230,3 +231,69 @@ class ApiKeyOut(BaseModel):
 
 class ApiKeyCreated(ApiKeyOut):
     key: str = Field(description="The key itself: shown this once, keep it safe")
+
+
+# -- the coach -------------------------------------------------------------------------
+
+
+class CoachSessionIn(BaseModel):
+    cv_id: uuid.UUID | None = Field(
+        default=None, description="Default: your latest scored CV, at each reply"
+    )
+    mode: CoachMode | None = Field(default=None, description="Default: detected per message")
+    job_description: PlainText | None = Field(default=None, max_length=20_000)
+
+
+class CoachSessionOut(BaseModel):
+    id: uuid.UUID
+    cv_id: uuid.UUID | None
+    mode: CoachMode | None
+    has_job_description: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class CoachSessionPage(BaseModel):
+    items: list[CoachSessionOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class CoachMessageIn(BaseModel):
+    # The cap is the service's (422 message_too_long), not a schema bound.
+    text: PlainText = Field(min_length=1, max_length=1_000_000)
+
+
+class CoachMessageAccepted(BaseModel):
+    message_id: uuid.UUID
+    reply_id: uuid.UUID = Field(description="The id the reply's deltas and completion carry")
+
+
+class CoachMessageOut(BaseModel):
+    id: uuid.UUID
+    role: CoachRole
+    status: ReplyStatus
+    text: str
+    reply_to: uuid.UUID | None
+    metadata: ReplyMetadata | None = None
+    rating: Rating | None = None
+    created_at: datetime
+    completed_at: datetime | None
+
+
+class CoachMessagePage(BaseModel):
+    items: list[CoachMessageOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class CoachCancelOut(BaseModel):
+    message_id: uuid.UUID
+    status: ReplyStatus
+
+
+class CoachFeedbackIn(BaseModel):
+    rating: Rating
+    comment: PlainText | None = Field(default=None, max_length=2000)

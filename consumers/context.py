@@ -13,6 +13,7 @@ import structlog
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from consumers.coaching.providers import CoachProvider, OfflineCoach, make_coach
 from consumers.parsing.sandbox import ParseSandbox
 from consumers.scoring.providers import AnalysisProvider, OfflineProvider, make_provider
 from infra.db.session import Database
@@ -32,6 +33,7 @@ class WorkerContext:
     storage: ObjectStore
     vault: Vault
     ai: AnalysisProvider = field(default_factory=OfflineProvider)
+    coach: CoachProvider = field(default_factory=OfflineCoach)
     # Created on first use: only the parsing worker starts child processes.
     _sandbox: ParseSandbox | None = field(default=None, init=False, repr=False)
     _cv_locks: weakref.WeakValueDictionary[uuid.UUID, asyncio.Lock] = field(
@@ -69,6 +71,7 @@ class WorkerContext:
             storage=make_object_store(settings),
             vault=Vault(settings.crypto.master_keys()),
             ai=make_provider(settings),
+            coach=make_coach(settings),
         )
 
     @classmethod
@@ -97,6 +100,7 @@ class WorkerContext:
         if self._sandbox is not None:
             self._sandbox.close()
         await self.ai.aclose()
+        await self.coach.aclose()
         with contextlib.suppress(Exception):
             await self.redis.aclose()
         await self.db.dispose()

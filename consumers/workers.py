@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from faststream.kafka import KafkaBroker, KafkaRouter
 
+from consumers.coaching.handlers import build_router as coaching_router
 from consumers.context import WorkerContext
 from consumers.erasure.handlers import build_router as erasure_router
 from consumers.export.handlers import build_router as export_router
@@ -19,6 +20,7 @@ from consumers.scoring.handlers import build_router as scoring_router
 from infra import metrics
 from infra.kafka import require_bootstrap
 from schemas.topics import (
+    COACH_MESSAGE_SENT,
     CV_MATCH_REQUESTED,
     CV_PARSED,
     CV_SCORED,
@@ -41,6 +43,7 @@ WORKERS: dict[str, Worker] = {
     "export": Worker(export_router, (USER_EXPORT_REQUESTED,)),
     "erasure": Worker(erasure_router, (USER_ERASURE_REQUESTED,)),
     "report": Worker(report_router, (CV_SCORED,)),
+    "coaching": Worker(coaching_router, (COACH_MESSAGE_SENT,)),
 }
 
 

@@ -16,3 +16,11 @@ USER_CHANNEL_PREFIX = "user-events:"
 
 def user_channel(user_id: uuid.UUID) -> str:
     return f"{USER_CHANNEL_PREFIX}{user_id}"
+
+
+# Ephemeral coach reply deltas, relayed to the user's open SSE streams (never logged).
+COACH_CHANNEL_PREFIX = "coach-stream:"
+
+
+def coach_channel(user_id: uuid.UUID) -> str:
+    return f"{COACH_CHANNEL_PREFIX}{user_id}"

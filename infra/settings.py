@@ -253,6 +253,24 @@ class GeminiSettings(BaseModel):
     breaker_reset_seconds: float = Field(default=30.0, gt=0)
 
 
+class CoachSettings(BaseModel):
+    """The coaching worker and the coach's API limits."""
+
+    # How long a streaming reply counts as alive without its worker renewing the lease;
+    # past it, a redelivered message takes the reply over.
+    lease_seconds: float = Field(default=20.0, gt=0)
+    # How often a streaming reply looks for a cancellation.
+    cancel_poll_seconds: float = Field(default=0.1, gt=0)
+    # Pause between the offline coach's deltas (0: as fast as they are written).
+    offline_delta_seconds: float = Field(default=0.0, ge=0)
+    # Turns of the session sent with each message; older ones are summarised.
+    history_turns: int = Field(default=12, ge=0)
+    # The CV facts cached in Redis between turns.
+    context_ttl_seconds: int = Field(default=3600, ge=1)
+    # Messages a user may send to the coach per minute.
+    messages_per_minute: int = Field(default=20, ge=1)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="RECOLOCA_",
@@ -280,6 +298,7 @@ class Settings(BaseSettings):
     crypto: CryptoSettings = CryptoSettings()
     fault: FaultSettings = FaultSettings()
     gemini: GeminiSettings = GeminiSettings()
+    coach: CoachSettings = CoachSettings()
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Self:

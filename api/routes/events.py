@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query
@@ -8,7 +9,7 @@ from fastapi.responses import StreamingResponse
 from api.deps import ResourcesDep
 from api.errors import PROBLEM
 from api.policies import CVS_READ, PrincipalDep, requires, still_authorised
-from api.services import event_stream
+from api.services import coach, event_stream
 
 router = APIRouter(prefix="/v1", tags=["events"])
 
@@ -32,7 +33,8 @@ async def events(
         int | None, Query(ge=0, le=event_stream.MAX_EVENT_ID, description="Same as Last-Event-ID")
     ] = None,
 ) -> StreamingResponse:
-    """Server-sent events of the caller (``cv.parsed``, ``cv.scored``, ``cv.failed``...).
+    """Server-sent events of the caller (``cv.parsed``, ``cv.scored``, ``cv.failed``,
+    ``coach.reply.delta`` (no id: live only), ``coach.reply.completed``...).
 
     Each event has an ``id``; reconnect with ``Last-Event-ID`` to receive what was missed.
     """
@@ -55,6 +57,7 @@ async def events(
             authorised=authorised,
             reauth_seconds=resources.settings.api.sse_reauth_seconds,
             slot=event_stream.Lease(resources.stream_slots, slot),
+            expand=functools.partial(coach.expand_event, resources.db, resources.vault),
         ),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},

@@ -176,3 +176,18 @@ class InsufficientScopeError(DomainError):
 
 class TooManyApiKeysError(DomainError):
     status, code, title = 409, "too_many_api_keys", "Revoke an API key before creating another"
+
+
+# --- the coach ------------------------------------------------------------------------
+
+
+class MessageTooLongError(DomainError):
+    status, code, title = 422, "message_too_long", "The message is longer than the limit"
+
+
+class NotAReplyError(DomainError):
+    status, code, title = 422, "not_a_reply", "Only the coach's replies can be rated"
+
+
+class RateLimitedError(DomainError):
+    status, code, title = 429, "rate_limited", "Too many requests; try again shortly"

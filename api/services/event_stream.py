@@ -4,6 +4,10 @@ Redis pub/sub is at most once, so it only says "look again"; what is sent always
 from the log, in id order, which makes ``Last-Event-ID`` resumption exact. One Redis
 subscription per API process fans wake-ups out to its open streams; if Redis is away,
 streams still read the log every few seconds.
+
+The one exception is ephemeral: coach reply deltas arrive on their own channel and are
+sent as they come, without an id (they never move ``Last-Event-ID``); the completed reply
+that follows them is in the log.
 """
 
 from __future__ import annotations
@@ -12,8 +16,9 @@ import asyncio
 import contextlib
 import json
 import uuid
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator
+from typing import Any
 
 import anyio
 import structlog
@@ -25,7 +30,7 @@ from infra.db.models import UserEvent
 from infra.db.repositories import user_events as user_events_repo
 from infra.db.session import Database
 from infra.ratelimit import StreamSlot, StreamSlots
-from infra.redis import USER_CHANNEL_PREFIX
+from infra.redis import COACH_CHANNEL_PREFIX, USER_CHANNEL_PREFIX
 
 log = structlog.get_logger(__name__)
 
@@ -34,29 +39,54 @@ MAX_EVENT_ID = 2**63 - 1
 RETRY_MILLISECONDS = 3000
 _READ_SECONDS = 1.0
 
+# Deltas a slow stream may fall behind by before the oldest are dropped (the completed
+# reply carries the whole text anyway).
+MAX_PENDING_DELTAS = 2000
+
+
+class Listener:
+    """One open stream's wake-up and the ephemeral events waiting for it."""
+
+    def __init__(self) -> None:
+        self.woken = asyncio.Event()
+        self.ephemeral: deque[str] = deque(maxlen=MAX_PENDING_DELTAS)
+        # The log may have news: a deltas-only wake-up need not query Postgres.
+        self.log_due = True
+
 
 class Wakeups:
-    """Fans Redis wake-ups out to the streams open in this process, per user."""
+    """Fans Redis wake-ups (and ephemeral events) out to the streams open in this
+    process, per user."""
 
     def __init__(self, redis: Redis) -> None:
         self._redis = redis
-        self._waiters: defaultdict[str, set[asyncio.Event]] = defaultdict(set)
+        self._waiters: defaultdict[str, set[Listener]] = defaultdict(set)
         self._stopped = False
 
     @contextlib.contextmanager
-    def listen(self, user_id: uuid.UUID) -> Iterator[asyncio.Event]:
-        event = asyncio.Event()
+    def listen(self, user_id: uuid.UUID) -> Iterator[Listener]:
+        listener = Listener()
         key = str(user_id)
-        self._waiters[key].add(event)
+        self._waiters[key].add(listener)
         try:
-            yield event
+            yield listener
         finally:
-            self._waiters[key].discard(event)
+            self._waiters[key].discard(listener)
             if not self._waiters[key]:
                 del self._waiters[key]
 
     def stop(self) -> None:
         self._stopped = True
+
+    def _deliver(self, channel: str, data: object) -> None:
+        if channel.startswith(COACH_CHANNEL_PREFIX):
+            for listener in self._waiters.get(channel.removeprefix(COACH_CHANNEL_PREFIX), ()):
+                listener.ephemeral.append(str(data))
+                listener.woken.set()
+            return
+        for listener in self._waiters.get(channel.removeprefix(USER_CHANNEL_PREFIX), ()):
+            listener.log_due = True
+            listener.woken.set()
 
     async def run(self) -> None:
         """Relay wake-ups until stopped, resubscribing after a Redis outage."""
@@ -64,7 +94,7 @@ class Wakeups:
         while not self._stopped:
             pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
             try:
-                await pubsub.psubscribe(f"{USER_CHANNEL_PREFIX}*")
+                await pubsub.psubscribe(f"{USER_CHANNEL_PREFIX}*", f"{COACH_CHANNEL_PREFIX}*")
                 backoff = 0.5
                 # Short reads, not listen(): redis-py can swallow a cancellation while
                 # it waits, and a relay that never ends would hang the shutdown.
@@ -72,9 +102,7 @@ class Wakeups:
                     message = await pubsub.get_message(timeout=_READ_SECONDS)
                     if message is None:
                         continue
-                    channel = str(message.get("channel", ""))
-                    for waiter in self._waiters.get(channel.removeprefix(USER_CHANNEL_PREFIX), ()):
-                        waiter.set()
+                    self._deliver(str(message.get("channel", "")), message.get("data", ""))
             except (RedisError, OSError) as exc:
                 log.warning("redis unavailable, SSE streams poll", error=repr(exc))
                 await asyncio.sleep(backoff)
@@ -84,9 +112,26 @@ class Wakeups:
                     await pubsub.aclose()  # type: ignore[no-untyped-call]
 
 
-def format_event(event: UserEvent) -> str:
-    data = json.dumps({"type": event.type, **event.data, "at": event.created_at.isoformat()})
+def format_event(event: UserEvent, extra: dict[str, Any] | None = None) -> str:
+    body = {"type": event.type, **event.data, **(extra or {}), "at": event.created_at.isoformat()}
+    data = json.dumps(body, ensure_ascii=False)
     return f"id: {event.id}\nevent: {event.type}\ndata: {data}\n\n"
+
+
+def format_ephemeral(raw: str) -> str | None:
+    """An ephemeral event as SSE (no id); None for anything that is not one of ours."""
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        return None
+    if not isinstance(body, dict) or not isinstance(body.get("type"), str):
+        return None
+    return f"event: {body['type']}\ndata: {json.dumps(body, ensure_ascii=False)}\n\n"
+
+
+# What the log keeps out of an event (sealed personal data) and the stream adds for its
+# owner, e.g. the text of a coach reply.
+Expander = Callable[[UserEvent], Awaitable[dict[str, Any] | None]]
 
 
 def parse_last_event_id(value: str | None) -> int | None:
@@ -111,6 +156,7 @@ async def stream(
     authorised: Callable[[], Awaitable[bool]] | None = None,
     reauth_seconds: float = 30.0,
     slot: Lease | None = None,
+    expand: Expander | None = None,
 ) -> AsyncGenerator[str, None]:
     """The stream's lines; every ``reauth_seconds`` it asks ``authorised`` whether its
     token and session still hold, and ends (with a ``session.ended`` event) when not.
@@ -127,6 +173,7 @@ async def stream(
             authorised,
             reauth_seconds,
             slot,
+            expand,
         ):
             yield line
     finally:
@@ -165,9 +212,11 @@ async def _stream(
     authorised: Callable[[], Awaitable[bool]] | None,
     reauth_seconds: float,
     slot: Lease | None,
+    expand: Expander | None,
 ) -> AsyncGenerator[str, None]:
     # Listen before reading the log, so a wake-up between the two is not missed.
-    with wakeups.listen(user_id) as woken:
+    with wakeups.listen(user_id) as listener:
+        woken = listener.woken
         if last_event_id is None:
             async with db.sessions() as session:
                 last_event_id = await user_events_repo.last_id(session, user_id)
@@ -185,21 +234,36 @@ async def _stream(
                     return
                 last_checked = loop.time()
             woken.clear()
-            async with db.sessions() as session:
-                events = await user_events_repo.after(session, user_id, last_event_id)
+            sent_ephemeral = False
+            while listener.ephemeral:
+                line = format_ephemeral(listener.ephemeral.popleft())
+                if line is not None:
+                    sent_ephemeral = True
+                    yield line
+            events: list[UserEvent] = []
+            if listener.log_due:
+                listener.log_due = False
+                async with db.sessions() as session:
+                    events = list(await user_events_repo.after(session, user_id, last_event_id))
             for event in events:
-                yield format_event(event)
+                yield format_event(event, await expand(event) if expand is not None else None)
                 last_event_id = event.id
-            if events:
+            if sent_ephemeral or events:
                 last_sent = loop.time()
+            if events:
+                # A full page may have more behind it.
+                listener.log_due = True
                 continue
             if loop.time() - last_sent >= keepalive_seconds:
                 yield ": keepalive\n\n"
                 last_sent = loop.time()
-            with contextlib.suppress(TimeoutError):
+            try:
                 wait = min(POLL_SECONDS, keepalive_seconds, reauth_seconds, renew_seconds)
                 async with asyncio.timeout(wait):
                     await _first_of(woken, stopping)
+            except TimeoutError:
+                # Wake-ups are at most once: read the log anyway now and then.
+                listener.log_due = True
         # The server is going away: say so and end, so shutdown need not wait for us; the
         # client reconnects (to this server when it is back, or another) with Last-Event-ID.
         yield ": server shutting down\n\n"

@@ -382,7 +382,9 @@ class CoachMessage(Base):
 
     __tablename__ = "coach_messages"
     __table_args__ = (
-        Index("ix_coach_messages_session_id_seq", "session_id", "seq", unique=True),
+        # A reply shares the turn of the message it answers: a second message sent while a
+        # reply streams still reads after that reply.
+        Index("ix_coach_messages_session_id_seq_role", "session_id", "seq", "role", unique=True),
         Index("ix_coach_messages_user_id", "user_id"),
     )
 

@@ -53,7 +53,7 @@ async def delete_session(session: AsyncSession, session_id: uuid.UUID) -> None:
 
 
 async def next_seq(session: AsyncSession, session_id: uuid.UUID) -> int:
-    """The next position in the session (the caller holds the session row lock)."""
+    """The next turn of the session (the caller holds the session row lock)."""
     current = await session.scalar(
         select(func.max(CoachMessage.seq)).where(CoachMessage.session_id == session_id)
     )
@@ -99,7 +99,7 @@ async def messages_page(
     rows = await session.scalars(
         select(CoachMessage)
         .where(CoachMessage.session_id == session_id)
-        .order_by(CoachMessage.seq)
+        .order_by(CoachMessage.seq, CoachMessage.role.desc())
         .limit(limit)
         .offset(offset)
     )
@@ -113,7 +113,7 @@ async def recent_messages(
     rows = await session.scalars(
         select(CoachMessage)
         .where(CoachMessage.session_id == session_id, CoachMessage.seq < before_seq)
-        .order_by(CoachMessage.seq.desc())
+        .order_by(CoachMessage.seq.desc(), CoachMessage.role)
         .limit(limit)
     )
     return list(reversed(rows.all()))
@@ -188,7 +188,7 @@ async def user_coach_history(
         await session.scalars(
             select(CoachMessage)
             .where(CoachMessage.user_id == user_id)
-            .order_by(CoachMessage.session_id, CoachMessage.seq)
+            .order_by(CoachMessage.session_id, CoachMessage.seq, CoachMessage.role.desc())
         )
     ).all()
     ratings = {

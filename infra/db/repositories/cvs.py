@@ -124,3 +124,13 @@ async def count_parse_attempt(session: AsyncSession, cv_id: uuid.UUID) -> int:
         .returning(Cv.parse_attempts)
     )
     return int(attempts or 0)
+
+
+async def latest_scored(session: AsyncSession, user_id: uuid.UUID) -> Cv | None:
+    """The user's most recent CV that has an analysis."""
+    return await session.scalar(
+        select(Cv)
+        .where(Cv.user_id == user_id, Cv.status == "scored")
+        .order_by(Cv.created_at.desc(), Cv.id.desc())
+        .limit(1)
+    )

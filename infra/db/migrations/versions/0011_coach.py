@@ -93,7 +93,10 @@ def upgrade() -> None:
         sa.UniqueConstraint("reply_to", name=op.f("uq_coach_messages_reply_to")),
     )
     op.create_index(
-        "ix_coach_messages_session_id_seq", "coach_messages", ["session_id", "seq"], unique=True
+        "ix_coach_messages_session_id_seq_role",
+        "coach_messages",
+        ["session_id", "seq", "role"],
+        unique=True,
     )
     op.create_index("ix_coach_messages_user_id", "coach_messages", ["user_id"], unique=False)
     op.create_table(
@@ -129,7 +132,7 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_coach_feedback_user_id"), table_name="coach_feedback")
     op.drop_table("coach_feedback")
     op.drop_index("ix_coach_messages_user_id", table_name="coach_messages")
-    op.drop_index("ix_coach_messages_session_id_seq", table_name="coach_messages")
+    op.drop_index("ix_coach_messages_session_id_seq_role", table_name="coach_messages")
     op.drop_table("coach_messages")
     op.drop_index("ix_coach_sessions_user_id_created_at", table_name="coach_sessions")
     op.drop_table("coach_sessions")

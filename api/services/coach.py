@@ -1,0 +1,260 @@
+"""Coach sessions and messages. Sending a message stores it and its
+``coach.message.sent`` command in one transaction (the outbox); the coaching worker
+answers. Another user's session or message is "not found", never "forbidden".
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.services.errors import (
+    InvalidFormError,
+    MessageTooLongError,
+    NotAReplyError,
+    NotFoundError,
+    RateLimitedError,
+)
+from infra.crypto import DataKey
+from infra.db.models import CoachMessage, CoachSession, UserEvent
+from infra.db.repositories import coach as coach_repo
+from infra.db.repositories import cvs as cvs_repo
+from infra.db.session import Database
+from infra.personal_data import (
+    coach_text_of,
+    seal_feedback_comment,
+    set_coach_text,
+    set_session_job_description,
+)
+from infra.settings import CoachSettings
+from infra.vault import Vault
+from producers.outbox import stage_events
+from schemas.coach import (
+    MAX_MESSAGE_CHARS,
+    REPLY_COMPLETED,
+    CoachMessageSent,
+    CoachMode,
+    CoachRole,
+    Rating,
+    ReplyStatus,
+)
+
+log = structlog.get_logger(__name__)
+
+
+def reply_id_for(message_id: uuid.UUID) -> uuid.UUID:
+    """The reply's id follows from the message's: known to the client at once."""
+    return uuid.uuid5(message_id, "coach-reply")
+
+
+async def create_session(
+    session: AsyncSession,
+    vault: Vault,
+    *,
+    user_id: uuid.UUID,
+    cv_id: uuid.UUID | None,
+    mode: CoachMode | None,
+    job_description: str | None,
+) -> CoachSession:
+    if cv_id is not None and await cvs_repo.for_user(session, cv_id, user_id) is None:
+        raise NotFoundError("No CV with this id.")
+    coach_session = CoachSession(
+        id=uuid.uuid4(), user_id=user_id, cv_id=cv_id, mode=mode.value if mode else None
+    )
+    text = (job_description or "").strip() or None
+    if text is not None:
+        set_session_job_description(
+            await vault.key_or_create(session, user_id), coach_session, text
+        )
+    await coach_repo.add_session(session, coach_session)
+    await session.commit()
+    await session.refresh(coach_session)
+    return coach_session
+
+
+async def get_session(
+    session: AsyncSession, user_id: uuid.UUID, session_id: uuid.UUID, *, lock: bool = False
+) -> CoachSession:
+    found = await coach_repo.session_for_user(session, session_id, user_id, lock=lock)
+    if found is None:
+        raise NotFoundError("No coach session with this id.")
+    return found
+
+
+async def list_sessions(
+    session: AsyncSession, user_id: uuid.UUID, *, limit: int, offset: int
+) -> tuple[list[CoachSession], int]:
+    rows, total = await coach_repo.sessions_page(session, user_id, limit=limit, offset=offset)
+    return list(rows), total
+
+
+async def delete_session(session: AsyncSession, user_id: uuid.UUID, session_id: uuid.UUID) -> None:
+    await get_session(session, user_id, session_id, lock=True)
+    await coach_repo.delete_session(session, session_id)
+    await session.commit()
+
+
+async def _check_rate(redis: Redis, user_id: uuid.UUID, per_minute: int) -> None:
+    window = int(time.time() // 60)
+    key = f"coach-rate:{user_id}:{window}"
+    try:
+        count = await redis.incr(key)
+        if count == 1:
+            await redis.expire(key, 120)
+    except RedisError as exc:
+        # A counter we cannot read limits nobody: the coach stays available.
+        log.warning("coach rate limit unavailable", error=repr(exc))
+        return
+    if int(count) > per_minute:
+        raise RateLimitedError(f"At most {per_minute} coach messages a minute.")
+
+
+async def send_message(
+    session: AsyncSession,
+    vault: Vault,
+    redis: Redis,
+    settings: CoachSettings,
+    *,
+    user_id: uuid.UUID,
+    session_id: uuid.UUID,
+    text: str,
+    correlation_id: str,
+) -> CoachMessage:
+    text = text.strip()
+    if len(text) > MAX_MESSAGE_CHARS:
+        raise MessageTooLongError(f"A message may have at most {MAX_MESSAGE_CHARS} characters.")
+    if not text:
+        raise InvalidFormError("The message is empty.")
+    # The session row lock orders concurrent posts: each gets the next turn.
+    coach_session = await get_session(session, user_id, session_id, lock=True)
+    await _check_rate(redis, user_id, settings.messages_per_minute)
+    message = CoachMessage(
+        id=uuid.uuid4(),
+        session_id=coach_session.id,
+        user_id=user_id,
+        seq=await coach_repo.next_seq(session, coach_session.id),
+        role=CoachRole.USER,
+        status=ReplyStatus.SENT,
+        meta={},
+    )
+    set_coach_text(await vault.key_or_create(session, user_id), message, text)
+    await coach_repo.add_message(session, message)
+    coach_session.updated_at = datetime.now(UTC)
+    await stage_events(
+        session,
+        CoachMessageSent(
+            correlation_id=correlation_id,
+            user_id=user_id,
+            session_id=coach_session.id,
+            message_id=message.id,
+            reply_id=reply_id_for(message.id),
+        ),
+    )
+    await session.commit()
+    return message
+
+
+@dataclass(frozen=True)
+class MessageView:
+    message: CoachMessage
+    text: str
+    rating: str | None
+
+
+async def list_messages(
+    session: AsyncSession,
+    vault: Vault,
+    user_id: uuid.UUID,
+    session_id: uuid.UUID,
+    *,
+    limit: int,
+    offset: int,
+) -> tuple[list[MessageView], int]:
+    await get_session(session, user_id, session_id)
+    rows, total = await coach_repo.messages_page(session, session_id, limit=limit, offset=offset)
+    key = await vault.key_if_any(session, user_id) if rows else None
+    views = []
+    for row in rows:
+        feedback = (
+            await coach_repo.feedback_of(session, row.id) if row.role == "assistant" else None
+        )
+        views.append(
+            MessageView(row, coach_text_of(key, row), feedback.rating if feedback else None)
+        )
+    return views, total
+
+
+async def cancel(
+    session: AsyncSession, user_id: uuid.UUID, session_id: uuid.UUID, message_id: uuid.UUID
+) -> tuple[uuid.UUID, ReplyStatus]:
+    """Ask the worker to stop the reply to ``message_id`` (the user's message or the reply
+    itself); a reply already finished stays as it is."""
+    await get_session(session, user_id, session_id)
+    target = await coach_repo.message_in_session(session, session_id, message_id, lock=True)
+    if target is None:
+        raise NotFoundError("No message with this id in this session.")
+    if target.role == CoachRole.ASSISTANT and target.reply_to is not None:
+        target = await coach_repo.message_in_session(
+            session, session_id, target.reply_to, lock=True
+        )
+        if target is None:
+            raise NotFoundError("No message with this id in this session.")
+    reply = await coach_repo.reply_to(session, target.id)
+    if reply is not None and reply.status in (
+        ReplyStatus.COMPLETED,
+        ReplyStatus.CANCELLED,
+        ReplyStatus.FAILED,
+    ):
+        await session.commit()
+        return reply.id, ReplyStatus(reply.status)
+    if target.cancel_requested_at is None:
+        target.cancel_requested_at = datetime.now(UTC)
+    await session.commit()
+    return reply_id_for(target.id), ReplyStatus.CANCELLED
+
+
+async def rate(
+    session: AsyncSession,
+    vault: Vault,
+    user_id: uuid.UUID,
+    session_id: uuid.UUID,
+    message_id: uuid.UUID,
+    rating: Rating,
+    comment: str | None,
+) -> None:
+    await get_session(session, user_id, session_id)
+    message = await coach_repo.message_in_session(session, session_id, message_id)
+    if message is None:
+        raise NotFoundError("No message with this id in this session.")
+    if message.role != CoachRole.ASSISTANT:
+        raise NotAReplyError()
+    text = (comment or "").strip() or None
+    key: DataKey | None = await vault.key_or_create(session, user_id) if text else None
+    await coach_repo.set_feedback(
+        session,
+        message_id=message.id,
+        user_id=user_id,
+        rating=rating.value,
+        comment_sealed=seal_feedback_comment(key, message.id, text) if key else None,
+    )
+    await session.commit()
+
+
+async def expand_event(db: Database, vault: Vault, event: UserEvent) -> dict[str, Any] | None:
+    """The sealed text of a completed reply, for its owner's event stream."""
+    if event.type != REPLY_COMPLETED:
+        return None
+    async with db.sessions() as session:
+        message = await coach_repo.message_by_id(session, uuid.UUID(event.data["message_id"]))
+        if message is None or message.user_id != event.user_id:
+            return {"text": None}
+        key = await vault.key_if_any(session, event.user_id)
+        return {"text": coach_text_of(key, message), "metadata": message.meta}
