@@ -138,8 +138,12 @@ def choose_mode(
     """The session's mode unless the message clearly asks for another; an answer to an
     interview question stays in the interview."""
     intent = detect_intent(message)
-    if in_interview and intent.mode != CoachMode.INTERVIEW and intent.strength < 3:
-        return CoachMode.INTERVIEW
+    if in_interview and intent.mode != CoachMode.INTERVIEW:
+        # An answer may mention a CV or a salary in passing; a short request that clearly
+        # asks for something else leaves the interview.
+        answering = len(message.split()) >= 8
+        if intent.strength < 3 or (answering and intent.strength < 5):
+            return CoachMode.INTERVIEW
     if intent.strength >= 2:
         return intent.mode
     if session_mode is not None:

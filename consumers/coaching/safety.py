@@ -29,7 +29,8 @@ _PROMPT = re.compile(
     r"|\b(reveal|show|print|repeat|mostre|revele|repita|imprima)\b.{0,30}\b(prompt|instructions|instrucoes)\b"
 )
 _FABRICATION = re.compile(
-    r"\b(invent|inventa\w*|make up|fabricat\w*|fake|falsific\w*|forj\w*|mentir|lie about)\b"
+    r"\b(invent(?:e|a|ar|ando|ou|ed|ing|em|am)?|make up|made up|fabricat\w*|fake|falsific\w*|"
+    r"forj\w*|mentir|minta|lie about)\b"
     r"|\b(pretend|finja|fingir)\b.{0,30}\b(worked|trabalhei|experience|experiencia)\b"
     r"|\b(say|diga|dizer|write|escreva|coloque|put|add|adicione|inclua)\b.{0,40}"
     r"\b(i worked|trabalhei|que eu trabalhei|i have a degree|sou formad[oa]|me formei)\b.{0,40}"

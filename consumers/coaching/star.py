@@ -25,8 +25,9 @@ _MARKERS: dict[str, re.Pattern[str]] = {
     "action": re.compile(
         r"\b(eu \w+(ei|i)|(implementei|criei|liderei|conversei|propus|decidi|montei|automatizei|"
         r"desenvolvi|organizei|negociei|analisei|reescrevi|treinei|construi|mapeei|fiz))\b|"
-        r"\bi (\w+ed|built|led|wrote|made|ran|set up|took|chose|spoke|drove|sought|began|did|"
-        r"brought|found|got|gave|put|met|taught)\b"
+        r"\bi (\w+ed|built|rebuilt|led|wrote|rewrote|made|ran|set up|took|chose|spoke|drove|"
+        r"sought|began|did|brought|found|got|gave|put|met|taught|sold|won|held|kept|sent|"
+        r"spent|drew|thought|told|shipped|fixed|moved|decided|personally)\b"
     ),
     "result": re.compile(
         r"\d+ ?%|\b(resultado|reduzi\w*|aument\w*|economi\w*|diminu\w*|cresce\w*|ganh\w*|"
