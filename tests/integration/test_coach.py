@@ -3,8 +3,6 @@ deltas over Redis and the durable completion over SSE."""
 
 from __future__ import annotations
 
-import asyncio
-import uuid
 from typing import Any
 
 import httpx
@@ -14,7 +12,7 @@ from tests.support.api import upload, wait_for_status
 from tests.support.documents import txt_cv
 from tests.support.identity import Account, signed_in
 from tests.support.sse import SseEvent, collect_until
-from tests.support.system import RunningSystem, wait_for
+from tests.support.system import RunningSystem
 
 
 async def _scored_user(client: httpx.AsyncClient) -> tuple[Account, dict[str, Any]]:

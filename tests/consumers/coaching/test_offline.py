@@ -38,7 +38,9 @@ def _grounded(answer: CoachReply, data: CoachInput) -> tuple[str, ...]:
         ("Quero negociar a proposta", "en", "pt-BR"),
     ],
 )
-def test_language_is_the_message_s_else_the_profile_s(text: str, locale: str, expected: str) -> None:
+def test_language_is_the_message_s_else_the_profile_s(
+    text: str, locale: str, expected: str
+) -> None:
     assert detect(text, locale) == expected
 
 
@@ -145,7 +147,9 @@ def test_tailor_without_a_job_description_asks_for_it() -> None:
 
 
 def test_career_advice_never_quotes_salary_figures() -> None:
-    data = CoachInput(message="Quanto devo pedir de salário? CLT ou PJ?", facts=pt_facts(), locale="pt-BR")
+    data = CoachInput(
+        message="Quanto devo pedir de salário? CLT ou PJ?", facts=pt_facts(), locale="pt-BR"
+    )
     answer = reply(data)
     assert answer.mode == CoachMode.CAREER
     assert "R$" not in answer.text
