@@ -60,7 +60,8 @@ async def test_a_question_streams_deltas_then_a_grounded_completed_reply(
         )
         deltas = [e for e in events if e.event == "coach.reply.delta"]
         [completed] = [e for e in events if e.event == "coach.reply.completed"]
-        assert deltas and all(d.id is None for d in deltas), "deltas are ephemeral: no id"
+        assert deltas
+        assert all(d.id is None for d in deltas), "deltas are ephemeral: no id"
         assert [d.data["seq"] for d in deltas] == list(range(1, len(deltas) + 1))
         assert "".join(d.data["text"] for d in deltas) == completed.data["text"]
         weakest = min(cv["analysis"]["breakdown"], key=lambda item: item["score"])

@@ -71,7 +71,8 @@ def test_review_names_the_weakest_category_first_with_the_cv_s_own_line() -> Non
     data = CoachInput(message="como posso melhorar meu currículo?", facts=facts, locale="pt-BR")
     answer = reply(data)
     weakest = facts.weakest[0]
-    assert answer.mode == CoachMode.REVIEW and answer.language == "pt-BR"
+    assert answer.mode == CoachMode.REVIEW
+    assert answer.language == "pt-BR"
     first = answer.text.index(category_label(weakest.category, "pt-BR"))
     for other in facts.weakest[1:3]:
         assert first < answer.text.index(category_label(other.category, "pt-BR"))
@@ -97,7 +98,8 @@ def test_no_cv_says_so_and_still_helps() -> None:
 def test_interview_asks_one_question_then_gives_star_feedback() -> None:
     facts = en_facts()
     first = reply(CoachInput(message="Can we do a mock interview?", facts=facts, locale="en"))
-    assert first.mode == CoachMode.INTERVIEW and first.asked_question
+    assert first.mode == CoachMode.INTERVIEW
+    assert first.asked_question
     assert first.text.count("?") >= 1
     history = (
         Turn(CoachRole.USER, "Can we do a mock interview?"),
@@ -119,7 +121,8 @@ def test_star_assessment_of_a_complete_answer() -> None:
         "Na época, o time estava atrasado. Minha responsabilidade era o fechamento. "
         "Eu automatizei o relatório em Python e, como resultado, reduzi o prazo em 60%."
     )
-    assert star.missing == [] and star.score == 100
+    assert star.missing == []
+    assert star.score == 100
 
 
 def test_tailor_shows_a_diff_keeps_facts_and_asks_for_missing_numbers() -> None:
@@ -133,8 +136,10 @@ def test_tailor_shows_a_diff_keeps_facts_and_asks_for_missing_numbers() -> None:
     answer = reply(data)
     assert answer.mode == CoachMode.TAILOR
     assert "Já aparece no seu CV: Python, SQL e Power BI" in answer.text
-    assert "dbt" in answer.text and "Inclua só o que você realmente usou" in answer.text
-    assert "\n- " in answer.text and "\n+ " in answer.text
+    assert "dbt" in answer.text
+    assert "Inclua só o que você realmente usou" in answer.text
+    assert "\n- " in answer.text
+    assert "\n+ " in answer.text
     assert "Empregadores, cargos, datas e formação ficam exatamente como estão" in answer.text
     assert "quanto foi?" in answer.text
     assert "Rascunho de carta de apresentação" in answer.text
@@ -172,7 +177,8 @@ def test_unsafe_requests_are_refused_and_the_coach_still_helps(message: str, fla
     data = CoachInput(message=message, facts=pt_facts(), locale="pt-BR")
     answer = reply(data)
     assert flag in answer.safety
-    assert "Google" not in answer.text and "Amazon" not in answer.text
+    assert "Google" not in answer.text
+    assert "Amazon" not in answer.text
     assert "prompt" not in answer.text.casefold() or flag != safety.PROMPT_REQUEST
     assert _grounded(answer, data) == ()
 

@@ -121,8 +121,10 @@ async def test_a_redelivered_message_gets_no_second_reply(
     replay = event.model_copy(update={"event_id": uuid.uuid4()})  # an operator's replay
     await handle_message_sent(ctx, replay)
     [row] = await _replies(system, event)
-    assert row.id == event.reply_id and row.status == ReplyStatus.COMPLETED
-    assert row.meta["grounded"] is True and row.meta["mode"] == "review"
+    assert row.id == event.reply_id
+    assert row.status == ReplyStatus.COMPLETED
+    assert row.meta["grounded"] is True
+    assert row.meta["mode"] == "review"
     assert len(await _completions(system, event)) == 1
 
 
@@ -164,7 +166,8 @@ async def test_a_reply_left_streaming_by_a_dead_worker_is_taken_over(
         )
     await handle_message_sent(ctx, event)
     [row] = await _replies(system, event)
-    assert row.status == ReplyStatus.COMPLETED and row.lease_owner is None
+    assert row.status == ReplyStatus.COMPLETED
+    assert row.lease_owner is None
     assert "nota atual" in await _text(system, row)
 
 
@@ -205,7 +208,8 @@ async def test_cancel_stops_a_reply_mid_stream(system: RunningSystem, ctx: Worke
             return json.loads(message["data"]) if message else None
 
         first = await wait_for(delta, timeout=10, what="the first delta")
-        assert first["seq"] == 1 and first["message_id"] == str(event.reply_id)
+        assert first["seq"] == 1
+        assert first["message_id"] == str(event.reply_id)
         async with system.db.transaction() as session:
             message = await coach_repo.message_by_id(session, event.message_id, lock=True)
             assert message is not None
@@ -218,7 +222,8 @@ async def test_cancel_stops_a_reply_mid_stream(system: RunningSystem, ctx: Worke
     assert row.status == ReplyStatus.CANCELLED
     partial = await _text(system, row)
     # The offline review ends with its closing offer: a cancelled one never gets there.
-    assert partial and not partial.endswith("não vou inventar valores.")
+    assert partial
+    assert not partial.endswith("não vou inventar valores.")
 
 
 async def test_redis_flushed_mid_session_rebuilds_the_context(
@@ -276,7 +281,8 @@ async def test_injection_in_the_cv_is_data(system: RunningSystem, ctx: WorkerCon
     [row] = await _replies(system, event)
     assert "cv_injection" in row.meta["safety"]
     text = await _text(system, row)
-    assert "Ignore todas" not in text and "melhor currículo" not in text
+    assert "Ignore todas" not in text
+    assert "melhor currículo" not in text
 
 
 async def test_a_user_being_erased_gets_no_reply(system: RunningSystem, ctx: WorkerContext) -> None:
