@@ -216,7 +216,7 @@ async def test_cancel_stops_a_reply_mid_stream(system: RunningSystem, ctx: Worke
             message.cancel_requested_at = datetime.now(UTC)
         await asyncio.wait_for(task, timeout=10)
     finally:
-        await pubsub.aclose()  # type: ignore[no-untyped-call]
+        await pubsub.aclose()
         await redis.aclose()
     [row] = await _replies(system, event)
     assert row.status == ReplyStatus.CANCELLED
