@@ -18,6 +18,7 @@ import structlog
 
 from consumers.context import WorkerContext
 from infra.db.repositories import audit as audit_repo
+from infra.db.repositories import coach as coach_repo
 from infra.db.repositories import privacy as privacy_repo
 from schemas.privacy import UserErasureRequested
 
@@ -61,6 +62,13 @@ async def erase_cvs(ctx: WorkerContext, target: Target) -> None:
         await privacy_repo.confirm_part(session, target.erasure_id, "cvs")
 
 
+async def erase_coach(ctx: WorkerContext, target: Target) -> None:
+    """Coach sessions, their messages and the ratings of replies."""
+    async with ctx.db.transaction() as session:
+        await coach_repo.delete_user_coach_data(session, target.user_id)
+        await privacy_repo.confirm_part(session, target.erasure_id, "coach")
+
+
 async def erase_events(ctx: WorkerContext, target: Target) -> None:
     """The SSE event log and messages about the user still waiting in the outbox."""
     async with ctx.db.transaction() as session:
@@ -88,6 +96,7 @@ async def pseudonymise_audit(ctx: WorkerContext, target: Target) -> None:
 PARTS: tuple[Part, ...] = (
     Part("files", erase_files),
     Part("cvs", erase_cvs),
+    Part("coach", erase_coach),
     Part("events", erase_events),
     Part("redis", erase_redis),
     Part("audit", pseudonymise_audit),
@@ -131,6 +140,7 @@ async def _finish(ctx: WorkerContext, target: Target) -> None:
             return
         await ctx.vault.destroy(session, target.user_id)
         # Whatever a racing writer added since the parts ran goes too.
+        await coach_repo.delete_user_coach_data(session, target.user_id)
         await privacy_repo.delete_cvs(session, target.user_id)
         await privacy_repo.delete_user_events(session, target.user_id)
         await privacy_repo.delete_outbox_of(session, target.user_id)

@@ -17,15 +17,19 @@ from consumers.runtime import idempotency_key
 from infra.crypto import DataKey
 from infra.db.models import User
 from infra.db.repositories import audit as audit_repo
+from infra.db.repositories import coach as coach_repo
 from infra.db.repositories import messages as messages_repo
 from infra.db.repositories import privacy as privacy_repo
 from infra.db.repositories import users as users_repo
 from infra.personal_data import (
     analysis_body,
+    coach_text_of,
+    feedback_comment_of,
     file_place,
     filename_of,
     job_description_of,
     parsed_of,
+    session_job_description_of,
 )
 from infra.storage import FileNotStoredError
 from producers.outbox import stage_events
@@ -175,8 +179,55 @@ async def audit_section(subject: Subject) -> Section:
     )
 
 
-# A feature that holds data about users (coach history, billing...) adds its loader here.
-SECTIONS: tuple[SectionLoader, ...] = (profile_section, cvs_section, events_section, audit_section)
+async def coach_section(subject: Subject) -> Section:
+    """Every coach session: its job description, each turn and the ratings given."""
+    key = subject.key
+    sessions = []
+    for row, messages, ratings in await coach_repo.user_coach_history(
+        subject.session, subject.user.id
+    ):
+        turns = []
+        for message in messages:
+            feedback = ratings.get(message.id)
+            turns.append(
+                {
+                    "id": message.id,
+                    "role": message.role,
+                    "status": message.status,
+                    "text": coach_text_of(key, message),
+                    "reply_to": message.reply_to,
+                    "metadata": message.meta,
+                    "created_at": message.created_at,
+                    "completed_at": message.completed_at,
+                    "rating": feedback.rating if feedback else None,
+                    "rating_comment": feedback_comment_of(key, message.id, feedback.comment_sealed)
+                    if feedback
+                    else None,
+                }
+            )
+        sessions.append(
+            {
+                "id": row.id,
+                "cv_id": row.cv_id,
+                "mode": row.mode,
+                "job_description": session_job_description_of(key, row),
+                "created_at": row.created_at,
+                "messages": turns,
+            }
+        )
+    return Section(
+        "coach", "Your conversations with the career coach", (("sessions.json", to_json(sessions)),)
+    )
+
+
+# A feature that holds data about users (billing...) adds its loader here.
+SECTIONS: tuple[SectionLoader, ...] = (
+    profile_section,
+    cvs_section,
+    coach_section,
+    events_section,
+    audit_section,
+)
 
 
 async def _stored_file(ctx: WorkerContext, storage_key: str) -> bytes | None:

@@ -17,6 +17,7 @@ from infra.redis import make_redis
 from schemas.privacy import UserErasureRequested
 from tests.integration.test_export import wait_for_export
 from tests.support.api import PASSWORD, new_user, upload, user_id_of, wait_for_status
+from tests.support.coach import converse
 from tests.support.privacy import postgres_hits, redis_hits, storage_hits, unique_person
 from tests.support.system import RunningSystem, wait_for
 
@@ -46,6 +47,7 @@ async def test_erasure_removes_everything_and_stops_the_account(system: RunningS
         user_id = user_id_of(headers)
         cv_id = (await upload(client, headers, person.cv(), "cv.txt", "text/plain")).json()["id"]
         await wait_for_status(client, headers, cv_id, "scored")
+        await converse(client, headers, f"Sou {person.name}, como melhorar meu CV?")
         export_id = (await client.post("/v1/me/export", headers=headers)).json()["id"]
         assert (await wait_for_export(client, headers, export_id))["status"] == "ready"
         # Something else keyed by the user in Redis (a cache, a counter).

@@ -16,6 +16,7 @@ from infra.db.models import Export
 from infra.storage import FileNotStoredError, make_object_store
 from producers.expiry import purge_expired_exports
 from tests.support.api import new_user, upload, wait_for_status
+from tests.support.coach import converse
 from tests.support.kafka import read_topic
 from tests.support.privacy import unique_person
 from tests.support.sse import collect_until
@@ -47,6 +48,9 @@ async def test_the_export_holds_the_original_file_and_everything_else(
         key = await client.post(
             "/v1/me/api-keys", json={"name": "ci", "scopes": ["cvs:read"]}, headers=headers
         )
+        coach_session, coach_reply = await converse(
+            client, headers, "Como melhorar meu CV?", job_description="Vaga de analista."
+        )
         async with client.stream("GET", "/v1/events", headers=headers) as stream:
             response = await client.post("/v1/me/export", headers=headers)
             assert response.status_code == 202, response.text
@@ -70,7 +74,20 @@ async def test_the_export_holds_the_original_file_and_everything_else(
     archive = zipfile.ZipFile(io.BytesIO(download.content))
     names = set(archive.namelist())
     manifest = json.loads(archive.read("manifest.json"))
-    assert [s["name"] for s in manifest["sections"]] == ["profile", "cvs", "events", "audit"]
+    assert [s["name"] for s in manifest["sections"]] == [
+        "profile",
+        "cvs",
+        "coach",
+        "events",
+        "audit",
+    ]
+    [conversation] = json.loads(archive.read("coach/sessions.json"))
+    assert conversation["id"] == coach_session
+    assert conversation["job_description"] == "Vaga de analista."
+    assert [m["text"] for m in conversation["messages"]] == [
+        "Como melhorar meu CV?",
+        coach_reply["text"],
+    ]
     assert archive.read(f"cvs/{cv_id}/original/meu cv.txt") == person.cv()
     parsed = json.loads(archive.read(f"cvs/{cv_id}/parsed.json"))
     assert parsed["contact"]["email"] == person.email
