@@ -12,7 +12,9 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from consumers.coaching import prompt, safety
 from consumers.coaching.offline import CoachInput, CoachReply
+from infra.ai.gemini_stream import GeminiStreamClient, StreamFailedError, StreamLimits
 from infra.settings import Settings
 
 _PIECE = re.compile(r"\S+\s*")
@@ -82,6 +84,66 @@ class OfflineCoach:
         return None
 
 
+# Requests the offline coach refuses are never sent to a model.
+_REFUSED = {safety.INJECTION, safety.PROMPT_REQUEST, safety.FABRICATION}
+
+
+class GeminiCoach:
+    """Gemini's streamed reply; on any failure the offline coach's, even mid-stream (the
+    deltas shown so far are reset and the reply still completes)."""
+
+    def __init__(self, client: GeminiStreamClient, pause_seconds: float = 0.0) -> None:
+        self._client = client
+        self._pause = pause_seconds
+
+    async def stream(
+        self, data: CoachInput, offline: CoachReply, outcome: Outcome
+    ) -> AsyncIterator[Piece]:
+        if _REFUSED & set(offline.safety):
+            outcome.provider, outcome.fallback_reason = "offline", "refused"
+            async for piece in stream_offline(offline, outcome, self._pause):
+                yield piece
+            return
+        outcome.provider, outcome.model = "gemini", self._client.model
+        outcome.extra_sources.append(f"prompt:{prompt.PROMPT_VERSION}")
+        try:
+            async for text in self._client.stream(
+                prompt.system_instruction(offline), prompt.contents(data, offline)
+            ):
+                outcome.text += text
+                yield Piece(text)
+            if outcome.text.strip():
+                return
+            failure = "empty_reply"
+            started = False
+        except StreamFailedError as exc:
+            failure, started = exc.reason, exc.started
+        outcome.provider, outcome.model = "offline", None
+        outcome.fallback_reason = f"mid_stream_{failure}" if started else failure
+        outcome.extra_sources.clear()
+        reset = bool(outcome.text)
+        outcome.text = ""
+        async for piece in stream_offline(offline, outcome, self._pause):
+            yield Piece(piece.text, reset=reset)
+            reset = False
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+
+def stream_limits(settings: Settings) -> StreamLimits:
+    coach = settings.coach
+    return StreamLimits(
+        first_token_seconds=coach.gemini_first_token_seconds,
+        idle_seconds=coach.gemini_idle_seconds,
+        total_seconds=coach.gemini_total_seconds,
+    )
+
+
 def make_coach(settings: Settings) -> CoachProvider:
     """Gemini when an API key is configured (the offline coach behind it), else offline."""
-    return OfflineCoach(settings.coach.offline_delta_seconds)
+    key = settings.gemini.api_key
+    if key is None or not key.get_secret_value().strip():
+        return OfflineCoach(settings.coach.offline_delta_seconds)
+    client = GeminiStreamClient(settings.gemini, stream_limits(settings))
+    return GeminiCoach(client, settings.coach.offline_delta_seconds)

@@ -221,7 +221,7 @@ class GeminiClient:
         except TimeoutError as exc:  # asyncio's deadline or aiohttp's per-attempt timeout
             raise RefinementTimeoutError() from exc
         except errors.APIError as exc:
-            raise _api_error(exc) from exc
+            raise api_error(exc) from exc
         except OSError as exc:  # connection refused or reset (other transport errors: unexpected)
             raise TransportError(type(exc).__name__) from exc
         except errors.UnknownApiResponseError as exc:
@@ -242,7 +242,7 @@ class GeminiClient:
         await self._client.aio.aclose()
 
 
-def _api_error(exc: errors.APIError) -> RefinementError:
+def api_error(exc: errors.APIError) -> RefinementError:
     detail = f"HTTP {exc.code} {exc.status or ''}".strip()
     if exc.code == 429:
         return RateLimitedError(detail)

@@ -1,10 +1,11 @@
 """A local fake of the Gemini REST API, for running the real ``google-genai`` SDK in tests.
 
-It serves ``POST /{version}/models/{model}:generateContent`` in the real wire format from
-a background thread (uvicorn + starlette), records every request it receives, and answers
-with a script of behaviours set per test: ``fake.script(error_reply(429), valid_reply())``
-answers the first request with a 429 and every later one with a valid reply (the last
-behaviour repeats).
+It serves ``POST /{version}/models/{model}:generateContent`` and
+``:streamGenerateContent?alt=sse`` in the real wire format from a background thread
+(uvicorn + starlette), records every request it receives, and answers with a script of
+behaviours set per test: ``fake.script(error_reply(429), valid_reply())`` answers the
+first request with a 429 and every later one with a valid reply (the last behaviour
+repeats). A streamed reply is one ``data: {...}`` line per chunk (``stream_reply``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from infra.ai.prompts import CV_CLOSE, CV_OPEN
@@ -91,6 +92,11 @@ class Behaviour:
     status: int = 200
     delay: float = 0.0
     reply: Callable[[RecordedRequest], str] | None = None
+    # Streaming: the chunks' texts, the pause before each chunk after the first, and a
+    # chunk that is not JSON sent after this many good ones.
+    chunks: tuple[str, ...] = ()
+    chunk_delay: float = 0.0
+    malformed_after: int | None = None
 
 
 def _bullet_lines(request: RecordedRequest) -> list[str]:
@@ -180,6 +186,26 @@ def error_reply(status: int) -> Behaviour:
     return Behaviour(status=status)
 
 
+COACH_CHUNKS = (
+    "Olá! Vamos melhorar seu currículo. ",
+    "O ponto mais fraco é impacto: ",
+    "mostre o resultado de cada item.",
+)
+
+
+def stream_reply(
+    chunks: tuple[str, ...] = COACH_CHUNKS,
+    *,
+    delay: float = 0.0,
+    chunk_delay: float = 0.0,
+    malformed_after: int | None = None,
+) -> Behaviour:
+    """A streamed reply: ``delay`` before the first chunk, ``chunk_delay`` between chunks."""
+    return Behaviour(
+        delay=delay, chunks=chunks, chunk_delay=chunk_delay, malformed_after=malformed_after
+    )
+
+
 @dataclass
 class _State:
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -220,15 +246,17 @@ class FakeGemini:
             script = self._state.script
             return script.pop(0) if len(script) > 1 else script[0]
 
-    async def _generate(self, request: Request) -> JSONResponse:
+    async def _generate(self, request: Request) -> Response:
         recorded = RecordedRequest(
             method=request.method,
             path=request.url.path,
             headers={k.lower(): v for k, v in request.headers.items()},
             body=json.loads(await request.body() or b"{}"),
         )
+        if recorded.path.endswith(":streamGenerateContent"):
+            return await self._stream(recorded)
         if not recorded.path.endswith(":generateContent"):
-            return _error(404, "only :generateContent is faked")
+            return _error(404, "only :generateContent and :streamGenerateContent are faked")
         behaviour = self._next(recorded)
         if behaviour.delay:
             assert self._stopping is not None
@@ -254,6 +282,39 @@ class FakeGemini:
                 "modelVersion": recorded.model,
             }
         )
+
+    async def _pause(self, seconds: float) -> None:
+        assert self._stopping is not None
+        with suppress(TimeoutError):  # wakes early when the server stops
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+
+    async def _stream(self, recorded: RecordedRequest) -> Response:
+        behaviour = self._next(recorded)
+        if behaviour.status != 200:
+            if behaviour.delay:
+                await self._pause(behaviour.delay)
+            return _error(behaviour.status, "scripted failure")
+
+        async def body() -> Any:
+            if behaviour.delay:
+                await self._pause(behaviour.delay)
+            for i, text in enumerate(behaviour.chunks):
+                if i and behaviour.chunk_delay:
+                    await self._pause(behaviour.chunk_delay)
+                if behaviour.malformed_after is not None and i == behaviour.malformed_after:
+                    yield b'data: {"candidates": [{"content": {"parts": [{"te\r\n\r\n'
+                    return
+                last = i == len(behaviour.chunks) - 1
+                candidate: dict[str, Any] = {
+                    "content": {"role": "model", "parts": [{"text": text}]},
+                    "index": 0,
+                }
+                if last:
+                    candidate["finishReason"] = "STOP"
+                chunk = {"candidates": [candidate], "modelVersion": recorded.model}
+                yield f"data: {json.dumps(chunk, ensure_ascii=False)}\r\n\r\n".encode()
+
+        return StreamingResponse(body(), media_type="text/event-stream")
 
     def start(self, timeout: float = 10.0) -> None:
         app = Starlette(
