@@ -4,7 +4,7 @@ BIN        := $(VENV)/bin
 UV_VERSION := 0.13.9
 PYTHON     ?= $(shell command -v python3.11 || command -v python3)
 
-.PHONY: install run test lint format bench eval clean
+.PHONY: install run test lint format bench bench-coach eval eval-coach clean
 
 # Bytecode is compiled at install: start-up stays fast even where PYTHONDONTWRITEBYTECODE is set.
 $(BIN)/.installed: pyproject.toml uv.lock Makefile
@@ -38,6 +38,14 @@ bench: install
 ## Parser precision/recall on the generated corpus (and real resumes when present)
 eval: install
 	$(BIN)/python -m bench.eval_parsing
+
+## The offline coach over scripted conversations: language, mode, grounding, STAR
+eval-coach: install
+	$(BIN)/python -m bench.eval_coach
+
+## First coach delta over SSE after the POST (against a running make run)
+bench-coach: install
+	$(BIN)/python -m bench.coach
 
 ## Everything make run and make test wrote: all of it lives in this folder
 clean:

@@ -20,7 +20,7 @@ _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
 _FIGURE = re.compile(r"(?<![\w/])(\d+(?:[.,]\d+)?)(?:\s?%|\s?(?:mil|k|x)\b)?(?!\s?/\s?100)(?![\w])")
 _NAMED = re.compile(
     r"\b(?:na|no|em|pela|pelo|at|for|with|como|as an?|as)\s+"
-    r"((?:[A-ZÀ-Ý][\w&.\-]*)(?:\s+(?:de|da|do|of|&)?\s*[A-ZÀ-Ý][\w&.\-]*)*)"
+    r"((?:[A-ZÀ-Ý][\w&\-]*(?:\.[\w&\-]+)*)(?:\s+(?:de|da|do|of|&)?\s*[A-ZÀ-Ý][\w&\-]*(?:\.[\w&\-]+)*)*)"
 )
 # Words a reply may capitalise after a preposition without claiming anything about the user.
 _GENERIC = frozenset(

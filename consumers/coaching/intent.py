@@ -49,6 +49,10 @@ _SIGNALS: dict[CoachMode, tuple[tuple[str, int], ...]] = {
         ("match", 1),
         ("requisitos", 1),
         ("requirements", 1),
+        ("candidat*", 2),
+        ("oportunidade", 2),
+        ("apply*", 2),
+        ("essa vaga", 1),
     ),
     CoachMode.CAREER: (
         ("salar*", 3),
@@ -78,6 +82,20 @@ _SIGNALS: dict[CoachMode, tuple[tuple[str, int], ...]] = {
         ("layoff", 2),
         ("beneficios", 1),
         ("benefits", 1),
+        ("ganhar", 2),
+        ("earn", 2),
+        ("compensation", 3),
+        ("sair do", 2),
+        ("ir pra area", 3),
+        ("ir para a area", 3),
+        ("nova area", 3),
+        ("area de", 1),
+        ("migrar", 2),
+        ("move from", 3),
+        ("move into", 3),
+        ("break into", 3),
+        ("get into", 2),
+        ("switch to", 2),
     ),
     CoachMode.REVIEW: (
         ("curriculo", 2),
@@ -96,6 +114,14 @@ _SIGNALS: dict[CoachMode, tuple[tuple[str, int], ...]] = {
         ("bullet*", 1),
         ("pior", 1),
         ("worst", 1),
+        ("meu cv", 1),
+        ("meu curriculo", 1),
+        ("my cv", 1),
+        ("my resume", 1),
+        ("faltando", 2),
+        ("o que eu mudo", 2),
+        ("what to fix", 2),
+        ("missing from", 2),
     ),
 }
 
@@ -124,8 +150,8 @@ def detect_intent(message: str) -> Intent:
         for mode, signals in _SIGNALS.items()
     }
     # CV words are everywhere: tailoring a CV to a job is tailoring, not a review.
-    if scores[CoachMode.TAILOR] >= 2 and scores[CoachMode.REVIEW] <= 3:
-        scores[CoachMode.REVIEW] = 0
+    if scores[CoachMode.TAILOR] >= 2:
+        scores[CoachMode.REVIEW] = max(0, scores[CoachMode.REVIEW] - 3)
     best = max(scores, key=lambda mode: (scores[mode], mode == CoachMode.REVIEW))
     return Intent(best, scores[best])
 

@@ -72,7 +72,7 @@ _T: dict[str, dict[str, str]] = {
         "score": "Sua nota atual é {score}/100. Vamos pelos pontos mais fracos primeiro:",
         "area": "{n}. {label} ({score}/100)",
         "in_cv": "   No seu CV: “{line}”",
-        "rewrite": "   Uma reescrita possível: “{example}”",
+        "rewrite": "   Uma reescrita possível: {example}",
         "tip": "Dica: {title}. {text}",
         "review_close": "Quer reescrever algum desses itens comigo? Me diga os números reais "
         "(prazo, volume, economia) e eu monto a frase; não vou inventar valores.",
@@ -144,7 +144,7 @@ _T: dict[str, dict[str, str]] = {
         "score": "Your current score is {score}/100. Let's start with the weakest areas:",
         "area": "{n}. {label} ({score}/100)",
         "in_cv": "   In your CV: “{line}”",
-        "rewrite": "   A possible rewrite: “{example}”",
+        "rewrite": "   A possible rewrite: {example}",
         "tip": "Tip: {title}. {text}",
         "review_close": "Want to rewrite one of these with me? Tell me the real figures (time, "
         "volume, savings) and I'll draft the line; I won't make numbers up.",

@@ -14,7 +14,8 @@ _MARKERS: dict[str, re.Pattern[str]] = {
         r"\b(quando|na epoca|naquela|no meu (ultimo|antigo) (emprego|trabalho)|na empresa|"
         r"o contexto|o cenario|a situacao|tinhamos|havia|o time estava|a equipe estava|"
         r"when|at the time|back then|at my (last|previous|old) (job|company)|the context|"
-        r"we had|there was|our team was|the situation|in (19|20)\d\d|em (19|20)\d\d)\b"
+        r"we had|there was|there were|our team was|the situation|in (19|20)\d\d|em (19|20)\d\d|"
+        r"tinha|tinhamos|estava|estavamos|the \w+ (took|was|were|kept))\b"
     ),
     "task": re.compile(
         r"\b(meu papel|minha (responsabilidade|tarefa|missao|funcao)|eu precisava|"
@@ -27,12 +28,14 @@ _MARKERS: dict[str, re.Pattern[str]] = {
         r"desenvolvi|organizei|negociei|analisei|reescrevi|treinei|construi|mapeei|fiz))\b|"
         r"\bi (\w+ed|built|rebuilt|led|wrote|rewrote|made|ran|set up|took|chose|spoke|drove|"
         r"sought|began|did|brought|found|got|gave|put|met|taught|sold|won|held|kept|sent|"
-        r"spent|drew|thought|told|shipped|fixed|moved|decided|personally)\b"
+        r"spent|drew|thought|told|shipped|fixed|moved|decided|personally|split|cut|set|"
+        r"broke|chose|dealt|fought|laid|left|let|paid|read|saw|shook|stood|threw|understood)\b"
     ),
     "result": re.compile(
         r"\d+ ?%|\b(resultado|reduzi\w*|aument\w*|economi\w*|diminu\w*|cresce\w*|ganh\w*|"
         r"o que (gerou|levou|permitiu)|no final|com isso|as a result|result(ed)?|reduc\w*|"
-        r"increas\w*|sav(ed|ing)|cut|grew|which led|in the end|outcome|improv\w*)\b"
+        r"increas\w*|sav(ed|ing)|cut|grew|which led|in the end|outcome|improv\w*|caiu|subiu|"
+        r"passou de|dropped|fell|rose|went (down|up)|de \d+ para \d+|from \d+ to \d+)\b"
     ),
 }
 
@@ -55,5 +58,8 @@ def assess(answer: str) -> StarFeedback:
 
 
 def looks_like_answer(message: str) -> bool:
-    """Long enough to be an attempt at an answer rather than a request."""
-    return len(message.split()) >= 12
+    """An attempt at an answer rather than a request: a few sentences' worth, or the
+    telling of something done."""
+    return len(message.split()) >= 10 or (
+        len(message.split()) >= 5 and bool(_MARKERS["action"].search(fold(message)))
+    )
