@@ -36,8 +36,43 @@ TARGETS = {"language": 1.0, "grounded": 1.0, "mode": 0.90, "weakest": 0.95}
 KNOWLEDGE = Path(__file__).resolve().parents[1] / "consumers" / "coaching" / "knowledge"
 
 # Function words of each language, this module's own list.
-_PT_WORDS = frozenset(["você", "seu", "sua", "não", "para", "com", "uma", "que", "mais", "dos", "das", "nas", "pelo", "isso", "está"])
-_EN_WORDS = frozenset(["you", "your", "the", "and", "with", "for", "this", "that", "are", "not", "what", "can", "it's", "don't"])
+_PT_WORDS = frozenset(
+    [
+        "você",
+        "seu",
+        "sua",
+        "não",
+        "para",
+        "com",
+        "uma",
+        "que",
+        "mais",
+        "dos",
+        "das",
+        "nas",
+        "pelo",
+        "isso",
+        "está",
+    ]
+)
+_EN_WORDS = frozenset(
+    [
+        "you",
+        "your",
+        "the",
+        "and",
+        "with",
+        "for",
+        "this",
+        "that",
+        "are",
+        "not",
+        "what",
+        "can",
+        "it's",
+        "don't",
+    ]
+)
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
