@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from consumers.coaching import safety
 from consumers.coaching.facts import CvFacts, Role
 from consumers.coaching.intent import choose_mode
-from consumers.coaching.knowledge import Entry, knowledge, role_family
+from consumers.coaching.knowledge import Entry, KnowledgeBase, knowledge, role_family
 from consumers.coaching.labels import STAR_LABELS, category_label
 from consumers.coaching.language import EN, PT, detect
 from consumers.coaching.star import StarFeedback, assess, looks_like_answer
@@ -74,6 +74,8 @@ _T: dict[str, dict[str, str]] = {
         "in_cv": "   No seu CV: “{line}”",
         "rewrite": "   Uma reescrita possível: {example}",
         "tip": "Dica: {title}. {text}",
+        "start_with": "Para começar, um item do seu CV que pode mostrar mais contexto e "
+        "resultado: “{line}”. Qual foi o resultado dele, em números reais?",
         "review_close": "Quer reescrever algum desses itens comigo? Me diga os números reais "
         "(prazo, volume, economia) e eu monto a frase; não vou inventar valores.",
         "no_weak": "Seu CV está bem em todas as categorias da análise. Para ir além:",
@@ -146,6 +148,8 @@ _T: dict[str, dict[str, str]] = {
         "in_cv": "   In your CV: “{line}”",
         "rewrite": "   A possible rewrite: {example}",
         "tip": "Tip: {title}. {text}",
+        "start_with": "To start, a line of your CV that could show more context and result: "
+        "“{line}”. What did it achieve, in real figures?",
         "review_close": "Want to rewrite one of these with me? Tell me the real figures (time, "
         "volume, savings) and I'll draft the line; I won't make numbers up.",
         "no_weak": "Your CV does well in every category of the analysis. To go further:",
@@ -270,7 +274,8 @@ def reply(data: CoachInput) -> CoachReply:
         parts.append(t["no_cv"])
     if mode == CoachMode.REVIEW:
         parts.extend(_review(facts, language, t, sources))
-        entries = kb.search(data.message + " " + _weakest_words(facts), mode)
+        entry = _entry_for_weakest(kb, facts, language)
+        entries = [entry] if entry is not None else kb.search(data.message, mode)
         parts.extend(use(e) for e in entries)
         if facts is not None:
             parts.append(t["review_close"])
@@ -312,10 +317,25 @@ def reply(data: CoachInput) -> CoachReply:
     )
 
 
-def _weakest_words(facts: CvFacts | None) -> str:
+# The knowledge-base entry about each category of the analysis.
+_CATEGORY_ENTRIES = {
+    "impact": "cv-impact",
+    "action_verbs": "cv-verbs",
+    "parseability": "cv-ats",
+    "structure": "cv-structure",
+    "length_readability": "cv-length",
+    "dates_consistency": "cv-dates",
+    "contact": "cv-contact",
+    "keywords": "cv-keywords",
+}
+
+
+def _entry_for_weakest(kb: KnowledgeBase, facts: CvFacts | None, language: str) -> Entry | None:
     if facts is None or not facts.weakest:
-        return ""
-    return facts.weakest[0].category.replace("_", " ")
+        return None
+    suffix = _CATEGORY_ENTRIES.get(facts.weakest[0].category)
+    prefix = "pt" if language == PT else "en"
+    return kb.by_id(f"{prefix}-{suffix}") if suffix else None
 
 
 def _review(
@@ -324,6 +344,8 @@ def _review(
     if facts is None:
         return []
     weak = [area for area in facts.weakest if area.score < _WEAK_BELOW][:3]
+    if len(weak) < 2:
+        weak = [area for area in facts.weakest if area.score < 100][:2]
     if not weak:
         return [t["no_weak"]]
     lines = [t["score"].format(score=facts.score)]
@@ -346,6 +368,13 @@ def _review(
         else:
             block.append(_ADVICE[language].get(area.category, ""))
         lines.append("\n".join(b for b in block if b))
+    if not any(e.line for area in weak for e in area.evidence):
+        # Advice lands better on one of the user's own lines: the first without a figure.
+        own = [b for b in _bullets_without_numbers(facts.roles) if b not in facts.suspicious]
+        own = own or [b for r in facts.roles for b in r.bullets if b not in facts.suspicious]
+        if own:
+            lines.append(t["start_with"].format(line=own[0]))
+            sources.append("cv:experience")
     return lines
 
 
