@@ -40,6 +40,9 @@ class CoachInput:
     session_mode: CoachMode | None = None
     job_description: str | None = None
     target_role: str | None = None
+    # What the user asked before the recent turns, one sentence each: a long session is
+    # summarised, never cut mid-sentence.
+    earlier: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,9 @@ def _facts_block(facts: CvFacts | None, language: str) -> str:
 
 def contents(data: CoachInput, reply: CoachReply) -> list[types.Content]:
     context = _facts_block(data.facts, reply.language)
+    if data.earlier:
+        asked = "\n".join(f"- {sentence}" for sentence in data.earlier)
+        context += f"\nEarlier in this session the user asked:\n{asked}"
     if data.job_description:
         context += f"\n{JOB_OPEN}\n{data.job_description[:MAX_JOB_CHARS]}\n{JOB_CLOSE}"
     turns: list[types.Content] = [
@@ -84,6 +87,19 @@ def contents(data: CoachInput, reply: CoachReply) -> list[types.Content]:
         turns.append(types.Content(role=role, parts=[types.Part(text=_whole(turn.text))]))
     turns.append(types.Content(role="user", parts=[types.Part(text=data.message)]))
     return turns
+
+
+def first_sentence(text: str, limit: int = 160) -> str:
+    """The text's first sentence (whole), or its first words up to ``limit``."""
+    text = " ".join(text.split())
+    for end, char in enumerate(text):
+        if char in ".?!" and (end + 1 == len(text) or text[end + 1] == " "):
+            if end < limit:
+                return text[: end + 1]
+            break
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " […]"
 
 
 def _whole(text: str) -> str:

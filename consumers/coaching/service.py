@@ -29,6 +29,7 @@ from consumers import user_events
 from consumers.coaching import grounding, safety
 from consumers.coaching.facts import CvFacts, facts_from_analysis
 from consumers.coaching.offline import CoachInput, CoachReply, Turn, reply
+from consumers.coaching.prompt import first_sentence
 from consumers.coaching.providers import Outcome
 from consumers.context import WorkerContext
 from consumers.runtime import idempotency_key
@@ -60,6 +61,8 @@ from schemas.cv import Analysis
 CONSUMER = "coaching"
 log = structlog.get_logger(__name__)
 _TERMINAL = {ReplyStatus.COMPLETED, ReplyStatus.CANCELLED, ReplyStatus.FAILED}
+# Earlier questions summarised into the context of a long session.
+_EARLIER_LIMIT = 20
 
 
 @dataclass(frozen=True)
@@ -185,7 +188,13 @@ async def _input(
         if m.status in (ReplyStatus.SENT, ReplyStatus.COMPLETED)
     )
     text = coach_text_of(key, message)
-    said = (*(t.text for t in history if t.role == CoachRole.USER), text)
+    earlier: tuple[str, ...] = ()
+    if recent and len(recent) >= ctx.settings.coach.history_turns:
+        older = await coach_repo.earlier_user_messages(
+            session, coach_session.id, before_seq=recent[0].seq, limit=_EARLIER_LIMIT
+        )
+        earlier = tuple(first_sentence(coach_text_of(key, m)) for m in older)
+    said = (*earlier, *(t.text for t in history if t.role == CoachRole.USER), text)
     facts = await _facts(ctx, session, key, coach_session)
     data = CoachInput(
         message=text,
@@ -195,6 +204,7 @@ async def _input(
         session_mode=CoachMode(coach_session.mode) if coach_session.mode else None,
         job_description=session_job_description_of(key, coach_session),
         target_role=user.target_role if user else None,
+        earlier=earlier,
     )
     return data, said
 

@@ -119,6 +119,23 @@ async def recent_messages(
     return list(reversed(rows.all()))
 
 
+async def earlier_user_messages(
+    session: AsyncSession, session_id: uuid.UUID, *, before_seq: int, limit: int
+) -> list[CoachMessage]:
+    """The user's messages before turn ``before_seq``, oldest first (at most ``limit``)."""
+    rows = await session.scalars(
+        select(CoachMessage)
+        .where(
+            CoachMessage.session_id == session_id,
+            CoachMessage.seq < before_seq,
+            CoachMessage.role == "user",
+        )
+        .order_by(CoachMessage.seq)
+        .limit(limit)
+    )
+    return list(rows.all())
+
+
 async def take_lease(
     session: AsyncSession, reply: CoachMessage, owner: uuid.UUID, now: datetime, seconds: float
 ) -> None:

@@ -130,3 +130,24 @@ async def test_the_service_checks_gemini_s_claims_and_never_calls_twice(
     assert {"NASA", "50"} <= set(row.meta["ungrounded"])
     assert "cv_injection" in row.meta["safety"]
     assert await reply_text(system, row) == "Você trabalhou na NASA e liderou 50 pessoas."
+
+
+async def test_a_long_session_sends_its_earlier_questions_summarised(
+    system: RunningSystem, fake: FakeGemini
+) -> None:
+    fake.script(stream_reply())
+    ctx = WorkerContext.from_settings(system.settings)
+    coach_settings = ctx.settings.coach.model_copy(update={"history_turns": 2})
+    ctx.settings = ctx.settings.model_copy(update={"coach": coach_settings})
+    await ctx.coach.aclose()
+    ctx.coach = _coach(fake)
+    try:
+        user_id = await user_with_cv(system, cv_text=None)
+        session_id = await session_row(system, user_id)
+        for text in ("Quero negociar salário. Tenho uma proposta.", "E o PJ?", "E férias?"):
+            await handle_message_sent(ctx, await message_row(system, user_id, session_id, text))
+    finally:
+        await ctx.close()
+    last = fake.requests[-1].prompt
+    assert "Earlier in this session the user asked:\n- Quero negociar salário." in last
+    assert "Tenho uma proposta" not in last.split("Earlier in this session")[1].split("\n")[1]
