@@ -8,8 +8,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from api.deps import CurrentUserId, RequestIdDep, ResourcesDep, SessionDep
+from api.deps import RequestIdDep, ResourcesDep, SessionDep
 from api.errors import PROBLEM
+from api.policies import COACH, CurrentUserId, requires
 from api.schemas import (
     CoachCancelOut,
     CoachFeedbackIn,
@@ -42,9 +43,10 @@ def _session_out(row: CoachSession) -> CoachSessionOut:
 
 @router.post(
     "/sessions",
+    dependencies=[requires(COACH)],
     status_code=status.HTTP_201_CREATED,
     response_model=CoachSessionOut,
-    responses={401: PROBLEM, 404: PROBLEM, 422: PROBLEM},
+    responses={401: PROBLEM, 403: PROBLEM, 404: PROBLEM, 422: PROBLEM},
 )
 async def create_session(
     body: CoachSessionIn, user_id: CurrentUserId, session: SessionDep, resources: ResourcesDep
@@ -62,7 +64,12 @@ async def create_session(
     return _session_out(row)
 
 
-@router.get("/sessions", response_model=CoachSessionPage, responses={401: PROBLEM, 422: PROBLEM})
+@router.get(
+    "/sessions",
+    dependencies=[requires(COACH)],
+    response_model=CoachSessionPage,
+    responses={401: PROBLEM, 403: PROBLEM, 422: PROBLEM},
+)
 async def list_sessions(
     user_id: CurrentUserId,
     session: SessionDep,
@@ -78,8 +85,9 @@ async def list_sessions(
 
 @router.get(
     "/sessions/{session_id}",
+    dependencies=[requires(COACH)],
     response_model=CoachSessionOut,
-    responses={401: PROBLEM, 404: PROBLEM, 422: PROBLEM},
+    responses={401: PROBLEM, 403: PROBLEM, 404: PROBLEM, 422: PROBLEM},
 )
 async def get_session(
     session_id: uuid.UUID, user_id: CurrentUserId, session: SessionDep
@@ -89,9 +97,10 @@ async def get_session(
 
 @router.delete(
     "/sessions/{session_id}",
+    dependencies=[requires(COACH)],
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
-    responses={401: PROBLEM, 404: PROBLEM, 422: PROBLEM},
+    responses={401: PROBLEM, 403: PROBLEM, 404: PROBLEM, 422: PROBLEM},
 )
 async def delete_session(
     session_id: uuid.UUID, user_id: CurrentUserId, session: SessionDep
@@ -103,8 +112,9 @@ async def delete_session(
 
 @router.get(
     "/sessions/{session_id}/messages",
+    dependencies=[requires(COACH)],
     response_model=CoachMessagePage,
-    responses={401: PROBLEM, 404: PROBLEM, 422: PROBLEM},
+    responses={401: PROBLEM, 403: PROBLEM, 404: PROBLEM, 422: PROBLEM},
 )
 async def list_messages(
     session_id: uuid.UUID,
@@ -139,9 +149,10 @@ async def list_messages(
 
 @router.post(
     "/sessions/{session_id}/messages",
+    dependencies=[requires(COACH)],
     status_code=status.HTTP_202_ACCEPTED,
     response_model=CoachMessageAccepted,
-    responses={401: PROBLEM, 404: PROBLEM, 422: PROBLEM, 429: PROBLEM},
+    responses={401: PROBLEM, 403: PROBLEM, 404: PROBLEM, 422: PROBLEM, 429: PROBLEM},
 )
 async def send_message(
     session_id: uuid.UUID,
@@ -169,9 +180,10 @@ async def send_message(
 
 @router.post(
     "/sessions/{session_id}/messages/{message_id}/cancel",
+    dependencies=[requires(COACH)],
     status_code=status.HTTP_202_ACCEPTED,
     response_model=CoachCancelOut,
-    responses={401: PROBLEM, 404: PROBLEM, 422: PROBLEM},
+    responses={401: PROBLEM, 403: PROBLEM, 404: PROBLEM, 422: PROBLEM},
 )
 async def cancel_reply(
     session_id: uuid.UUID, message_id: uuid.UUID, user_id: CurrentUserId, session: SessionDep
@@ -184,9 +196,10 @@ async def cancel_reply(
 
 @router.post(
     "/sessions/{session_id}/messages/{message_id}/feedback",
+    dependencies=[requires(COACH)],
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
-    responses={401: PROBLEM, 404: PROBLEM, 422: PROBLEM},
+    responses={401: PROBLEM, 403: PROBLEM, 404: PROBLEM, 422: PROBLEM},
 )
 async def rate_reply(
     session_id: uuid.UUID,
