@@ -84,40 +84,40 @@ async def list_sessions(
 
 
 @router.get(
-    "/sessions/{session_id}",
+    "/sessions/{coach_session_id}",
     dependencies=[requires(COACH)],
     response_model=CoachSessionOut,
     responses={401: PROBLEM, 403: PROBLEM, 404: PROBLEM, 422: PROBLEM},
 )
 async def get_session(
-    session_id: uuid.UUID, user_id: CurrentUserId, session: SessionDep
+    coach_session_id: uuid.UUID, user_id: CurrentUserId, session: SessionDep
 ) -> CoachSessionOut:
-    return _session_out(await coach.get_session(session, user_id, session_id))
+    return _session_out(await coach.get_session(session, user_id, coach_session_id))
 
 
 @router.delete(
-    "/sessions/{session_id}",
+    "/sessions/{coach_session_id}",
     dependencies=[requires(COACH)],
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
     responses={401: PROBLEM, 403: PROBLEM, 404: PROBLEM, 422: PROBLEM},
 )
 async def delete_session(
-    session_id: uuid.UUID, user_id: CurrentUserId, session: SessionDep
+    coach_session_id: uuid.UUID, user_id: CurrentUserId, session: SessionDep
 ) -> Response:
     """Delete the session with all its messages and ratings."""
-    await coach.delete_session(session, user_id, session_id)
+    await coach.delete_session(session, user_id, coach_session_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get(
-    "/sessions/{session_id}/messages",
+    "/sessions/{coach_session_id}/messages",
     dependencies=[requires(COACH)],
     response_model=CoachMessagePage,
     responses={401: PROBLEM, 403: PROBLEM, 404: PROBLEM, 422: PROBLEM},
 )
 async def list_messages(
-    session_id: uuid.UUID,
+    coach_session_id: uuid.UUID,
     user_id: CurrentUserId,
     session: SessionDep,
     resources: ResourcesDep,
@@ -126,7 +126,7 @@ async def list_messages(
 ) -> CoachMessagePage:
     """The conversation, oldest first: your messages and the coach's replies."""
     views, total = await coach.list_messages(
-        session, resources.vault, user_id, session_id, limit=limit, offset=offset
+        session, resources.vault, user_id, coach_session_id, limit=limit, offset=offset
     )
     items = [
         CoachMessageOut(
@@ -148,14 +148,14 @@ async def list_messages(
 
 
 @router.post(
-    "/sessions/{session_id}/messages",
+    "/sessions/{coach_session_id}/messages",
     dependencies=[requires(COACH)],
     status_code=status.HTTP_202_ACCEPTED,
     response_model=CoachMessageAccepted,
     responses={401: PROBLEM, 403: PROBLEM, 404: PROBLEM, 422: PROBLEM, 429: PROBLEM},
 )
 async def send_message(
-    session_id: uuid.UUID,
+    coach_session_id: uuid.UUID,
     body: CoachMessageIn,
     user_id: CurrentUserId,
     session: SessionDep,
@@ -171,7 +171,7 @@ async def send_message(
         resources.redis,
         resources.settings.coach,
         user_id=user_id,
-        session_id=session_id,
+        session_id=coach_session_id,
         text=body.text,
         correlation_id=request_id,
     )
@@ -179,30 +179,30 @@ async def send_message(
 
 
 @router.post(
-    "/sessions/{session_id}/messages/{message_id}/cancel",
+    "/sessions/{coach_session_id}/messages/{message_id}/cancel",
     dependencies=[requires(COACH)],
     status_code=status.HTTP_202_ACCEPTED,
     response_model=CoachCancelOut,
     responses={401: PROBLEM, 403: PROBLEM, 404: PROBLEM, 422: PROBLEM},
 )
 async def cancel_reply(
-    session_id: uuid.UUID, message_id: uuid.UUID, user_id: CurrentUserId, session: SessionDep
+    coach_session_id: uuid.UUID, message_id: uuid.UUID, user_id: CurrentUserId, session: SessionDep
 ) -> CoachCancelOut:
     """Stop the reply to a message (give the message's id or the reply's). A reply that
     already finished is left as it is and its status is returned."""
-    reply_id, state = await coach.cancel(session, user_id, session_id, message_id)
+    reply_id, state = await coach.cancel(session, user_id, coach_session_id, message_id)
     return CoachCancelOut(message_id=reply_id, status=state)
 
 
 @router.post(
-    "/sessions/{session_id}/messages/{message_id}/feedback",
+    "/sessions/{coach_session_id}/messages/{message_id}/feedback",
     dependencies=[requires(COACH)],
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
     responses={401: PROBLEM, 403: PROBLEM, 404: PROBLEM, 422: PROBLEM},
 )
 async def rate_reply(
-    session_id: uuid.UUID,
+    coach_session_id: uuid.UUID,
     message_id: uuid.UUID,
     body: CoachFeedbackIn,
     user_id: CurrentUserId,
@@ -212,6 +212,6 @@ async def rate_reply(
     """Rate a reply of the coach (up or down, with an optional comment); a new rating
     replaces the previous one."""
     await coach.rate(
-        session, resources.vault, user_id, session_id, message_id, body.rating, body.comment
+        session, resources.vault, user_id, coach_session_id, message_id, body.rating, body.comment
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)

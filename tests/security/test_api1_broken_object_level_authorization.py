@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from tests.security.routes import all_routes
 from tests.support.api import upload, wait_for_status
+from tests.support.coach import converse
 from tests.support.documents import txt_cv
 from tests.support.identity import Account, create_api_key, signed_in
 from tests.support.system import RunningSystem
@@ -15,6 +16,8 @@ BODIES: dict[str, dict[str, object]] = {
     "/v1/cvs/{cv_id}/match": {
         "job_description": "Buscamos analista de dados com SQL e Python " * 2
     },
+    "/v1/coach/sessions/{coach_session_id}/messages": {"text": "Oi"},
+    "/v1/coach/sessions/{coach_session_id}/messages/{message_id}/feedback": {"rating": "up"},
 }
 
 
@@ -27,7 +30,10 @@ async def _owned_ids(system: RunningSystem, owner: Account) -> dict[str, str]:
         await create_api_key(client, owner, "cvs:read")
         keys = (await client.get("/v1/me/api-keys", headers=owner.headers)).json()
         sessions = (await client.get("/v1/me/sessions", headers=owner.headers)).json()
+        coach_session_id, reply = await converse(client, owner.headers, "Como melhorar meu CV?")
     return {
+        "coach_session_id": coach_session_id,
+        "message_id": reply["id"],
         "cv_id": cv_id,
         "export_id": export.json()["id"],
         "key_id": keys[0]["id"],
@@ -69,6 +75,11 @@ async def test_no_route_gives_another_user_s_objects_away(system: RunningSystem)
         sessions = (await client.get("/v1/me/sessions", headers=owner.headers)).json()
         assert ids["session_id"] in [s["id"] for s in sessions]
         assert (await client.get("/v1/me", headers=owner.headers)).status_code == 200
+        history = await client.get(
+            f"/v1/coach/sessions/{ids['coach_session_id']}/messages", headers=owner.headers
+        )
+        assert [m["role"] for m in history.json()["items"]] == ["user", "assistant"]
+        assert history.json()["items"][1]["rating"] is None
 
 
 async def test_an_id_of_the_wrong_shape_is_a_validation_error_not_a_crash(
