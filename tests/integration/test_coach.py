@@ -3,16 +3,23 @@ deltas over Redis and the durable completion over SSE."""
 
 from __future__ import annotations
 
+import json
+import uuid
 from typing import Any
 
 import httpx
+from aiokafka import AIOKafkaProducer
+from sqlalchemy import func, select
 
 from consumers.coaching.labels import category_label
+from infra.db.models import CoachMessage, UserEvent
 from tests.support.api import upload, wait_for_status
+from tests.support.coach import converse
 from tests.support.documents import txt_cv
 from tests.support.identity import Account, signed_in
+from tests.support.kafka import committed_offsets, end_offsets, read_topic
 from tests.support.sse import SseEvent, collect_until
-from tests.support.system import RunningSystem
+from tests.support.system import RunningSystem, wait_for
 
 
 async def _scored_user(client: httpx.AsyncClient) -> tuple[Account, dict[str, Any]]:
@@ -104,3 +111,53 @@ async def test_a_question_streams_deltas_then_a_grounded_completed_reply(
             replayed = await collect_until(again, _completed(accepted["reply_id"]))
         assert replayed[0].data["text"] == completed.data["text"]
         assert not [e for e in replayed if e.event == "coach.reply.delta"]
+
+
+async def test_a_message_delivered_again_by_the_broker_gets_no_second_reply(
+    system: RunningSystem,
+) -> None:
+    async with system.client() as client:
+        account = await signed_in(client)
+        session_id, reply = await converse(client, account.headers, "CLT ou PJ?")
+    records = [
+        r
+        for r in await read_topic(system.settings, "coach.message.sent")
+        if r.key == session_id.encode()
+    ]
+    assert len(records) == 1
+    record = records[0]
+    producer = AIOKafkaProducer(bootstrap_servers=system.settings.kafka.bootstrap_servers)
+    await producer.start()
+    try:
+        for _ in range(2):
+            await producer.send_and_wait(
+                "coach.message.sent", record.value, key=record.key, headers=list(record.headers)
+            )
+    finally:
+        await producer.stop()
+
+    async def caught_up() -> bool:
+        committed = await committed_offsets(system.settings, "coaching", "coach.message.sent")
+        ends = await end_offsets(system.settings, "coach.message.sent")
+        return all(committed.get(p, -1) >= end for p, end in ends.items() if end > 0)
+
+    await wait_for(caught_up, timeout=20, what="the coaching group to consume the copies")
+    async with system.db.sessions() as session:
+        replies = await session.scalar(
+            select(func.count())
+            .select_from(CoachMessage)
+            .where(
+                CoachMessage.session_id == uuid.UUID(session_id), CoachMessage.role == "assistant"
+            )
+        )
+        completions = await session.scalar(
+            select(func.count())
+            .select_from(UserEvent)
+            .where(
+                UserEvent.type == "coach.reply.completed",
+                UserEvent.data["session_id"].astext == session_id,
+            )
+        )
+    assert replies == 1
+    assert completions == 1
+    assert json.loads(record.value)["reply_id"] == reply["id"]
