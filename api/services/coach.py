@@ -181,14 +181,9 @@ async def list_messages(
     await get_session(session, user_id, session_id)
     rows, total = await coach_repo.messages_page(session, session_id, limit=limit, offset=offset)
     key = await vault.key_if_any(session, user_id) if rows else None
-    views = []
-    for row in rows:
-        feedback = (
-            await coach_repo.feedback_of(session, row.id) if row.role == "assistant" else None
-        )
-        views.append(
-            MessageView(row, coach_text_of(key, row), feedback.rating if feedback else None)
-        )
+    replies = [row.id for row in rows if row.role == CoachRole.ASSISTANT]
+    ratings = await coach_repo.ratings_of(session, replies) if replies else {}
+    views = [MessageView(row, coach_text_of(key, row), ratings.get(row.id)) for row in rows]
     return views, total
 
 

@@ -277,6 +277,7 @@ async def test_health_and_readiness(system: RunningSystem) -> None:
         "export": "ok",
         "erasure": "ok",
         "report": "ok",
+        "coaching": "ok",
     }
 
 

@@ -187,6 +187,17 @@ async def feedback_of(session: AsyncSession, message_id: uuid.UUID) -> CoachFeed
     return await session.get(CoachFeedback, message_id)
 
 
+async def ratings_of(
+    session: AsyncSession, message_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    rows = await session.execute(
+        select(CoachFeedback.message_id, CoachFeedback.rating).where(
+            CoachFeedback.message_id.in_(message_ids)
+        )
+    )
+    return {message_id: rating for message_id, rating in rows.all()}
+
+
 # -- data-subject rights ---------------------------------------------------------------
 
 
