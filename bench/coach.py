@@ -31,7 +31,7 @@ from tests.support.fake_gemini import running_fake_gemini, stream_reply
 from tests.support.sse import read_events
 
 PASSWORD = "bench-password-123"
-# Below the default per-user limit of coach messages a minute.
+# Well below the per-user coach budget (RECOLOCA_RATELIMIT_COACH) of a running make run.
 PER_USER = 15
 QUESTIONS = (
     "Como posso melhorar meu currículo?",
@@ -138,7 +138,9 @@ def _in_process(messages: int, gemini: bool) -> tuple[list[float], list[float]]:
             # Migrations run here, outside the event loop (Alembic starts its own).
             settings = test_settings(stack, Path(path))
             settings = settings.model_copy(
-                update={"coach": settings.coach.model_copy(update={"messages_per_minute": 10_000})}
+                update={
+                    "ratelimit": settings.ratelimit.model_copy(update={"coach": "10000 per minute"})
+                }
             )
             if not gemini:
                 return asyncio.run(_run_system(settings, messages))

@@ -267,8 +267,6 @@ class CoachSettings(BaseModel):
     history_turns: int = Field(default=12, ge=0)
     # The CV facts cached in Redis between turns.
     context_ttl_seconds: int = Field(default=3600, ge=1)
-    # Messages a user may send to the coach per minute.
-    messages_per_minute: int = Field(default=20, ge=1)
     # Gemini's streamed reply: first token (each attempt), gap between chunks, whole reply.
     gemini_first_token_seconds: float = Field(default=6.0, gt=0)
     gemini_idle_seconds: float = Field(default=6.0, gt=0)

@@ -25,6 +25,7 @@ from api.schemas import (
 from api.services import coach
 from api.validation import MAX_BIGINT
 from infra.db.models import CoachSession
+from infra.ratelimit import Bucket
 from schemas.coach import CoachMode, CoachRole, Rating, ReplyMetadata, ReplyStatus
 
 router = APIRouter(prefix="/v1/coach", tags=["coach"])
@@ -149,7 +150,7 @@ async def list_messages(
 
 @router.post(
     "/sessions/{coach_session_id}/messages",
-    dependencies=[requires(COACH)],
+    dependencies=[requires(COACH, limit=Bucket.COACH)],
     status_code=status.HTTP_202_ACCEPTED,
     response_model=CoachMessageAccepted,
     responses={401: PROBLEM, 403: PROBLEM, 404: PROBLEM, 422: PROBLEM, 429: PROBLEM},
@@ -164,12 +165,11 @@ async def send_message(
 ) -> CoachMessageAccepted:
     """Send a message; the reply streams on ``GET /v1/events`` as ``coach.reply.delta``
     events, then ``coach.reply.completed`` with the whole text. 422 ``message_too_long``
-    past the limit; 429 when sending too fast."""
+    past the limit; 429 ``rate_limited`` past the coach budget
+    (``RECOLOCA_RATELIMIT_COACH``)."""
     message = await coach.send_message(
         session,
         resources.vault,
-        resources.redis,
-        resources.settings.coach,
         user_id=user_id,
         session_id=coach_session_id,
         text=body.text,

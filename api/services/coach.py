@@ -5,15 +5,12 @@ answers. Another user's session or message is "not found", never "forbidden".
 
 from __future__ import annotations
 
-import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import structlog
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.services.errors import (
@@ -21,7 +18,6 @@ from api.services.errors import (
     MessageTooLongError,
     NotAReplyError,
     NotFoundError,
-    RateLimitedError,
 )
 from infra.crypto import DataKey
 from infra.db.models import CoachMessage, CoachSession, UserEvent
@@ -34,7 +30,6 @@ from infra.personal_data import (
     set_coach_text,
     set_session_job_description,
 )
-from infra.settings import CoachSettings
 from infra.vault import Vault
 from producers.outbox import stage_events
 from schemas.coach import (
@@ -102,26 +97,9 @@ async def delete_session(session: AsyncSession, user_id: uuid.UUID, session_id: 
     await session.commit()
 
 
-async def _check_rate(redis: Redis, user_id: uuid.UUID, per_minute: int) -> None:
-    window = int(time.time() // 60)
-    key = f"coach-rate:{user_id}:{window}"
-    try:
-        count = await redis.incr(key)
-        if count == 1:
-            await redis.expire(key, 120)
-    except RedisError as exc:
-        # A counter we cannot read limits nobody: the coach stays available.
-        log.warning("coach rate limit unavailable", error=repr(exc))
-        return
-    if int(count) > per_minute:
-        raise RateLimitedError(f"At most {per_minute} coach messages a minute.")
-
-
 async def send_message(
     session: AsyncSession,
     vault: Vault,
-    redis: Redis,
-    settings: CoachSettings,
     *,
     user_id: uuid.UUID,
     session_id: uuid.UUID,
@@ -135,7 +113,6 @@ async def send_message(
         raise InvalidFormError("The message is empty.")
     # The session row lock orders concurrent posts: each gets the next turn.
     coach_session = await get_session(session, user_id, session_id, lock=True)
-    await _check_rate(redis, user_id, settings.messages_per_minute)
     message = CoachMessage(
         id=uuid.uuid4(),
         session_id=coach_session.id,

@@ -187,7 +187,3 @@ class MessageTooLongError(DomainError):
 
 class NotAReplyError(DomainError):
     status, code, title = 422, "not_a_reply", "Only the coach's replies can be rated"
-
-
-class RateLimitedError(DomainError):
-    status, code, title = 429, "rate_limited", "Too many requests; try again shortly"
