@@ -19,7 +19,7 @@ from api.middleware import (
     RequestIdMiddleware,
 )
 from api.policies import undeclared_routes
-from api.routes import api_keys, auth, cvs, docs, events, health, me, privacy
+from api.routes import admin, api_keys, auth, cvs, docs, events, health, me, ops, privacy
 from api.services.api_keys import ApiKeys
 from api.services.event_stream import Wakeups
 from api.services.sessions import SessionChecks
@@ -91,6 +91,8 @@ def create_app(
         cvs.router,
         events.router,
         privacy.router,
+        ops.router,
+        admin.router,
         docs.router,
     ):
         app.include_router(router)

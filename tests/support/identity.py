@@ -124,3 +124,12 @@ async def set_role(system: RunningSystem, user_id: uuid.UUID, role: str) -> None
     async with system.db.sessions() as session:
         await session.execute(update(User).where(User.id == user_id).values(role=role))
         await session.commit()
+
+
+async def grant_role(system: RunningSystem, account: Account, role: str) -> uuid.UUID:
+    """Give the account a role straight in the database (the first admin has nobody to
+    grant it over HTTP); returns the account's id."""
+    async with system.client() as client:
+        user_id = await user_id_of_account(client, account)
+    await set_role(system, user_id, role)
+    return user_id
