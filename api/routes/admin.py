@@ -7,8 +7,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api.deps import CurrentUserId, RequestMetaDep, ResourcesDep, SessionDep
+from api.deps import RequestMetaDep, ResourcesDep, SessionDep
 from api.errors import PROBLEM
+from api.policies import ADMIN, CurrentUserId, requires
 from api.schemas import AdminUserOut, AdminUserPage, AuditEntryOut, AuditPageOut, Role, RoleIn
 from api.services import admin
 from api.validation import MAX_BIGINT, Moment, PlainText
@@ -47,7 +48,9 @@ def _audit_entry(entry: AuditEntry) -> AuditEntryOut:
     )
 
 
-@router.get("/users", response_model=AdminUserPage, responses=_ADMIN)
+@router.get(
+    "/users", dependencies=[requires(ADMIN)], response_model=AdminUserPage, responses=_ADMIN
+)
 async def list_users(
     session: SessionDep,
     email: Annotated[
@@ -65,13 +68,21 @@ async def list_users(
     return AdminUserPage(items=[_user(u) for u in users], total=total, limit=limit, offset=offset)
 
 
-@router.get("/users/{user_id}", response_model=AdminUserOut, responses=_ONE_USER)
+@router.get(
+    "/users/{user_id}",
+    dependencies=[requires(ADMIN)],
+    response_model=AdminUserOut,
+    responses=_ONE_USER,
+)
 async def get_user(user_id: uuid.UUID, session: SessionDep) -> AdminUserOut:
     return _user(await admin.get_user(session, user_id))
 
 
 @router.patch(
-    "/users/{user_id}", response_model=AdminUserOut, responses={**_ONE_USER, 409: PROBLEM}
+    "/users/{user_id}",
+    dependencies=[requires(ADMIN)],
+    response_model=AdminUserOut,
+    responses={**_ONE_USER, 409: PROBLEM},
 )
 async def change_role(
     user_id: uuid.UUID,
@@ -90,7 +101,10 @@ async def change_role(
 
 
 @router.post(
-    "/users/{user_id}/disable", response_model=AdminUserOut, responses={**_ONE_USER, 409: PROBLEM}
+    "/users/{user_id}/disable",
+    dependencies=[requires(ADMIN)],
+    response_model=AdminUserOut,
+    responses={**_ONE_USER, 409: PROBLEM},
 )
 async def disable_user(
     user_id: uuid.UUID,
@@ -107,7 +121,12 @@ async def disable_user(
     return _user(user)
 
 
-@router.post("/users/{user_id}/enable", response_model=AdminUserOut, responses=_ONE_USER)
+@router.post(
+    "/users/{user_id}/enable",
+    dependencies=[requires(ADMIN)],
+    response_model=AdminUserOut,
+    responses=_ONE_USER,
+)
 async def enable_user(
     user_id: uuid.UUID, actor_id: CurrentUserId, session: SessionDep, meta: RequestMetaDep
 ) -> AdminUserOut:
@@ -115,7 +134,7 @@ async def enable_user(
     return _user(await admin.enable(session, actor_id=actor_id, user_id=user_id, meta=meta))
 
 
-@router.get("/audit", response_model=AuditPageOut, responses=_ADMIN)
+@router.get("/audit", dependencies=[requires(ADMIN)], response_model=AuditPageOut, responses=_ADMIN)
 async def audit_log(
     session: SessionDep,
     actor: Annotated[uuid.UUID | None, Query(description="Who acted")] = None,

@@ -179,7 +179,10 @@ async def disable_totp(
 
 
 @router.get(
-    "/security-activity", response_model=SecurityActivityPage, responses={**_AUTH, 422: PROBLEM}
+    "/security-activity",
+    dependencies=[requires(USER)],
+    response_model=SecurityActivityPage,
+    responses={**_AUTH, 422: PROBLEM},
 )
 async def security_activity(
     user_id: CurrentUserId,

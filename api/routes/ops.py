@@ -6,8 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
-from api.deps import CurrentUserId, RequestMetaDep, ResourcesDep, SessionDep
+from api.deps import RequestMetaDep, ResourcesDep, SessionDep
 from api.errors import PROBLEM
+from api.policies import OPERATOR, CurrentUserId, requires
 from api.schemas import (
     DeadLetterOut,
     DeadLetterPage,
@@ -39,7 +40,12 @@ def _letter(letter: DeadLetter) -> DeadLetterOut:
     return DeadLetterOut.model_validate(describe(letter))
 
 
-@router.get("/topics", response_model=list[TopicPartitionOut], responses=_OPS)
+@router.get(
+    "/topics",
+    dependencies=[requires(OPERATOR)],
+    response_model=list[TopicPartitionOut],
+    responses=_OPS,
+)
 async def list_topics(resources: ResourcesDep) -> list[TopicPartitionOut]:
     """Every topic's partitions with their beginning and end offsets."""
     rows = await ops.topics(resources.settings.kafka)
@@ -49,7 +55,9 @@ async def list_topics(resources: ResourcesDep) -> list[TopicPartitionOut]:
     ]
 
 
-@router.get("/groups", response_model=list[GroupOut], responses=_OPS)
+@router.get(
+    "/groups", dependencies=[requires(OPERATOR)], response_model=list[GroupOut], responses=_OPS
+)
 async def list_groups(resources: ResourcesDep) -> list[GroupOut]:
     """Each worker's consumer group: committed offset and lag per partition."""
     by_group = await ops.groups(resources.settings.kafka)
@@ -74,6 +82,7 @@ async def list_groups(resources: ResourcesDep) -> list[GroupOut]:
 
 @router.get(
     "/dead-letters/{topic}",
+    dependencies=[requires(OPERATOR)],
     response_model=DeadLetterPage,
     responses={**_OPS, 404: PROBLEM, 422: PROBLEM},
 )
@@ -98,6 +107,7 @@ async def list_dead_letters(
 
 @router.get(
     "/dead-letters/{topic}/{letter_id}",
+    dependencies=[requires(OPERATOR)],
     response_model=DeadLetterOut,
     responses={**_OPS, 404: PROBLEM, 422: PROBLEM},
 )
@@ -110,6 +120,7 @@ async def get_dead_letter(
 
 @router.post(
     "/dead-letters/{topic}/redrive",
+    dependencies=[requires(OPERATOR)],
     response_model=RedriveOut,
     responses={**_OPS, 404: PROBLEM, 422: PROBLEM},
 )
@@ -137,6 +148,7 @@ async def redrive_dead_letters(
 
 @router.post(
     "/groups/{group}/topics/{topic}/replay",
+    dependencies=[requires(OPERATOR)],
     response_model=ReplayOut,
     responses={**_OPS, 404: PROBLEM, 409: PROBLEM, 422: PROBLEM},
 )
