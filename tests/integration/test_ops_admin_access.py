@@ -49,7 +49,7 @@ async def test_a_plain_user_is_refused_every_operator_and_admin_route(
     async with system.client() as client:
         user = await signed_in(client)
         routes = _privileged_routes((await client.get("/openapi.json")).json())
-        assert len(routes) == 11
+        assert len(routes) == 12
         for method, template in routes:
             response = await _call(client, method, template, user)
             assert response.status_code == 403, (method, template, response.text)
