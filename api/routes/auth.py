@@ -59,7 +59,8 @@ async def register(
     "/token",
     dependencies=[requires(PUBLIC)],
     response_model=TokenOut,
-    responses={401: _TOKEN_401, 422: PROBLEM},
+    # 403: `account_disabled`, once the password is right.
+    responses={401: _TOKEN_401, 403: PROBLEM, 422: PROBLEM},
 )
 async def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
@@ -80,7 +81,7 @@ async def token(
     "/mfa",
     dependencies=[requires(PUBLIC)],
     response_model=TokenOut,
-    responses={401: PROBLEM, 422: PROBLEM},
+    responses={401: PROBLEM, 403: PROBLEM, 422: PROBLEM},
 )
 async def mfa(
     body: MfaLogInIn, session: SessionDep, resources: ResourcesDep, meta: RequestMetaDep
