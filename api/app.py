@@ -22,7 +22,7 @@ from api.middleware import (
     TrustedHostMiddleware,
 )
 from api.policies import undeclared_routes
-from api.routes import api_keys, auth, coach, cvs, docs, events, health, me, privacy
+from api.routes import admin, api_keys, auth, coach, cvs, docs, events, health, me, ops, privacy
 from api.services.api_keys import ApiKeys
 from api.services.event_stream import Wakeups
 from api.services.sessions import SessionChecks
@@ -104,6 +104,8 @@ def create_app(
         coach.router,
         events.router,
         privacy.router,
+        ops.router,
+        admin.router,
         docs.router,
     ):
         app.include_router(router)

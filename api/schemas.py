@@ -12,7 +12,7 @@ from api.services import api_keys
 from api.services.api_keys import ApiKeyScope
 from api.services.passwords import MAX_CHARS, MIN_CHARS
 from api.services.profile import TIME_ZONES, check_time_zone
-from api.validation import PlainText
+from api.validation import MAX_BIGINT, Moment, PlainText
 from schemas.coach import CoachMode, CoachRole, Rating, ReplyMetadata, ReplyStatus
 from schemas.cv import Analysis, CvStatus
 from schemas.users import Locale
@@ -260,6 +260,143 @@ class CoachSessionPage(BaseModel):
     offset: int
 
 
+# --- operations: the bus -----------------------------------------------------------------
+
+# What Kafka allows in a topic name; anything else cannot name one of ours.
+TopicName = Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{1,249}$")]
+LetterId = Annotated[
+    str,
+    Field(
+        pattern=r"^[0-9A-Za-z:-]{1,64}$",
+        description="`partition:offset` in the dead-letter topic, or the message's event id",
+    ),
+]
+
+
+class TopicPartitionOut(BaseModel):
+    topic: str
+    partition: int
+    beginning: int = Field(description="The oldest offset still held")
+    end: int = Field(description="The offset the next message will get")
+
+
+class GroupPartitionOut(BaseModel):
+    topic: str
+    partition: int
+    committed: int | None = Field(description="None when the group never committed here")
+    end: int
+    lag: int
+
+
+class GroupOut(BaseModel):
+    group: str = Field(description="A worker's consumer group (named after the worker)")
+    lag: int = Field(description="Messages not yet consumed, over every partition")
+    partitions: list[GroupPartitionOut]
+
+
+class DeadLetterOut(BaseModel):
+    id: str = Field(description="`partition:offset` in the dead-letter topic")
+    original_topic: str
+    redriven: bool
+    envelope: dict[str, str] = Field(description="type, version, event_id, correlation ids…")
+    failure: dict[str, str] = Field(description="consumer, attempts, error type and message…")
+    body_fields: list[str] = Field(description="The body's field names; values are never shown")
+
+
+class DeadLetterPage(BaseModel):
+    items: list[DeadLetterOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class RedriveIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ids: list[LetterId] = Field(
+        default_factory=list, max_length=1000, description="Default: every waiting dead letter"
+    )
+    force: bool = Field(default=False, description="Send again what was redriven before")
+
+
+class RedriveOut(BaseModel):
+    redriven: list[str] = Field(description="Ids of the letters sent back to their topic")
+
+
+GroupName = Annotated[
+    str, Field(pattern=r"^[a-z0-9-]{1,64}$", description="A worker's name, e.g. `parsing`")
+]
+
+
+class _ReplayOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reprocess: bool = Field(
+        default=False, description="Run the work again (a new analysis version), not skip it"
+    )
+    dry_run: bool = Field(default=False, description="Only the plan; nothing moves")
+
+
+class ReplayFromBeginning(_ReplayOptions):
+    from_beginning: Literal[True]
+
+
+class ReplayFromOffset(_ReplayOptions):
+    from_offset: int = Field(ge=0, le=MAX_BIGINT, description="The same offset on every partition")
+
+
+class ReplayFromTime(_ReplayOptions):
+    since: Moment = Field(description="From the first message at or after this time")
+
+
+# Where to start is exactly one of the three: a body naming two matches no variant.
+ReplayIn = ReplayFromBeginning | ReplayFromOffset | ReplayFromTime
+
+
+class ReplayPartitionOut(BaseModel):
+    partition: int
+    committed: int | None
+    target: int
+    end: int
+    to_reconsume: int = Field(description="Delivered again (negative: skipped)")
+
+
+class ReplayOut(BaseModel):
+    group: str
+    topic: str
+    reprocess: bool
+    dry_run: bool
+    total: int = Field(description="Messages that will be delivered again")
+    partitions: list[ReplayPartitionOut]
+    moved_by_members: dict[str, list[int]] = Field(
+        description="Partitions each running worker moved itself"
+    )
+    committed_directly: list[int] = Field(description="Partitions committed for the idle group")
+
+
+# --- administration ----------------------------------------------------------------------
+
+Role = Literal["user", "operator", "admin"]
+
+
+class AdminUserOut(BaseModel):
+    id: uuid.UUID
+    email: str
+    display_name: str | None
+    role: Role
+    locale: str
+    created_at: datetime
+    disabled_at: datetime | None
+    erasure_requested: bool
+
+
+class AdminUserPage(BaseModel):
+    items: list[AdminUserOut]
+    total: int
+    limit: int
+    offset: int
+
+
 class CoachMessageIn(BaseModel):
     # The cap is the service's (422 message_too_long), not a schema bound.
     text: PlainText = Field(min_length=1, max_length=1_000_000)
@@ -297,3 +434,43 @@ class CoachCancelOut(BaseModel):
 class CoachFeedbackIn(BaseModel):
     rating: Rating
     comment: PlainText | None = Field(default=None, max_length=2000)
+
+
+class RoleIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role
+
+
+class AuditEntryOut(BaseModel):
+    id: int
+    action: str = Field(description="e.g. `auth.login`, `admin.role_changed`, `ops.replay`")
+    outcome: str
+    actor_id: uuid.UUID | None
+    subject_id: uuid.UUID | None
+    ip: str | None
+    user_agent: str | None
+    request_id: str | None
+    detail: dict[str, Any]
+    created_at: datetime
+
+
+class AuditPageOut(BaseModel):
+    items: list[AuditEntryOut]
+    next_cursor: int | None = Field(description="`before` for the next, older page")
+
+
+class SecurityActivityOut(BaseModel):
+    id: int
+    action: str
+    outcome: str
+    by_self: bool = Field(description="False when someone else acted on the account")
+    ip: str | None
+    user_agent: str | None
+    detail: dict[str, Any]
+    created_at: datetime
+
+
+class SecurityActivityPage(BaseModel):
+    items: list[SecurityActivityOut]
+    next_cursor: int | None = Field(description="`before` for the next, older page")

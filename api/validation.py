@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, AwareDatetime, Field
 
 from api.services.errors import InvalidFormError
 
@@ -30,3 +31,15 @@ def check_plain_text(value: str, field: str, max_chars: int) -> None:
         raise InvalidFormError(f"`{field}` must not contain NUL characters.")
     if len(value) > max_chars:
         raise InvalidFormError(f"`{field}` is longer than {max_chars} characters.")
+
+
+def _storable_moment(value: datetime) -> datetime:
+    # An aware time near year 1 or 9999 overflows once moved to UTC (as the database does).
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("is out of range") from exc
+
+
+# A point in time with its offset; a naive one would be read in some unknown zone.
+Moment = Annotated[AwareDatetime, AfterValidator(_storable_moment)]

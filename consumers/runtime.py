@@ -36,7 +36,7 @@ from pydantic import ValidationError
 
 from infra import metrics
 from infra.settings import Settings
-from schemas.topics import Topic
+from schemas.topics import Topic, retry_topic
 
 log = structlog.get_logger(__name__)
 
@@ -57,12 +57,6 @@ _RUNTIME_HEADERS = (
 
 class PermanentError(Exception):
     """A message that will never succeed as it is: dead-letter it without retrying."""
-
-
-def retry_topic(topic: str, consumer: str) -> str:
-    """Each consumer has its own retry topic per source topic: retries of one consumer
-    must not be seen again by the other groups reading the same source."""
-    return f"{topic}.retry.{consumer}"
 
 
 def consumer_topics(consumer: str, topic: Topic) -> tuple[str, str]:

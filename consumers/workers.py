@@ -15,20 +15,11 @@ from consumers.erasure.handlers import build_router as erasure_router
 from consumers.export.handlers import build_router as export_router
 from consumers.parsing.handlers import build_router as parsing_router
 from consumers.report.handlers import build_router as report_router
-from consumers.runtime import ReprocessWindows, retry_topic, runtime_middleware
+from consumers.runtime import ReprocessWindows, runtime_middleware
 from consumers.scoring.handlers import build_router as scoring_router
 from infra import metrics
 from infra.kafka import require_bootstrap
-from schemas.topics import (
-    COACH_MESSAGE_SENT,
-    CV_MATCH_REQUESTED,
-    CV_PARSED,
-    CV_SCORED,
-    CV_UPLOADED,
-    USER_ERASURE_REQUESTED,
-    USER_EXPORT_REQUESTED,
-    Topic,
-)
+from schemas.topics import CONSUMER_GROUPS, Topic, retry_topic
 
 
 @dataclass(frozen=True)
@@ -37,13 +28,14 @@ class Worker:
     topics: tuple[Topic, ...]
 
 
+# A worker is its consumer group: its topics are the catalogue's (schemas/topics.py).
 WORKERS: dict[str, Worker] = {
-    "parsing": Worker(parsing_router, (CV_UPLOADED,)),
-    "scoring": Worker(scoring_router, (CV_PARSED, CV_MATCH_REQUESTED)),
-    "export": Worker(export_router, (USER_EXPORT_REQUESTED,)),
-    "erasure": Worker(erasure_router, (USER_ERASURE_REQUESTED,)),
-    "report": Worker(report_router, (CV_SCORED,)),
-    "coaching": Worker(coaching_router, (COACH_MESSAGE_SENT,)),
+    "parsing": Worker(parsing_router, CONSUMER_GROUPS["parsing"]),
+    "scoring": Worker(scoring_router, CONSUMER_GROUPS["scoring"]),
+    "export": Worker(export_router, CONSUMER_GROUPS["export"]),
+    "erasure": Worker(erasure_router, CONSUMER_GROUPS["erasure"]),
+    "report": Worker(report_router, CONSUMER_GROUPS["report"]),
+    "coaching": Worker(coaching_router, CONSUMER_GROUPS["coaching"]),
 }
 
 

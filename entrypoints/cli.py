@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     # Imported where used: `recoloca dev` must refuse a second run before loading it all.
     from infra.db.session import Database
     from producers.dead_letters import DeadLetter
-    from producers.kafka_admin import GroupPartition
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -135,25 +134,13 @@ def topics_list() -> None:
 @app.command()
 def groups() -> None:
     """Each worker's consumer group: committed offset and lag per partition."""
-    from consumers.runtime import retry_topic
-    from consumers.workers import WORKERS
-    from producers.kafka_admin import group_offsets
+    from producers.kafka_admin import worker_groups
 
-    settings = _settings()
-
-    async def collect() -> list[tuple[str, list[GroupPartition]]]:
-        result = []
-        for name, worker in WORKERS.items():
-            topics = [t.name for t in worker.topics] + [
-                retry_topic(t.name, name) for t in worker.topics
-            ]
-            result.append((name, await group_offsets(settings.kafka, name, topics)))
-        return result
-
+    by_group = asyncio.run(worker_groups(_settings().kafka))
     typer.echo(
         f"{'group':<14} {'topic':<32} {'partition':>9} {'committed':>10} {'end':>8} {'lag':>6}"
     )
-    for _name, rows in asyncio.run(collect()):
+    for rows in by_group.values():
         for row in rows:
             committed = "-" if row.committed is None else str(row.committed)
             typer.echo(
@@ -395,6 +382,69 @@ def keys_rotate() -> None:
     typer.echo(
         f"re-wrapped {done} data key(s) under master key {keys.current_id!r}; {left} left under other keys"
     )
+
+
+users_app = typer.Typer(no_args_is_help=True, help="Accounts.")
+app.add_typer(users_app, name="users")
+
+ADMIN_PASSWORD_ENV = "RECOLOCA_ADMIN_PASSWORD"
+
+
+@users_app.command("create-admin")
+def users_create_admin(
+    email: Annotated[str, typer.Argument(help="The administrator's e-mail address")],
+) -> None:
+    """Make the account of EMAIL an administrator, creating it if there is none.
+
+    A new account's password is read from RECOLOCA_ADMIN_PASSWORD, else asked for (never
+    an option: it would stay in the shell's history). Running it again changes nothing."""
+    import os
+
+    from api.services import admin
+    from api.services.errors import DomainError
+    from api.services.sessions import SessionChecks
+    from infra.db.session import Database
+    from infra.security import Hashing
+
+    settings = _settings()
+    if not settings.database.url:
+        raise NotConfiguredError("DATABASE_URL")
+
+    def password() -> str:
+        given = os.environ.get(ADMIN_PASSWORD_ENV)
+        if given:
+            return given
+        typed: str = typer.prompt(
+            f"No account for {email} yet; its password", hide_input=True, confirmation_prompt=True
+        )
+        return typed
+
+    async def run() -> admin.AdminBootstrap:
+        db = Database(settings.database.url or "", pool_size=1)
+        try:
+            async with db.sessions() as session:
+                return await admin.create_admin(
+                    session,
+                    Hashing(settings.auth.hash_concurrency),
+                    SessionChecks(db, 0),
+                    email,
+                    password,
+                )
+        finally:
+            await db.dispose()
+
+    try:
+        done = asyncio.run(run())
+    except DomainError as exc:
+        raise OperatorError(exc.detail, f"({exc.code})") from exc
+    if done.created:
+        typer.echo(f"created administrator {done.user_id}")
+    elif done.promoted:
+        typer.echo(f"{done.user_id} is now an administrator")
+    if done.enabled:
+        typer.echo(f"{done.user_id} was disabled and is enabled again")
+    if not (done.created or done.promoted or done.enabled):
+        typer.echo(f"{done.user_id} is already an administrator; nothing changed")
 
 
 def main() -> None:

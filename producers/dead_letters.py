@@ -16,9 +16,15 @@ from infra.db.repositories import dead_letters as dead_letters_repo
 from infra.db.session import Database
 from infra.kafka import make_producer
 from infra.settings import KafkaSettings
-from producers.kafka_admin import offsets_reader, partitions_of
+from producers.kafka_admin import NoSuchTopicError, offsets_reader, partitions_of
 
 ENVELOPE_FIELDS = ("type", "version", "event_id", "correlation_id", "causation_id", "user_id")
+
+
+class NoSuchDeadLetterError(LookupError):
+    def __init__(self, ids: list[str]) -> None:
+        super().__init__(f"no dead letter with id {', '.join(ids)}")
+        self.ids = ids
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,7 @@ async def read_dead_letters(settings: KafkaSettings, db: Database, topic: str) -
     async with offsets_reader(settings) as consumer:
         partitions = await partitions_of(consumer, dlq_topic)
         if not partitions:
-            raise LookupError(f"topic {dlq_topic!r} does not exist")
+            raise NoSuchTopicError(dlq_topic)
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         ends = await consumer.end_offsets(partitions)
@@ -104,7 +110,7 @@ def select_letters(letters: list[DeadLetter], ids: list[str]) -> list[DeadLetter
         - {letter.headers.get("event_id", "") for letter in chosen}
     )
     if unknown:
-        raise LookupError(f"no dead letter with id {', '.join(sorted(unknown))}")
+        raise NoSuchDeadLetterError(sorted(unknown))
     return chosen
 
 

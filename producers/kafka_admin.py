@@ -15,6 +15,13 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from infra.kafka import require_bootstrap
 from infra.settings import KafkaSettings
+from schemas.topics import CONSUMER_GROUPS, group_topics
+
+
+class NoSuchTopicError(LookupError):
+    def __init__(self, topic: str) -> None:
+        super().__init__(f"topic {topic!r} does not exist")
+        self.topic = topic
 
 
 @dataclass(frozen=True)
@@ -90,6 +97,14 @@ async def group_offsets(
                 committed = await consumer.committed(tp)
                 result.append(GroupPartition(group, topic, tp.partition, committed, ends[tp]))
         return result
+
+
+async def worker_groups(settings: KafkaSettings) -> dict[str, list[GroupPartition]]:
+    """Every worker's consumer group: committed offset and lag on each topic it reads."""
+    return {
+        group: await group_offsets(settings, group, group_topics(group))
+        for group in CONSUMER_GROUPS
+    }
 
 
 async def offsets_at(settings: KafkaSettings, topic: str, when: datetime) -> dict[int, int]:

@@ -20,10 +20,30 @@ from redis.asyncio import Redis
 
 from infra.settings import ControlSettings, KafkaSettings, get_settings
 from infra.signing import InvalidSignatureError, sign, verify
-from producers.kafka_admin import offsets_at, offsets_reader, partitions_of
+from producers.kafka_admin import NoSuchTopicError, offsets_at, offsets_reader, partitions_of
 from schemas.control import CONTROL_CHANNEL, REPLY_CHANNEL, SeekCommand, SeekReply
+from schemas.topics import CONSUMER_GROUPS, group_topics
 
 log = structlog.get_logger(__name__)
+
+
+class InvalidReplayError(ValueError):
+    """The replay asked for cannot be planned as given (what to change is in the message)."""
+
+
+class UnknownGroupError(LookupError):
+    def __init__(self, group: str) -> None:
+        super().__init__(f"no worker's consumer group is called {group!r}")
+        self.group = group
+
+
+class TopicNotReadError(LookupError):
+    def __init__(self, group: str, topic: str) -> None:
+        super().__init__(f"group {group!r} reads {', '.join(group_topics(group))}, not {topic!r}")
+
+
+class NoRunningWorkerError(RuntimeError):
+    """A reprocess needs the group's running members; some partitions had none."""
 
 
 @dataclass(frozen=True)
@@ -77,12 +97,17 @@ async def plan_replay(
     reprocess: bool = False,
 ) -> ReplayPlan:
     if sum([from_beginning, from_offset is not None, since is not None]) != 1:
-        raise ValueError("give exactly one of --from-beginning, --from-offset, --since")
+        raise InvalidReplayError("give exactly one of --from-beginning, --from-offset, --since")
+    if group not in CONSUMER_GROUPS:
+        raise UnknownGroupError(group)
+    if topic not in group_topics(group):
+        # Committing offsets a group never reads would change nothing but its lag report.
+        raise TopicNotReadError(group, topic)
     at_time = await offsets_at(settings, topic, since) if since else {}
     async with offsets_reader(settings, group) as consumer:
         partitions = await partitions_of(consumer, topic)
         if not partitions:
-            raise LookupError(f"topic {topic!r} does not exist")
+            raise NoSuchTopicError(topic)
         beginnings = await consumer.beginning_offsets(partitions)
         ends = await consumer.end_offsets(partitions)
         plans = []
@@ -144,7 +169,7 @@ async def execute_replay(
     rest = sorted(wanted - moved)
     if rest and plan.reprocess:
         # Only running members can tell a re-run from a replay; an idle group cannot.
-        raise RuntimeError(
+        raise NoRunningWorkerError(
             f"no running {plan.group!r} worker took partitions {rest}: start the workers for --reprocess"
         )
     if rest:

@@ -89,6 +89,30 @@ def topic_for(event: Event) -> Topic:
     return _BY_EVENT[type(event)]
 
 
+# Which topics each consumer group (one per worker, named after it) reads: the workers
+# subscribe by it and the operator tools read lag by it.
+CONSUMER_GROUPS: dict[str, tuple[Topic, ...]] = {
+    "parsing": (CV_UPLOADED,),
+    "scoring": (CV_PARSED, CV_MATCH_REQUESTED),
+    "export": (USER_EXPORT_REQUESTED,),
+    "erasure": (USER_ERASURE_REQUESTED,),
+    "report": (CV_SCORED,),
+    "coaching": (COACH_MESSAGE_SENT,),
+}
+
+
+def retry_topic(topic: str, consumer: str) -> str:
+    """Each consumer has its own retry topic per source topic: retries of one consumer
+    must not be seen again by the other groups reading the same source."""
+    return f"{topic}.retry.{consumer}"
+
+
+def group_topics(group: str) -> list[str]:
+    """The topics a consumer group commits offsets on: its sources and their retries."""
+    sources = [t.name for t in CONSUMER_GROUPS[group]]
+    return sources + [retry_topic(name, group) for name in sources]
+
+
 def all_topic_names() -> list[str]:
     """Every topic the system uses, dead-letter topics included."""
     return [name for topic in TOPICS for name in (topic.name, topic.dlq)]

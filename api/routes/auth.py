@@ -60,7 +60,8 @@ async def register(
     "/token",
     dependencies=[requires(PUBLIC, limit=Bucket.LOGIN_IP)],
     response_model=TokenOut,
-    responses={401: _TOKEN_401, 422: PROBLEM, 429: PROBLEM},
+    # 403: `account_disabled`, once the password is right.
+    responses={401: _TOKEN_401, 403: PROBLEM, 422: PROBLEM, 429: PROBLEM},
 )
 async def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
@@ -87,7 +88,7 @@ async def token(
     "/mfa",
     dependencies=[requires(PUBLIC, limit=Bucket.LOGIN_IP)],
     response_model=TokenOut,
-    responses={401: PROBLEM, 422: PROBLEM, 429: PROBLEM},
+    responses={401: PROBLEM, 403: PROBLEM, 422: PROBLEM, 429: PROBLEM},
 )
 async def mfa(
     body: MfaLogInIn, session: SessionDep, resources: ResourcesDep, meta: RequestMetaDep

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Query, status
 
 from api.deps import RequestMetaDep, ResourcesDep, SessionDep
 from api.errors import PROBLEM
@@ -17,11 +17,14 @@ from api.schemas import (
     MfaCodeIn,
     MfaDisableIn,
     RecoveryCodesOut,
+    SecurityActivityOut,
+    SecurityActivityPage,
     SessionOut,
     TokenOut,
     TotpEnrolmentOut,
 )
-from api.services import account, mfa, profile
+from api.services import account, admin, mfa, profile
+from api.validation import MAX_BIGINT
 from infra.db.models import User
 
 router = APIRouter(prefix="/v1/me", tags=["me"])
@@ -172,4 +175,41 @@ async def disable_totp(
 ) -> None:
     await mfa.disable(
         session, resources.settings, resources.hashing, user_id, body.password, body.code, meta
+    )
+
+
+@router.get(
+    "/security-activity",
+    dependencies=[requires(USER)],
+    response_model=SecurityActivityPage,
+    responses={**_AUTH, 422: PROBLEM},
+)
+async def security_activity(
+    user_id: CurrentUserId,
+    session: SessionDep,
+    before: Annotated[
+        int | None, Query(ge=1, le=MAX_BIGINT, description="`next_cursor` of the previous page")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> SecurityActivityPage:
+    """What happened to your account, newest first: log-ins (failed ones too), password
+    and second-factor changes, sessions ended, and what administrators changed."""
+    page = await admin.audit_page(
+        session, admin.AuditFilter(involving=user_id), before=before, limit=limit
+    )
+    return SecurityActivityPage(
+        items=[
+            SecurityActivityOut(
+                id=e.id,
+                action=e.action,
+                outcome=e.outcome,
+                by_self=e.actor_id == user_id,
+                ip=e.ip,
+                user_agent=e.user_agent,
+                detail=e.detail,
+                created_at=e.created_at,
+            )
+            for e in page.items
+        ],
+        next_cursor=page.next_cursor,
     )

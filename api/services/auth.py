@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.services import audit, mfa
 from api.services.audit import RequestMeta
 from api.services.errors import (
+    AccountDisabledError,
     EmailTakenError,
     InvalidCredentialsError,
     InvalidMfaTokenError,
@@ -113,6 +114,8 @@ async def log_in(
         )
         await session.commit()
         raise InvalidCredentialsError()
+    if user.disabled_at is not None:
+        await _refuse_disabled(session, user.id, meta)
     if await mfa.is_enabled(session, user.id):
         mfa_token = await mfa.begin_challenge(session, settings, user.id)
         await audit.record(session, "auth.login", meta, actor_id=user.id, outcome="mfa_required")
@@ -133,12 +136,29 @@ async def complete_mfa(
     if user is None or user.erasure_requested_at is not None:
         # Erased between the two steps: the second one opens nothing.
         raise InvalidMfaTokenError()
+    if user.disabled_at is not None:
+        await _refuse_disabled(session, user.id, meta)
     pair = await issue(session, settings.auth, challenge.user_id, family_id=uuid.uuid4(), meta=meta)
     await audit.record(
         session, "auth.login", meta, actor_id=challenge.user_id, detail={"method": challenge.method}
     )
     await session.commit()
     return pair
+
+
+async def _refuse_disabled(session: AsyncSession, user_id: uuid.UUID, meta: RequestMeta) -> None:
+    # Only once the password is right: a disabled account is no hint to a guesser.
+    await audit.record(
+        session,
+        "auth.login",
+        meta,
+        actor_id=None,
+        subject_id=user_id,
+        outcome="failed",
+        detail={"reason": "account_disabled"},
+    )
+    await session.commit()
+    raise AccountDisabledError()
 
 
 async def log_out(
@@ -177,6 +197,9 @@ async def refresh(
     now = datetime.now(UTC)
     stored = await users_repo.refresh_token_for_update(session, token_id)
     if stored is None or stored.revoked_at is not None or stored.expires_at <= now:
+        raise InvalidRefreshTokenError()
+    # Disabling revokes the tokens; one issued by a refresh racing it is refused here.
+    if await users_repo.live_role(session, stored.user_id, None) is None:
         raise InvalidRefreshTokenError()
     if stored.used_at is not None:
         await users_repo.revoke_family(session, stored.family_id, now)

@@ -187,3 +187,67 @@ class MessageTooLongError(DomainError):
 
 class NotAReplyError(DomainError):
     status, code, title = 422, "not_a_reply", "Only the coach's replies can be rated"
+
+
+class AccountDisabledError(DomainError):
+    """The password was right, but an administrator disabled the account."""
+
+    status, code, title = 403, "account_disabled", "This account is disabled"
+
+
+# --- administration: users and roles ---------------------------------------------------
+
+
+class UserNotFoundError(NotFoundError):
+    code, title = "user_not_found", "No user with this id"
+
+
+class LastAdminError(DomainError):
+    status, code, title = (
+        409,
+        "last_admin",
+        "This is the last administrator: promote another account first",
+    )
+
+
+# --- operations: the bus ---------------------------------------------------------------
+
+
+class TopicNotFoundError(NotFoundError):
+    code, title = "topic_not_found", "No such topic"
+
+
+class DeadLetterNotFoundError(NotFoundError):
+    code, title = "dead_letter_not_found", "No dead letter with this id"
+
+
+class ConsumerGroupNotFoundError(NotFoundError):
+    code, title = "consumer_group_not_found", "No worker's consumer group has this name"
+
+
+class TopicNotReadError(NotFoundError):
+    code, title = "topic_not_read_by_group", "The consumer group does not read this topic"
+
+
+class InvalidReplayError(DomainError):
+    status, code, title = 422, "invalid_replay", "The replay cannot be planned as asked"
+
+
+class NoRunningWorkerError(DomainError):
+    status, code, title = (
+        409,
+        "no_running_worker",
+        "A reprocess needs the group's workers running",
+    )
+
+
+class BrokerUnavailableError(DomainError):
+    status, code, title = 503, "broker_unavailable", "The message broker cannot be reached"
+
+
+class ControlChannelUnavailableError(DomainError):
+    status, code, title = (
+        503,
+        "control_channel_unavailable",
+        "The workers' control channel (Redis) cannot be reached",
+    )

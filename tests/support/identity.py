@@ -14,7 +14,7 @@ from sqlalchemy import update
 from api.services.mfa import STEP_SECONDS
 from infra.db.models import User
 from infra.db.repositories import audit as audit_repo
-from tests.support.api import PASSWORD
+from tests.support.api import PASSWORD, user_id_of
 from tests.support.system import RunningSystem, wait_for
 
 
@@ -124,3 +124,12 @@ async def set_role(system: RunningSystem, user_id: uuid.UUID, role: str) -> None
     async with system.db.sessions() as session:
         await session.execute(update(User).where(User.id == user_id).values(role=role))
         await session.commit()
+
+
+async def grant_role(system: RunningSystem, account: Account, role: str) -> uuid.UUID:
+    """Give the account a role straight in the database (the first admin has nobody to
+    grant it over HTTP); returns the account's id. The id is read from the token, not
+    asked of the API: that would remember the old role for the session-check interval."""
+    user_id = user_id_of(account.headers)
+    await set_role(system, user_id, role)
+    return user_id

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import ColumnElement, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,6 +34,55 @@ async def by_email(session: AsyncSession, email: str) -> User | None:
 
 async def by_id(session: AsyncSession, user_id: uuid.UUID, *, lock: bool = False) -> User | None:
     return await session.get(User, user_id, with_for_update=lock)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+async def page(
+    session: AsyncSession,
+    *,
+    email_contains: str | None = None,
+    role: str | None = None,
+    disabled: bool | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[Sequence[User], int]:
+    """Users newest first, and how many match in all."""
+    conditions: list[ColumnElement[bool]] = []
+    if email_contains:
+        pattern = f"%{_escape_like(email_contains.lower())}%"
+        conditions.append(User.email.like(pattern, escape="\\"))
+    if role is not None:
+        conditions.append(User.role == role)
+    if disabled is not None:
+        conditions.append(User.disabled_at.is_not(None) if disabled else User.disabled_at.is_(None))
+    total = await session.scalar(select(func.count()).select_from(User).where(*conditions))
+    rows = await session.scalars(
+        select(User)
+        .where(*conditions)
+        .order_by(User.created_at.desc(), User.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return rows.all(), total or 0
+
+
+async def lock_active_admins(session: AsyncSession) -> list[uuid.UUID]:
+    """Ids of the admins who can still sign in, locked for the rest of the transaction:
+    two admins demoting each other at once are then serialised, and one of them stays."""
+    rows = await session.scalars(
+        select(User.id)
+        .where(
+            User.role == "admin",
+            User.disabled_at.is_(None),
+            User.erasure_requested_at.is_(None),
+        )
+        .order_by(User.id)
+        .with_for_update()
+    )
+    return list(rows.all())
 
 
 async def add_refresh_token(
