@@ -113,7 +113,9 @@ async def test_sending_too_fast_is_rate_limited(settings: Settings) -> None:
     assert refused.status_code == 429
     assert refused.json()["code"] == "rate_limited"
     assert int(refused.headers["retry-after"]) >= 1
-    assert history.json()["total"] == 2, "a refused message is not stored"
+    # The running coaching worker may have replied already: count the user's turns.
+    sent = [m for m in history.json()["items"] if m["role"] == "user"]
+    assert len(sent) == 2, "a refused message is not stored"
     assert others.status_code == 202, "the budget is each user's own"
 
 
