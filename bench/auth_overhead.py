@@ -32,6 +32,7 @@ from fastapi import FastAPI
 from api.app import create_app
 from api.deps import Resources
 from api.policies import Role
+from bench.pipeline import _percentile
 from infra.embedded import EmbeddedStack
 from infra.security import AccessClaims
 from infra.settings import Settings
@@ -65,11 +66,6 @@ async def _client(app: FastAPI, *, before: bool = False) -> AsyncIterator[httpx.
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
             yield client
-
-
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def _line(name: str, seconds: list[float]) -> str:
