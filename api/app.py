@@ -22,7 +22,20 @@ from api.middleware import (
     TrustedHostMiddleware,
 )
 from api.policies import undeclared_routes
-from api.routes import admin, api_keys, auth, coach, cvs, docs, events, health, me, ops, privacy
+from api.routes import (
+    admin,
+    api_keys,
+    auth,
+    billing,
+    coach,
+    cvs,
+    docs,
+    events,
+    health,
+    me,
+    ops,
+    privacy,
+)
 from api.services.api_keys import ApiKeys
 from api.services.event_stream import Wakeups
 from api.services.sessions import SessionChecks
@@ -34,6 +47,7 @@ from infra.redis import make_redis
 from infra.security import Hashing
 from infra.settings import Environment, Settings
 from infra.storage import make_object_store
+from infra.stripe_gateway import gateway_from
 from infra.vault import Vault
 
 # Room for the multipart framing and the job description around a maximal file.
@@ -73,6 +87,7 @@ def create_app(
                 secret=settings.auth.secret_key.get_secret_value().encode(),
             ),
             stream_slots=StreamSlots(redis, settings.ratelimit),
+            stripe=gateway_from(settings.stripe),
         )
         app.state.resources = resources
         relaying = asyncio.create_task(resources.wakeups.run())
@@ -84,6 +99,8 @@ def create_app(
             with contextlib.suppress(asyncio.CancelledError):
                 await relaying
             await resources.limiter.aclose()
+            if resources.stripe is not None:
+                await resources.stripe.aclose()
             await resources.redis.aclose()
             await resources.db.dispose()
 
@@ -100,6 +117,8 @@ def create_app(
     for router in (
         health.router,
         auth.router,
+        billing.router,
+        billing.webhooks,
         cvs.router,
         coach.router,
         events.router,

@@ -21,6 +21,7 @@ from infra.readiness import Readiness
 from infra.security import Hashing
 from infra.settings import Settings
 from infra.storage import ObjectStore
+from infra.stripe_gateway import StripeGateway
 from infra.vault import Vault
 
 
@@ -43,6 +44,8 @@ class Resources:
     api_keys: ApiKeys
     limiter: RateLimiter
     stream_slots: StreamSlots
+    # None without a Stripe API key: the routes that call Stripe answer 503.
+    stripe: StripeGateway | None
 
 
 def get_resources(request: Request) -> Resources:

@@ -68,7 +68,8 @@ def problem(
 
 async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
-    return problem(exc.status, exc.code, exc.title, exc.detail if exc.detail != exc.title else None)
+    detail = exc.detail if exc.detail != exc.title else None
+    return problem(exc.status, exc.code, exc.title, detail, **exc.extra)
 
 
 async def _rate_limited(_request: Request, exc: Exception) -> JSONResponse:

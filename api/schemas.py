@@ -13,6 +13,7 @@ from api.services.api_keys import ApiKeyScope
 from api.services.passwords import MAX_CHARS, MIN_CHARS
 from api.services.profile import TIME_ZONES, check_time_zone
 from api.validation import MAX_BIGINT, Moment, PlainText
+from schemas.billing import Currency, Interval, Plan
 from schemas.coach import CoachMode, CoachRole, Rating, ReplyMetadata, ReplyStatus
 from schemas.cv import Analysis, CvStatus
 from schemas.users import Locale
@@ -474,3 +475,64 @@ class SecurityActivityOut(BaseModel):
 class SecurityActivityPage(BaseModel):
     items: list[SecurityActivityOut]
     next_cursor: int | None = Field(description="`before` for the next, older page")
+
+
+class PriceOut(BaseModel):
+    interval: Interval
+    currency: Currency
+    amount: int = Field(description="In the currency's minor unit (centavos, cents)")
+
+
+class PlanOut(BaseModel):
+    plan: Plan
+    limits: dict[str, int] = Field(
+        description="analyses (per calendar month) and coach_messages (per day)"
+    )
+    prices: list[PriceOut]
+
+
+class UsageOut(BaseModel):
+    used: int
+    limit: int
+    period: Literal["month", "day"]
+    resets_at: datetime = Field(description="Start of the next period, in the user's time zone")
+
+
+class SubscriptionOut(BaseModel):
+    plan: Plan
+    status: str = Field(description="Stripe's subscription status, or 'none'")
+    current_period_end: datetime | None
+    cancel_at_period_end: bool
+    grace_ends_at: datetime | None = Field(
+        description="Past due: when the plan falls back to free unless the payment succeeds"
+    )
+    usage: dict[str, UsageOut]
+
+
+class CheckoutIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    plan: Plan = Plan.PRO
+    interval: Interval = Interval.MONTH
+    currency: Currency = Currency.BRL
+
+
+class RedirectOut(BaseModel):
+    url: str
+
+
+class InvoiceOut(BaseModel):
+    id: str
+    number: str | None
+    amount_due: int
+    amount_paid: int
+    currency: str
+    status: str | None
+    hosted_invoice_url: str | None
+    invoice_pdf: str | None
+    created: datetime
+
+
+class WebhookAck(BaseModel):
+    received: bool = True
+    duplicate: bool

@@ -128,6 +128,11 @@ async def measure(client: httpx.AsyncClient, uploads: int) -> None:
         started = time.perf_counter()
         response = await _upload(client, headers, pdf)
         upload_times.append(time.perf_counter() - started)
+        if response.status_code == 402:
+            raise SystemExit(
+                "the free plan's limit was reached: start make run with "
+                "RECOLOCA_BILLING_FREE_ANALYSES_PER_MONTH=1000 to measure more uploads"
+            )
         if response.status_code != 202:
             raise SystemExit(f"upload failed: {response.status_code} {response.text}")
         cv_id = response.json()["id"]

@@ -20,6 +20,7 @@ from infra.db.session import Database
 from infra.redis import make_redis, user_channel
 from infra.settings import Settings
 from infra.storage import LocalObjectStore, ObjectStore, make_object_store
+from infra.stripe_gateway import StripeGateway, gateway_from
 from infra.vault import Vault
 
 log = structlog.get_logger(__name__)
@@ -34,6 +35,8 @@ class WorkerContext:
     vault: Vault
     ai: AnalysisProvider = field(default_factory=OfflineProvider)
     coach: CoachProvider = field(default_factory=OfflineCoach)
+    # None without a Stripe API key: billing then trusts the events' own order.
+    stripe: StripeGateway | None = None
     # Created on first use: only the parsing worker starts child processes.
     _sandbox: ParseSandbox | None = field(default=None, init=False, repr=False)
     _cv_locks: weakref.WeakValueDictionary[uuid.UUID, asyncio.Lock] = field(
@@ -72,6 +75,7 @@ class WorkerContext:
             vault=Vault(settings.crypto.master_keys()),
             ai=make_provider(settings),
             coach=make_coach(settings),
+            stripe=gateway_from(settings.stripe),
         )
 
     @classmethod
@@ -101,6 +105,8 @@ class WorkerContext:
             self._sandbox.close()
         await self.ai.aclose()
         await self.coach.aclose()
+        if self.stripe is not None:
+            await self.stripe.aclose()
         with contextlib.suppress(Exception):
             await self.redis.aclose()
         await self.db.dispose()

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from faststream.kafka import KafkaBroker, KafkaRouter
 
+from consumers.billing.handlers import build_router as billing_router
 from consumers.coaching.handlers import build_router as coaching_router
 from consumers.context import WorkerContext
 from consumers.erasure.handlers import build_router as erasure_router
@@ -36,6 +37,7 @@ WORKERS: dict[str, Worker] = {
     "erasure": Worker(erasure_router, CONSUMER_GROUPS["erasure"]),
     "report": Worker(report_router, CONSUMER_GROUPS["report"]),
     "coaching": Worker(coaching_router, CONSUMER_GROUPS["coaching"]),
+    "billing": Worker(billing_router, CONSUMER_GROUPS["billing"]),
 }
 
 

@@ -273,6 +273,54 @@ class CoachSettings(BaseModel):
     gemini_total_seconds: float = Field(default=45.0, gt=0)
 
 
+class StripeSettings(BaseModel):
+    """Stripe: the API (checkout, portal, invoices, re-fetching state) and its webhooks.
+
+    Without ``api_key`` the billing routes that call Stripe answer 503; without
+    ``webhook_secret`` every webhook is refused."""
+
+    api_key: SecretStr | None = None
+    # The endpoint's signing secret; during a rotation, the old ones go in
+    # ``previous_webhook_secrets`` (JSON list) until Stripe stops signing with them.
+    webhook_secret: SecretStr | None = None
+    previous_webhook_secrets: list[SecretStr] = Field(default_factory=list)
+    # Older (or further in the future) signature timestamps are refused: a replay window.
+    webhook_tolerance_seconds: int = Field(default=300, ge=1)
+    # Multi-currency prices (BRL and USD) of the pro plan.
+    price_pro_monthly: str | None = None
+    price_pro_yearly: str | None = None
+    # A proxy or a local fake; None is Stripe's own address.
+    api_base: str | None = None
+    timeout_seconds: float = Field(default=10.0, gt=0)
+    # Where Checkout and the Customer Portal send the user back.
+    success_url: str = "http://127.0.0.1:8000/billing?checkout=success"
+    cancel_url: str = "http://127.0.0.1:8000/billing?checkout=cancelled"
+    portal_return_url: str = "http://127.0.0.1:8000/billing"
+    # Payment methods offered at checkout per currency; boleto settles days later.
+    payment_methods_brl: list[str] = Field(default_factory=lambda: ["card", "boleto"])
+    payment_methods_usd: list[str] = Field(default_factory=lambda: ["card"])
+
+    def webhook_secrets(self) -> list[str]:
+        current = [self.webhook_secret] if self.webhook_secret else []
+        return [secret.get_secret_value() for secret in [*current, *self.previous_webhook_secrets]]
+
+
+class BillingSettings(BaseModel):
+    """Plans and what each allows (see api/services/entitlements.py)."""
+
+    free_analyses_per_month: int = Field(default=3, ge=0)
+    free_coach_messages_per_day: int = Field(default=20, ge=0)
+    pro_analyses_per_month: int = Field(default=100, ge=0)
+    pro_coach_messages_per_day: int = Field(default=500, ge=0)
+    # A past-due subscription keeps pro this long after its first failed payment.
+    grace_days: float = Field(default=7.0, ge=0)
+    # Prices shown on the plans page, in minor units (they must match Stripe's prices).
+    pro_monthly_brl: int = 2990
+    pro_yearly_brl: int = 29900
+    pro_monthly_usd: int = 999
+    pro_yearly_usd: int = 9900
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="RECOLOCA_",
@@ -301,6 +349,8 @@ class Settings(BaseSettings):
     fault: FaultSettings = FaultSettings()
     gemini: GeminiSettings = GeminiSettings()
     coach: CoachSettings = CoachSettings()
+    stripe: StripeSettings = StripeSettings()
+    billing: BillingSettings = BillingSettings()
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Self:

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import stripe
 
+from infra.settings import StripeSettings
+
 if TYPE_CHECKING:
     from stripe.params import InvoiceListParams, SubscriptionListParams
     from stripe.params.checkout import SessionCreateParams
@@ -94,7 +96,8 @@ def _translate(error: stripe.StripeError) -> BillingProviderError:
     )
 
 
-def _is_missing(error: BillingProviderError) -> bool:
+def is_missing(error: BillingProviderError) -> bool:
+    """Stripe has no such object (deleted, or never existed)."""
     return isinstance(error, BillingRequestRejected) and (
         error.code == "resource_missing" or error.http_status == 404
     )
@@ -222,7 +225,7 @@ class StripeGateway:
         try:
             await self._call(self._client.v1.customers.delete_async(customer_id))
         except BillingRequestRejected as error:
-            if not _is_missing(error):
+            if not is_missing(error):
                 raise
 
 
@@ -290,3 +293,14 @@ def verify_webhook(
     if not isinstance(event, dict):
         raise InvalidWebhookSignature("malformed")
     return event
+
+
+def gateway_from(settings: StripeSettings) -> StripeGateway | None:
+    """The gateway the settings describe; None when no API key is configured."""
+    if settings.api_key is None:
+        return None
+    return StripeGateway(
+        settings.api_key.get_secret_value(),
+        api_base=settings.api_base,
+        timeout_seconds=settings.timeout_seconds,
+    )

@@ -25,6 +25,7 @@ from infra.kafka import ensure_topics, make_producer
 from infra.settings import Settings
 from infra.storage import make_object_store
 from producers.expiry import purge_expired_exports
+from producers.grace import announce_grace_expiries
 from producers.recovery import requeue_stalled
 
 log = structlog.get_logger(__name__)
@@ -104,6 +105,12 @@ class OutboxRelay:
                     await purge_expired_exports(self.db, self._storage)
                 except Exception as exc:
                     log.warning("expired exports not purged", error=type(exc).__name__)
+                try:
+                    await announce_grace_expiries(
+                        self.db, timedelta(days=self.settings.billing.grace_days)
+                    )
+                except Exception as exc:
+                    log.warning("grace expiries not announced", error=type(exc).__name__)
                 continue
             waiters = {
                 asyncio.ensure_future(self._wake.wait()),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from schemas.billing import PaymentFailed, StripeEventReceived, SubscriptionChanged
 from schemas.coach import CoachMessageSent
 from schemas.envelope import Event
 from schemas.events import (
@@ -55,6 +56,22 @@ COACH_MESSAGE_SENT = Topic(
     "A user wrote to the coach; answer it (a session's messages in order).",
 )
 
+BILLING_STRIPE_EVENT = Topic(
+    "billing.stripe-event",
+    StripeEventReceived,
+    "customer_id",
+    "A verified Stripe webhook is in the inbox; apply it (a customer's events in order).",
+)
+BILLING_SUBSCRIPTION_CHANGED = Topic(
+    "billing.subscription.changed",
+    SubscriptionChanged,
+    "user_id",
+    "A user's plan or subscription status changed.",
+)
+BILLING_PAYMENT_FAILED = Topic(
+    "billing.payment-failed", PaymentFailed, "user_id", "A subscription payment failed."
+)
+
 USER_EXPORT_REQUESTED = Topic(
     "user.export-requested", UserExportRequested, "user_id", "Build a user's data export."
 )
@@ -81,6 +98,9 @@ TOPICS: tuple[Topic, ...] = (
     USER_UPDATED,
     REPORT_READY,
     COACH_MESSAGE_SENT,
+    BILLING_STRIPE_EVENT,
+    BILLING_SUBSCRIPTION_CHANGED,
+    BILLING_PAYMENT_FAILED,
 )
 _BY_EVENT: dict[type[Event], Topic] = {topic.event: topic for topic in TOPICS}
 
@@ -98,6 +118,7 @@ CONSUMER_GROUPS: dict[str, tuple[Topic, ...]] = {
     "erasure": (USER_ERASURE_REQUESTED,),
     "report": (CV_SCORED,),
     "coaching": (COACH_MESSAGE_SENT,),
+    "billing": (BILLING_STRIPE_EVENT,),
 }
 
 

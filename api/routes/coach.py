@@ -174,6 +174,7 @@ async def send_message(
         session_id=coach_session_id,
         text=body.text,
         correlation_id=request_id,
+        billing=resources.settings.billing,
     )
     return CoachMessageAccepted(message_id=message.id, reply_id=coach.reply_id_for(message.id))
 

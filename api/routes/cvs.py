@@ -50,6 +50,7 @@ async def submit_cv(
         job_description=form.job_description,
         correlation_id=request_id,
         max_bytes=max_bytes,
+        billing=resources.settings.billing,
     )
     return CvSubmitted(id=cv.id, status=CvStatus(cv.status))
 

@@ -13,6 +13,7 @@ from typing import Any
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.services import entitlements
 from api.services.errors import (
     InvalidFormError,
     MessageTooLongError,
@@ -24,12 +25,14 @@ from infra.db.models import CoachMessage, CoachSession, UserEvent
 from infra.db.repositories import coach as coach_repo
 from infra.db.repositories import cvs as cvs_repo
 from infra.db.session import Database
+from infra.entitlements import Metric
 from infra.personal_data import (
     coach_text_of,
     seal_feedback_comment,
     set_coach_text,
     set_session_job_description,
 )
+from infra.settings import BillingSettings
 from infra.vault import Vault
 from producers.outbox import stage_events
 from schemas.coach import (
@@ -105,6 +108,7 @@ async def send_message(
     session_id: uuid.UUID,
     text: str,
     correlation_id: str,
+    billing: BillingSettings,
 ) -> CoachMessage:
     text = text.strip()
     if len(text) > MAX_MESSAGE_CHARS:
@@ -113,8 +117,10 @@ async def send_message(
         raise InvalidFormError("The message is empty.")
     # The session row lock orders concurrent posts: each gets the next turn.
     coach_session = await get_session(session, user_id, session_id, lock=True)
+    message_id = uuid.uuid4()
+    await entitlements.spend(session, billing, user_id, Metric.COACH_MESSAGES, message_id)
     message = CoachMessage(
-        id=uuid.uuid4(),
+        id=message_id,
         session_id=coach_session.id,
         user_id=user_id,
         seq=await coach_repo.next_seq(session, coach_session.id),

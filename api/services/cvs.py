@@ -11,6 +11,7 @@ from typing import Any
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.services import entitlements
 from api.services.errors import (
     CvNotReadyError,
     NotAuthenticatedError,
@@ -22,6 +23,7 @@ from infra.db.models import Analysis, Cv
 from infra.db.repositories import cvs as cvs_repo
 from infra.db.repositories import search as search_repo
 from infra.db.repositories import users as users_repo
+from infra.entitlements import Metric
 from infra.personal_data import (
     analysis_body,
     file_place,
@@ -29,6 +31,7 @@ from infra.personal_data import (
     set_filename,
     set_job_description,
 )
+from infra.settings import BillingSettings
 from infra.storage import FileNotStoredError, ObjectStore
 from infra.vault import Vault
 from producers.outbox import stage_events
@@ -50,6 +53,7 @@ async def submit(
     job_description: str | None,
     correlation_id: str,
     max_bytes: int,
+    billing: BillingSettings,
 ) -> Cv:
     kind = check_upload(data, max_bytes)
     cv_id = uuid.uuid4()
@@ -66,6 +70,7 @@ async def submit(
     )
     try:
         await _hold_account(session, user_id)
+        await entitlements.spend(session, billing, user_id, Metric.ANALYSES, cv_id)
         # The key is created (if this is the user's first file) in the CV's transaction.
         data_key = await vault.key_or_create(session, user_id)
         set_filename(data_key, cv, safe_filename(filename))

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class DomainError(Exception):
     status: int = 400
     code: str = "bad_request"
     title: str = "Bad request"
 
-    def __init__(self, detail: str | None = None) -> None:
+    def __init__(self, detail: str | None = None, **extra: Any) -> None:
         super().__init__(detail or self.title)
         self.detail = detail or self.title
+        # Machine-readable members added to the problem body (e.g. a limit and its usage).
+        self.extra: dict[str, Any] = extra
 
 
 class NotFoundError(DomainError):
@@ -251,3 +255,39 @@ class ControlChannelUnavailableError(DomainError):
         "control_channel_unavailable",
         "The workers' control channel (Redis) cannot be reached",
     )
+
+
+class PlanLimitReachedError(DomainError):
+    status, code, title = 402, "plan_limit_reached", "The plan's limit is reached"
+
+
+class BillingUnavailableError(DomainError):
+    status, code, title = 503, "billing_unavailable", "Billing is not available right now"
+
+
+class BillingRejectedError(DomainError):
+    status, code, title = 502, "billing_rejected", "The payment provider refused the request"
+
+
+class NoBillingAccountError(DomainError):
+    status, code, title = 409, "no_billing_account", "There is no billing account yet"
+
+
+class AlreadySubscribedError(DomainError):
+    status, code, title = 409, "already_subscribed", "The account already has a paid plan"
+
+
+class PriceNotOfferedError(DomainError):
+    status, code, title = 422, "price_not_offered", "This plan is not offered with these options"
+
+
+class InvalidSignatureError(DomainError):
+    status, code, title = 400, "invalid_signature", "The Stripe-Signature header does not verify"
+
+
+class InvalidWebhookEventError(DomainError):
+    status, code, title = 400, "invalid_event", "The body is not a Stripe event"
+
+
+class InboxUnavailableError(DomainError):
+    status, code, title = 503, "inbox_unavailable", "The event could not be stored; retry later"

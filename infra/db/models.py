@@ -423,3 +423,112 @@ class CoachFeedback(Base):
     rating: Mapped[str] = mapped_column(String(8))
     comment_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = _created_at()
+
+
+class UsageRecord(Base):
+    """One use of a plan limit (an analysis, a coach message), counted per period.
+
+    Kept apart from what it counts so that deleting a coach session gives nothing back;
+    an analysis whose CV failed is not counted (see repositories/billing.py)."""
+
+    __tablename__ = "usage_records"
+    __table_args__ = (
+        Index("ix_usage_records_user_id_metric_created_at", "user_id", "metric", "created_at"),
+        UniqueConstraint("metric", "subject_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    metric: Mapped[str] = mapped_column(String(32))
+    subject_id: Mapped[uuid.UUID]
+    created_at: Mapped[datetime] = _created_at()
+
+
+class StripeEvent(Base):
+    """The webhook inbox: every verified Stripe event once, by Stripe's id.
+
+    The payload holds personal data (names, e-mails, addresses): it stays here, and is
+    emptied when the user is erased."""
+
+    __tablename__ = "stripe_events"
+    __table_args__ = (Index("ix_stripe_events_customer_id_created", "customer_id", "created"),)
+
+    id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    type: Mapped[str] = mapped_column(String(128))
+    # Stripe's creation time of the event (what orders a customer's events).
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    customer_id: Mapped[str | None] = mapped_column(String(255))
+    livemode: Mapped[bool]
+    payload: Mapped[dict[str, Any]]
+    received_at: Mapped[datetime] = _created_at()
+    processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # applied | ignored | stale | unattributed (waiting for its customer's user)
+    outcome: Mapped[str | None] = mapped_column(String(16))
+
+
+class BillingCustomer(Base):
+    """A Stripe customer and the user it pays for."""
+
+    __tablename__ = "billing_customers"
+
+    id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    # Null once the user is erased (the pseudonym keeps the tax records together).
+    user_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), unique=True
+    )
+    pseudonym: Mapped[uuid.UUID | None]
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = _created_at()
+
+
+class Subscription(Base):
+    """Our copy of a Stripe subscription, as of ``state_at`` (the Stripe time of the
+    newest fact applied): an older event never overwrites it."""
+
+    __tablename__ = "subscriptions"
+
+    id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(255), index=True)
+    user_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(32))
+    price_id: Mapped[str | None] = mapped_column(String(255))
+    interval: Mapped[str | None] = mapped_column(String(8))
+    currency: Mapped[str | None] = mapped_column(String(8))
+    current_period_end: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    cancel_at_period_end: Mapped[bool] = mapped_column(server_default="false")
+    # When the subscription became past due (the grace period runs from here).
+    past_due_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set once the downgrade after the grace period has been announced.
+    grace_expired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    state_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    state_rank: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = _created_at()
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+
+class Invoice(Base):
+    """A Stripe invoice: a tax record, kept (pseudonymised) after the user is erased."""
+
+    __tablename__ = "invoices"
+
+    id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(255), index=True)
+    user_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    pseudonym: Mapped[uuid.UUID | None]
+    subscription_id: Mapped[str | None] = mapped_column(String(255))
+    number: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str | None] = mapped_column(String(32))
+    amount_due: Mapped[int] = mapped_column(BigInteger)
+    amount_paid: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(8))
+    hosted_invoice_url: Mapped[str | None] = mapped_column(Text)
+    invoice_pdf: Mapped[str | None] = mapped_column(Text)
+    stripe_created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    state_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    state_rank: Mapped[int] = mapped_column(Integer)

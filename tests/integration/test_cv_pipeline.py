@@ -278,6 +278,7 @@ async def test_health_and_readiness(system: RunningSystem) -> None:
         "erasure": "ok",
         "report": "ok",
         "coaching": "ok",
+        "billing": "ok",
     }
 
 

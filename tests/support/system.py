@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import TypeVar
 
 import httpx
+from pydantic import SecretStr
 
 from consumers.workers import WORKERS
 from entrypoints.runner import API, RELAY, run_components
 from infra.db.migrate import upgrade
 from infra.db.session import Database
 from infra.embedded import EmbeddedStack, free_port
-from infra.settings import Environment, RateLimitSettings, Settings
+from infra.settings import BillingSettings, Environment, RateLimitSettings, Settings
 
 T = TypeVar("T")
 
@@ -43,6 +44,10 @@ def test_settings(stack: EmbeddedStack, data_dir: Path) -> Settings:
             "api": base.api.model_copy(update={"port": free_port()}),
             "outbox": base.outbox.model_copy(update={"poll_seconds": 0.5}),
             "ratelimit": suite_limits(base.ratelimit),
+            "billing": suite_plans(base.billing),
+            "stripe": base.stripe.model_copy(
+                update={"webhook_secret": SecretStr(SUITE_WEBHOOK_SECRET)}
+            ),
         }
     )
     upgrade(database_url)
@@ -63,6 +68,22 @@ def suite_limits(limits: RateLimitSettings) -> RateLimitSettings:
             "sse_streams": 50,
         }
     )
+
+
+# Tests upload and chat far past the free plan; tests/integration/test_billing*.py run the
+# shipped plans.
+_SUITE_PLAN_LIMIT = 1_000_000
+SUITE_WEBHOOK_SECRET = "whsec_suite_only_not_a_real_secret"
+
+
+def suite_plans(billing: BillingSettings) -> BillingSettings:
+    names = (
+        "free_analyses_per_month",
+        "free_coach_messages_per_day",
+        "pro_analyses_per_month",
+        "pro_coach_messages_per_day",
+    )
+    return billing.model_copy(update=dict.fromkeys(names, _SUITE_PLAN_LIMIT))
 
 
 @dataclass
