@@ -447,6 +447,48 @@ def users_create_admin(
         typer.echo(f"{done.user_id} is already an administrator; nothing changed")
 
 
+billing_app = typer.Typer(no_args_is_help=True, help="Subscriptions and Stripe.")
+app.add_typer(billing_app, name="billing")
+
+
+@billing_app.command("reconcile")
+def billing_reconcile(
+    user: Annotated[
+        str | None, typer.Option("--user", help="Only this user's customer (a user id)")
+    ] = None,
+) -> None:
+    """Compare our subscriptions with Stripe's and repair the drift, printing each change.
+
+    Needs RECOLOCA_STRIPE_API_KEY; running it again changes nothing."""
+    import uuid
+
+    from consumers.billing.service import reconcile
+    from consumers.context import WorkerContext
+
+    settings = _settings()
+    try:
+        user_id = uuid.UUID(user) if user else None
+    except ValueError as exc:
+        raise typer.BadParameter(f"not a user id: {user!r}") from exc
+
+    async def run() -> list[str]:
+        ctx = WorkerContext.from_settings(settings)
+        try:
+            if ctx.stripe is None:
+                raise OperatorError(
+                    "RECOLOCA_STRIPE_API_KEY is not set",
+                    "reconcile reads Stripe's own state: set the API key",
+                )
+            return await reconcile(ctx, ctx.stripe, user_id)
+        finally:
+            await ctx.close()
+
+    changes = asyncio.run(run())
+    for line in changes:
+        typer.echo(line)
+    typer.echo(f"{len(changes)} subscription(s) repaired")
+
+
 def main() -> None:
     """The entry point: errors are one or two lines on stderr and a non-zero exit code;
     ``--debug`` shows the traceback instead."""

@@ -300,6 +300,14 @@ class StripeSettings(BaseModel):
     payment_methods_brl: list[str] = Field(default_factory=lambda: ["card", "boleto"])
     payment_methods_usd: list[str] = Field(default_factory=lambda: ["card"])
 
+    @field_validator(
+        "api_key", "webhook_secret", "price_pro_monthly", "price_pro_yearly", mode="before"
+    )
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # Compose passes an unset variable as "": that means "not configured".
+        return None if value == "" else value
+
     def webhook_secrets(self) -> list[str]:
         current = [self.webhook_secret] if self.webhook_secret else []
         return [secret.get_secret_value() for secret in [*current, *self.previous_webhook_secrets]]

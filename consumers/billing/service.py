@@ -299,3 +299,95 @@ async def _save_invoice(session: AsyncSession, fact: InvoiceFact, user_id: uuid.
     row.hosted_invoice_url, row.invoice_pdf = fact.hosted_invoice_url, fact.invoice_pdf
     row.stripe_created, row.state_at, row.state_rank = fact.created, fact.at, fact.precedence
     await session.flush()
+
+
+_COMPARED = ("status", "price_id", "interval", "current_period_end", "cancel_at_period_end")
+
+
+async def reconcile(
+    ctx: WorkerContext, gateway: StripeGateway, user_id: uuid.UUID | None = None
+) -> list[str]:
+    """Make our subscriptions equal to Stripe's (every customer, or one user's); what
+    was changed, one line each. Running it again changes nothing."""
+    async with ctx.db.sessions() as session:
+        customer_ids = await billing_repo.customers(session, user_id)
+    changes: list[str] = []
+    for customer_id in customer_ids:
+        objects = await gateway.list_subscriptions(customer_id)
+        now = datetime.now(UTC)
+        async with ctx.db.transaction() as session:
+            await billing_repo.lock_customer(session, customer_id)
+            known = await billing_repo.customer(session, customer_id)
+            if known is None or known.user_id is None:
+                continue
+            owner = known.user_id
+            grace = timedelta(days=ctx.settings.billing.grace_days)
+            before = await user_standing(session, owner, now, grace)
+            theirs = {
+                fact.subscription_id: fact
+                for obj in objects
+                if (fact := subscription_fact(obj, now, precedence_bonus=FETCHED))
+            }
+            ours = {
+                row.id: row
+                for row in await billing_repo.subscriptions_of_customer(session, customer_id)
+            }
+            for sub_id in ours.keys() - theirs.keys():
+                # Stripe no longer has it at all (deleted with a test clock, or by hand).
+                theirs[sub_id] = SubscriptionFact(sub_id, customer_id, now, "canceled", FETCHED + 5)
+            for sub_id, fact in sorted(theirs.items()):
+                row = ours.get(sub_id)
+                wanted = merge(None, fact)
+                differs = [
+                    f"{name} {getattr(row, name) if row else None} → {getattr(wanted, name)}"
+                    for name in _COMPARED
+                    if row is None or getattr(row, name) != getattr(wanted, name)
+                ]
+                if not differs:
+                    continue
+                await _force_subscription(session, fact, owner)
+                changes.append(f"{customer_id} {sub_id}: " + ", ".join(differs))
+            after = await user_standing(session, owner, now, grace)
+            if _changed(before, after):
+                cause = StripeEventReceived(
+                    correlation_id=f"reconcile-{uuid.uuid4().hex[:12]}",
+                    user_id=owner,
+                    stripe_event_id="reconcile",
+                    stripe_type="reconcile",
+                    stripe_created=now,
+                    customer_id=customer_id,
+                )
+                await stage_events(session, changed_event(cause, before, after, "reconcile"))
+            if changes:
+                await audit_repo.append(
+                    session,
+                    action="billing.reconcile",
+                    outcome="repaired",
+                    actor_id=None,
+                    subject_id=owner,
+                    ip=None,
+                    user_agent=None,
+                    request_id=None,
+                    detail={"customer_id": customer_id, "plan": after.plan, "status": after.status},
+                )
+    return changes
+
+
+async def _force_subscription(
+    session: AsyncSession, fact: SubscriptionFact, user_id: uuid.UUID
+) -> None:
+    """Stripe's present state replaces ours whatever it was (reconcile's repair)."""
+    row = await billing_repo.subscription(session, fact.subscription_id, lock=True)
+    if row is None:
+        row = Subscription(id=fact.subscription_id, customer_id=fact.customer_id, user_id=user_id)
+        session.add(row)
+    state = merge(None, fact)
+    row.status, row.state_at, row.state_rank = state.status, state.state_at, state.state_rank
+    row.price_id, row.interval, row.currency = state.price_id, state.interval, state.currency
+    row.current_period_end = state.current_period_end
+    row.cancel_at_period_end = state.cancel_at_period_end
+    if state.status != "past_due":
+        row.past_due_since = None
+    elif row.past_due_since is None:
+        row.past_due_since = fact.at
+    await session.flush()

@@ -18,11 +18,18 @@ import structlog
 
 from consumers.context import WorkerContext
 from infra.db.repositories import audit as audit_repo
+from infra.db.repositories import billing as billing_repo
 from infra.db.repositories import coach as coach_repo
 from infra.db.repositories import privacy as privacy_repo
 from schemas.privacy import UserErasureRequested
 
 CONSUMER = "erasure"
+
+
+class BillingNotConfiguredError(RuntimeError):
+    """The user has a Stripe customer that cannot be deleted from here."""
+
+
 log = structlog.get_logger(__name__)
 
 
@@ -92,6 +99,23 @@ async def pseudonymise_audit(ctx: WorkerContext, target: Target) -> None:
         await privacy_repo.confirm_part(session, target.erasure_id, "audit")
 
 
+async def erase_billing(ctx: WorkerContext, target: Target) -> None:
+    """The Stripe customer is deleted at Stripe (it holds the person's name, e-mail and
+    card); our invoices stay as tax records under the pseudonym, and the webhook payloads
+    are emptied."""
+    async with ctx.db.sessions() as session:
+        customer_ids = await billing_repo.customers(session, target.user_id)
+    if customer_ids and ctx.stripe is None:
+        # Retried until Stripe can be reached: the customer must not outlive the erasure.
+        raise BillingNotConfiguredError("a Stripe customer exists but no Stripe key is set")
+    for customer_id in customer_ids:
+        assert ctx.stripe is not None
+        await ctx.stripe.delete_customer(customer_id)
+    async with ctx.db.transaction() as session:
+        await billing_repo.pseudonymise_user(session, target.user_id, target.pseudonym)
+        await privacy_repo.confirm_part(session, target.erasure_id, "billing")
+
+
 # A feature that holds data about users (coach context, billing records...) adds its part.
 PARTS: tuple[Part, ...] = (
     Part("files", erase_files),
@@ -99,6 +123,7 @@ PARTS: tuple[Part, ...] = (
     Part("coach", erase_coach),
     Part("events", erase_events),
     Part("redis", erase_redis),
+    Part("billing", erase_billing),
     Part("audit", pseudonymise_audit),
 )
 
