@@ -164,7 +164,7 @@ async def _stored_only(ctx: WorkerContext, event: dict[str, object]) -> StripeEv
             created=created,
             customer_id=customer,
             livemode=False,
-            payload=event,  # type: ignore[arg-type]
+            payload=event,
         )
     return StripeEventReceived(
         event_id=stripe_event_uuid(str(event["id"])),
