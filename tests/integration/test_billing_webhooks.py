@@ -15,9 +15,11 @@ import pytest
 from sqlalchemy import func, select
 
 from infra.db.models import AuditEntry, OutboxMessage, StripeEvent
+from infra.embedded import free_port
 from schemas.billing import stripe_event_uuid
 from tests.support import stripe_objects as so
 from tests.support.api import new_user, user_id_of
+from tests.support.asgi import api_clients
 from tests.support.billing import post_event, signed, subscription_life
 from tests.support.fake_stripe import sign
 from tests.support.system import SUITE_WEBHOOK_SECRET, RunningSystem, wait_for
@@ -214,3 +216,24 @@ async def test_a_body_that_is_no_event_is_refused(system: RunningSystem) -> None
         )
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_event"
+
+
+async def test_an_inbox_that_cannot_be_written_answers_503_so_stripe_retries(
+    system: RunningSystem,
+) -> None:
+    dead = system.settings.model_copy(
+        update={
+            "database": system.settings.database.model_copy(
+                update={"url": f"postgresql+asyncpg://nobody@127.0.0.1:{free_port()}/none"}
+            )
+        }
+    )
+    event = so.event("customer.subscription.updated", so.subscription())
+    body, headers = signed(event, SECRET)
+    async with api_clients(dead) as client_from:
+        response = await client_from("198.51.100.4").post(
+            "/webhooks/stripe", content=body, headers=headers
+        )
+    assert response.status_code == 503, response.text
+    assert response.json()["code"] == "inbox_unavailable"
+    assert await _stored(system, event["id"]) is None

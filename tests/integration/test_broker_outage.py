@@ -12,13 +12,14 @@ from infra.db.migrate import upgrade
 from infra.db.models import Analysis
 from infra.embedded import KafkaBroker, free_port
 from infra.settings import Settings
-from tests.support.api import new_user, upload, wait_for_status
+from tests.support.api import new_user, upload, user_id_of, wait_for_status
+from tests.support.billing import post_event, subscription_life
 from tests.support.databases import create_database
 from tests.support.documents import two_column_pdf
-from tests.support.system import running_system
+from tests.support.system import SUITE_WEBHOOK_SECRET, running_system, wait_for
 
 
-async def test_upload_accepted_during_outage_is_scored_when_broker_returns(
+async def test_upload_and_webhook_accepted_during_outage_take_effect_when_broker_returns(
     settings: Settings, tmp_path: Path
 ) -> None:
     # A system of its own (database, broker, API) so stopping its broker disturbs no other test.
@@ -59,12 +60,23 @@ async def test_upload_accepted_during_outage_is_scored_when_broker_returns(
             assert (await client.get(f"/v1/cvs/{during}", headers=headers)).json()[
                 "status"
             ] == "queued"
+            # Stripe's webhook is acknowledged too: the inbox and outbox are in Postgres.
+            life = subscription_life(user_id_of(headers))
+            for event in life.events[:2]:
+                webhook = await post_event(client, event, SUITE_WEBHOOK_SECRET)
+                assert webhook.status_code == 200, webhook.text
 
             await asyncio.to_thread(
                 broker.start
             )  # same port, empty memory: topics and groups are gone
             cv = await wait_for_status(client, headers, during, "scored", "failed", timeout=60)
             assert cv["status"] == "scored"
+
+            async def pro() -> bool:
+                plan = await client.get("/v1/billing/subscription", headers=headers)
+                return bool(plan.json()["plan"] == "pro")
+
+            await wait_for(pro, timeout=60, what="the webhook to be applied after the outage")
 
             async with system.db.sessions() as session:
                 for cv_id in (before, during):
