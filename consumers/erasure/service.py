@@ -26,10 +26,6 @@ from schemas.privacy import UserErasureRequested
 CONSUMER = "erasure"
 
 
-class BillingNotConfiguredError(RuntimeError):
-    """The user has a Stripe customer that cannot be deleted from here."""
-
-
 log = structlog.get_logger(__name__)
 
 
@@ -102,16 +98,27 @@ async def pseudonymise_audit(ctx: WorkerContext, target: Target) -> None:
 async def erase_billing(ctx: WorkerContext, target: Target) -> None:
     """The Stripe customer is deleted at Stripe (it holds the person's name, e-mail and
     card); our invoices stay as tax records under the pseudonym, and the webhook payloads
-    are emptied."""
+    are emptied. Stripe down: retried. No Stripe key at all (webhooks only): the customer
+    ids are left in the audit trail for an operator, and the erasure goes on."""
     async with ctx.db.sessions() as session:
         customer_ids = await billing_repo.customers(session, target.user_id)
-    if customer_ids and ctx.stripe is None:
-        # Retried until Stripe can be reached: the customer must not outlive the erasure.
-        raise BillingNotConfiguredError("a Stripe customer exists but no Stripe key is set")
-    for customer_id in customer_ids:
-        assert ctx.stripe is not None
-        await ctx.stripe.delete_customer(customer_id)
+    if ctx.stripe is not None:
+        for customer_id in customer_ids:
+            await ctx.stripe.delete_customer(customer_id)
     async with ctx.db.transaction() as session:
+        if customer_ids and ctx.stripe is None:
+            log.error("stripe customer not deleted: no Stripe key", count=len(customer_ids))
+            await audit_repo.append(
+                session,
+                action="billing.customer_not_deleted",
+                outcome="needs_operator",
+                actor_id=None,
+                subject_id=target.pseudonym,
+                ip=None,
+                user_agent=None,
+                request_id=None,
+                detail={"stripe_customers": list(customer_ids)},
+            )
         await billing_repo.pseudonymise_user(session, target.user_id, target.pseudonym)
         await privacy_repo.confirm_part(session, target.erasure_id, "billing")
 

@@ -17,6 +17,7 @@ from consumers.runtime import idempotency_key
 from infra.crypto import DataKey
 from infra.db.models import User
 from infra.db.repositories import audit as audit_repo
+from infra.db.repositories import billing as billing_repo
 from infra.db.repositories import coach as coach_repo
 from infra.db.repositories import messages as messages_repo
 from infra.db.repositories import privacy as privacy_repo
@@ -220,11 +221,53 @@ async def coach_section(subject: Subject) -> Section:
     )
 
 
-# A feature that holds data about users (billing...) adds its loader here.
+async def billing_section(subject: Subject) -> Section:
+    """The Stripe customer, subscriptions and invoices we keep (never a card: Stripe has it)."""
+    session, user_id = subject.session, subject.user.id
+    customers = await billing_repo.customers(session, user_id)
+    subscriptions = [
+        {
+            "id": row.id,
+            "status": row.status,
+            "price_id": row.price_id,
+            "interval": row.interval,
+            "currency": row.currency,
+            "current_period_end": row.current_period_end,
+            "cancel_at_period_end": row.cancel_at_period_end,
+            "past_due_since": row.past_due_since,
+            "created_at": row.created_at,
+        }
+        for row in await billing_repo.subscriptions_of_user(session, user_id)
+    ]
+    invoices = [
+        {
+            "id": row.id,
+            "number": row.number,
+            "status": row.status,
+            "amount_due": row.amount_due,
+            "amount_paid": row.amount_paid,
+            "currency": row.currency,
+            "hosted_invoice_url": row.hosted_invoice_url,
+            "created": row.stripe_created,
+        }
+        for row in await billing_repo.invoices_of_user(session, user_id)
+    ]
+    body = {
+        "stripe_customers": list(customers),
+        "subscriptions": subscriptions,
+        "invoices": invoices,
+    }
+    return Section(
+        "billing", "Your plan, subscriptions and invoices", (("billing.json", to_json(body)),)
+    )
+
+
+# A feature that holds data about users adds its loader here.
 SECTIONS: tuple[SectionLoader, ...] = (
     profile_section,
     cvs_section,
     coach_section,
+    billing_section,
     events_section,
     audit_section,
 )

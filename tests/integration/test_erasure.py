@@ -12,14 +12,15 @@ from sqlalchemy import select
 from consumers.context import WorkerContext
 from consumers.erasure.service import PARTS, handle_erasure_requested
 from consumers.parsing.service import handle_cv_uploaded
-from infra.db.models import AuditEntry, Cv, Erasure, ErasurePart, User, UserKey
+from infra.db.models import AuditEntry, Cv, Erasure, ErasurePart, Invoice, User, UserKey
 from infra.redis import make_redis
 from schemas.privacy import UserErasureRequested
 from tests.integration.test_export import wait_for_export
 from tests.support.api import PASSWORD, new_user, upload, user_id_of, wait_for_status
+from tests.support.billing import post_event, subscription_life
 from tests.support.coach import converse
 from tests.support.privacy import postgres_hits, redis_hits, storage_hits, unique_person
-from tests.support.system import RunningSystem, wait_for
+from tests.support.system import SUITE_WEBHOOK_SECRET, RunningSystem, wait_for
 
 
 async def _register(client: httpx.AsyncClient, email: str) -> tuple[dict[str, str], str]:
@@ -48,6 +49,15 @@ async def test_erasure_removes_everything_and_stops_the_account(system: RunningS
         cv_id = (await upload(client, headers, person.cv(), "cv.txt", "text/plain")).json()["id"]
         await wait_for_status(client, headers, cv_id, "scored")
         await converse(client, headers, f"Sou {person.name}, como melhorar meu CV?")
+        life = subscription_life(user_id)
+        for event in life.events[:3]:
+            assert (await post_event(client, event, SUITE_WEBHOOK_SECRET)).status_code == 200
+
+        async def subscribed() -> bool:
+            plan = await client.get("/v1/billing/subscription", headers=headers)
+            return bool(plan.json()["plan"] == "pro")
+
+        await wait_for(subscribed, timeout=20, what="the subscription to be applied")
         export_id = (await client.post("/v1/me/export", headers=headers)).json()["id"]
         assert (await wait_for_export(client, headers, export_id))["status"] == "ready"
         # Something else keyed by the user in Redis (a cache, a counter).
@@ -99,6 +109,12 @@ async def test_erasure_removes_everything_and_stops_the_account(system: RunningS
     assert {"privacy.export_requested", "privacy.erasure_requested"} <= actions
     assert "privacy.erasure_completed" in actions
     assert all(entry.ip is None and entry.user_agent is None for entry in trail)
+    # Without a Stripe key the customer cannot be deleted there: an operator is told.
+    assert "billing.customer_not_deleted" in actions
+    async with system.db.sessions() as session:
+        invoice = await session.get(Invoice, life.events[2]["data"]["object"]["id"])
+    assert invoice is not None
+    assert (invoice.user_id, invoice.pseudonym) == (None, erasure.subject_pseudonym)
 
 
 async def test_erasure_needs_the_password(system: RunningSystem) -> None:

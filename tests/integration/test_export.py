@@ -15,12 +15,13 @@ import pytest
 from infra.db.models import Export
 from infra.storage import FileNotStoredError, make_object_store
 from producers.expiry import purge_expired_exports
-from tests.support.api import new_user, upload, wait_for_status
+from tests.support.api import new_user, upload, user_id_of, wait_for_status
+from tests.support.billing import post_event, subscription_life
 from tests.support.coach import converse
 from tests.support.kafka import read_topic
 from tests.support.privacy import unique_person
 from tests.support.sse import collect_until
-from tests.support.system import RunningSystem, wait_for
+from tests.support.system import SUITE_WEBHOOK_SECRET, RunningSystem, wait_for
 
 
 async def wait_for_export(
@@ -51,6 +52,15 @@ async def test_the_export_holds_the_original_file_and_everything_else(
         coach_session, coach_reply = await converse(
             client, headers, "Como melhorar meu CV?", job_description="Vaga de analista."
         )
+        life = subscription_life(user_id_of(headers))
+        for event in life.events[:3]:
+            assert (await post_event(client, event, SUITE_WEBHOOK_SECRET)).status_code == 200
+
+        async def subscribed() -> bool:
+            plan = await client.get("/v1/billing/subscription", headers=headers)
+            return bool(plan.json()["plan"] == "pro")
+
+        await wait_for(subscribed, timeout=20, what="the subscription to be applied")
         async with client.stream("GET", "/v1/events", headers=headers) as stream:
             response = await client.post("/v1/me/export", headers=headers)
             assert response.status_code == 202, response.text
@@ -78,9 +88,16 @@ async def test_the_export_holds_the_original_file_and_everything_else(
         "profile",
         "cvs",
         "coach",
+        "billing",
         "events",
         "audit",
     ]
+    billing = json.loads(archive.read("billing/billing.json"))
+    assert billing["stripe_customers"] == [life.customer_id]
+    assert [(s["id"], s["status"]) for s in billing["subscriptions"]] == [
+        (life.subscription_id, "active")
+    ]
+    assert [i["amount_paid"] for i in billing["invoices"]] == [2990]
     [conversation] = json.loads(archive.read("coach/sessions.json"))
     assert conversation["id"] == coach_session
     assert conversation["job_description"] == "Vaga de analista."
