@@ -13,7 +13,7 @@ from api.services.api_keys import ApiKeyScope
 from api.services.passwords import MAX_CHARS, MIN_CHARS
 from api.services.profile import TIME_ZONES, check_time_zone
 from api.validation import MAX_BIGINT, Moment, PlainText
-from schemas.coach import CoachMode, CoachRole, Rating, ReplyMetadata, ReplyStatus
+from schemas.coach import CoachMode, CoachRole, FailureReason, Rating, ReplyMetadata, ReplyStatus
 from schemas.cv import Analysis, CvStatus
 from schemas.users import Locale
 
@@ -414,6 +414,9 @@ class CoachMessageOut(BaseModel):
     text: str
     reply_to: uuid.UUID | None
     metadata: ReplyMetadata | None = None
+    failure_reason: FailureReason | None = Field(
+        default=None, description="Why a ``failed`` reply failed"
+    )
     rating: Rating | None = None
     created_at: datetime
     completed_at: datetime | None

@@ -90,3 +90,14 @@ class ReplyMetadata(BaseModel):
 # the durable log, so a client reconnecting with Last-Event-ID still gets it.
 REPLY_DELTA = "coach.reply.delta"
 REPLY_COMPLETED = "coach.reply.completed"
+# Durable too: the reply's message was given up on (dead-lettered); ``reason`` says why.
+REPLY_FAILED = "coach.reply.failed"
+
+
+class FailureReason(StrEnum):
+    """Why a reply ended ``failed`` (machine-readable, in its event and its history)."""
+
+    # The coaching worker failed on the message every time it was retried.
+    RETRIES_EXHAUSTED = "retries_exhausted"
+    # The message can never be answered as it is.
+    UNPROCESSABLE = "unprocessable"

@@ -4,7 +4,7 @@ on ``GET /v1/events``), cancellation and ratings."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
 
@@ -26,7 +26,14 @@ from api.services import coach
 from api.validation import MAX_BIGINT
 from infra.db.models import CoachSession
 from infra.ratelimit import Bucket
-from schemas.coach import CoachMode, CoachRole, Rating, ReplyMetadata, ReplyStatus
+from schemas.coach import (
+    CoachMode,
+    CoachRole,
+    FailureReason,
+    Rating,
+    ReplyMetadata,
+    ReplyStatus,
+)
 
 router = APIRouter(prefix="/v1/coach", tags=["coach"])
 
@@ -40,6 +47,11 @@ def _session_out(row: CoachSession) -> CoachSessionOut:
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
+
+
+def _failure_reason(meta: dict[str, Any]) -> FailureReason | None:
+    reason = (meta.get("failure") or {}).get("reason")
+    return FailureReason(reason) if reason in set(FailureReason) else None
 
 
 @router.post(
@@ -139,6 +151,7 @@ async def list_messages(
             metadata=ReplyMetadata.model_validate(v.message.meta)
             if v.message.role == CoachRole.ASSISTANT and v.message.meta.get("provider")
             else None,
+            failure_reason=_failure_reason(v.message.meta),
             rating=Rating(v.rating) if v.rating else None,
             created_at=v.message.created_at,
             completed_at=v.message.completed_at,

@@ -9,6 +9,9 @@
 - Deltas go to Redis only; the finished reply is sealed in Postgres and announced in the
   durable event log (``coach.reply.completed``), so a reconnecting client gets it.
 - A cancellation (on the user's message) is polled while streaming and ends the reply.
+- A handler that fails gives its lease back at once, so the retry need not wait for it;
+  a message the runtime gives up on (dead-lettered) ends its reply ``failed`` with the
+  reason, announced as ``coach.reply.failed``: a reply never stays ``streaming``.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from typing import Any
 
 import structlog
 from redis.exceptions import RedisError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from consumers import user_events
@@ -50,9 +54,11 @@ from infra.redis import coach_channel
 from schemas.coach import (
     REPLY_COMPLETED,
     REPLY_DELTA,
+    REPLY_FAILED,
     CoachMessageSent,
     CoachMode,
     CoachRole,
+    FailureReason,
     ReplyMetadata,
     ReplyStatus,
 )
@@ -84,16 +90,92 @@ async def handle_message_sent(ctx: WorkerContext, event: CoachMessageSent) -> No
     work = await _claim_when_free(ctx, event)
     if work is None:
         return
-    offline = reply(work.data)
-    outcome = Outcome()
-    status: ReplyStatus | None = ReplyStatus.CANCELLED if work.cancelled else ReplyStatus.COMPLETED
-    started = time.perf_counter()
-    if not work.cancelled:
-        status = await _stream(ctx, work, offline, outcome, started)
-    if status is None:
-        log.info("reply taken over by another worker", reply_id=str(work.reply_id))
-        return
-    await _finish(ctx, event, work, offline, outcome, status, started)
+    try:
+        offline = reply(work.data)
+        outcome = Outcome()
+        status: ReplyStatus | None = (
+            ReplyStatus.CANCELLED if work.cancelled else ReplyStatus.COMPLETED
+        )
+        started = time.perf_counter()
+        if not work.cancelled:
+            status = await _stream(ctx, work, offline, outcome, started)
+        if status is None:
+            log.info("reply taken over by another worker", reply_id=str(work.reply_id))
+            return
+        await _finish(ctx, event, work, offline, outcome, status, started)
+    except Exception:
+        await _release(ctx, work)
+        raise
+
+
+async def _release(ctx: WorkerContext, work: Work) -> None:
+    """Give the lease back after a failure, so the retry can take the reply at once."""
+    try:
+        async with ctx.db.transaction() as session:
+            await coach_repo.renew_lease(session, work.reply_id, work.owner, datetime.now(UTC))
+    except (SQLAlchemyError, OSError) as exc:  # the handler's own error is what matters
+        log.warning("could not release the reply's lease", error=repr(exc))
+
+
+async def fail_reply(
+    ctx: WorkerContext,
+    event: CoachMessageSent,
+    *,
+    reason: FailureReason,
+    error_type: str,
+    attempts: int,
+) -> None:
+    """End the reply to a message the runtime gave up on: ``failed``, with ``reason``,
+    recorded as ``coach.reply.failed``. Idempotent: a finished reply stays as it is."""
+    async with ctx.db.transaction() as session:
+        message = await coach_repo.message_by_id(session, event.message_id, lock=True)
+        if message is None or message.session_id != event.session_id:
+            log.info("message gone, no reply to fail")
+            return
+        row = await coach_repo.reply_to(session, message.id, lock=True)
+        if row is not None and row.status in _TERMINAL:
+            log.info("reply already finished", reply_status=row.status)
+            return
+        if not await users_repo.hold_unless_erasing(session, message.user_id):
+            log.info("user being erased, reply not recorded")
+            return
+        if row is None:
+            row = await coach_repo.add_message(
+                session,
+                CoachMessage(
+                    id=event.reply_id,
+                    session_id=message.session_id,
+                    user_id=message.user_id,
+                    seq=message.seq,
+                    role=CoachRole.ASSISTANT,
+                    status=ReplyStatus.FAILED,
+                    reply_to=message.id,
+                    meta={},
+                ),
+            )
+        row.status = ReplyStatus.FAILED
+        row.meta = {
+            "failure": {"reason": reason.value, "error_type": error_type, "attempts": attempts}
+        }
+        row.completed_at = datetime.now(UTC)
+        row.lease_owner = None
+        row.lease_expires_at = None
+        data = {
+            "session_id": str(message.session_id),
+            "message_id": str(row.id),
+            "reply_to": str(message.id),
+            "status": ReplyStatus.FAILED.value,
+            "reason": reason.value,
+        }
+        wake = await user_events.record(session, message.user_id, REPLY_FAILED, data)
+        user_id = message.user_id
+    log.error(
+        "coach reply failed",
+        reply_id=str(event.reply_id),
+        reason=reason.value,
+        error_type=error_type,
+    )
+    await ctx.wake_user_streams(user_id, wake)
 
 
 async def _claim_when_free(ctx: WorkerContext, event: CoachMessageSent) -> Work | None:
