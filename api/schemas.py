@@ -13,7 +13,15 @@ from api.services.api_keys import ApiKeyScope
 from api.services.passwords import MAX_CHARS, MIN_CHARS
 from api.services.profile import TIME_ZONES, check_time_zone
 from api.validation import MAX_BIGINT, Moment, PlainText
-from schemas.coach import CoachMode, CoachRole, FailureReason, Rating, ReplyMetadata, ReplyStatus
+from schemas.coach import (
+    CoachMode,
+    CoachRole,
+    FailureReason,
+    Rating,
+    ReplyMetadata,
+    ReplyStatus,
+    SuggestionStatus,
+)
 from schemas.cv import Analysis, CvStatus
 from schemas.users import Locale
 
@@ -432,6 +440,20 @@ class CoachMessagePage(BaseModel):
 class CoachCancelOut(BaseModel):
     message_id: uuid.UUID
     status: ReplyStatus
+
+
+class CoachSuggestionOut(BaseModel):
+    """One line of a tailor reply's diff: the CV's ``before`` becomes ``after``. Only
+    changes checked to keep employers, titles, dates and degrees exactly as they are (and
+    to add nothing the CV does not say) are ever proposed."""
+
+    id: uuid.UUID
+    reply_id: uuid.UUID
+    section: str = Field(description="'headline' or 'skills': the only sections changed")
+    before: str
+    after: str
+    status: SuggestionStatus
+    decided_at: datetime | None
 
 
 class CoachFeedbackIn(BaseModel):

@@ -41,6 +41,14 @@ class ReplyStatus(StrEnum):
     FAILED = "failed"
 
 
+class SuggestionStatus(StrEnum):
+    """A tailor reply's CV change: ``proposed`` until the user accepts or rejects it."""
+
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
 class Rating(StrEnum):
     UP = "up"
     DOWN = "down"
@@ -84,6 +92,9 @@ class ReplyMetadata(BaseModel):
     star_score: int | None = Field(default=None, ge=0, le=100)
     latency_ms: float | None = None
     first_token_ms: float | None = None
+    suggestions: int = Field(
+        default=0, description="CV changes proposed (tailor mode), to accept or reject"
+    )
 
 
 # Event types on GET /v1/events. Deltas are ephemeral (Redis only); the completion is in

@@ -21,6 +21,7 @@ from api.schemas import (
     CoachSessionIn,
     CoachSessionOut,
     CoachSessionPage,
+    CoachSuggestionOut,
 )
 from api.services import coach
 from api.validation import MAX_BIGINT
@@ -33,6 +34,7 @@ from schemas.coach import (
     Rating,
     ReplyMetadata,
     ReplyStatus,
+    SuggestionStatus,
 )
 
 router = APIRouter(prefix="/v1/coach", tags=["coach"])
@@ -228,3 +230,109 @@ async def rate_reply(
         session, resources.vault, user_id, coach_session_id, message_id, body.rating, body.comment
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+def _suggestion_out(view: coach.SuggestionView) -> CoachSuggestionOut:
+    return CoachSuggestionOut(
+        id=view.row.id,
+        reply_id=view.row.reply_id,
+        section=view.row.section,
+        before=view.before,
+        after=view.after,
+        status=SuggestionStatus(view.row.status),
+        decided_at=view.row.decided_at,
+    )
+
+
+@router.get(
+    "/sessions/{coach_session_id}/messages/{message_id}/suggestions",
+    dependencies=[requires(COACH)],
+    response_model=list[CoachSuggestionOut],
+    responses={401: PROBLEM, 403: PROBLEM, 404: PROBLEM, 422: PROBLEM},
+)
+async def list_suggestions(
+    coach_session_id: uuid.UUID,
+    message_id: uuid.UUID,
+    user_id: CurrentUserId,
+    session: SessionDep,
+    resources: ResourcesDep,
+) -> list[CoachSuggestionOut]:
+    """The CV changes a tailor reply proposed, as a diff (``before`` → ``after``), with
+    what you decided about each; 422 ``not_a_reply`` for one of your own messages."""
+    views = await coach.suggestions(session, resources.vault, user_id, coach_session_id, message_id)
+    return [_suggestion_out(v) for v in views]
+
+
+async def _decide(
+    decision: SuggestionStatus,
+    coach_session_id: uuid.UUID,
+    message_id: uuid.UUID,
+    suggestion_id: uuid.UUID,
+    user_id: uuid.UUID,
+    session: SessionDep,
+    resources: ResourcesDep,
+) -> CoachSuggestionOut:
+    view = await coach.decide(
+        session,
+        resources.vault,
+        user_id,
+        coach_session_id,
+        message_id,
+        suggestion_id,
+        decision,
+    )
+    return _suggestion_out(view)
+
+
+@router.post(
+    "/sessions/{coach_session_id}/messages/{message_id}/suggestions/{suggestion_id}/accept",
+    dependencies=[requires(COACH)],
+    response_model=CoachSuggestionOut,
+    responses={401: PROBLEM, 403: PROBLEM, 404: PROBLEM, 409: PROBLEM, 422: PROBLEM},
+)
+async def accept_suggestion(
+    coach_session_id: uuid.UUID,
+    message_id: uuid.UUID,
+    suggestion_id: uuid.UUID,
+    user_id: CurrentUserId,
+    session: SessionDep,
+    resources: ResourcesDep,
+) -> CoachSuggestionOut:
+    """Accept a proposed change (again: nothing changes); 409
+    ``suggestion_already_decided`` when it was rejected."""
+    return await _decide(
+        SuggestionStatus.ACCEPTED,
+        coach_session_id,
+        message_id,
+        suggestion_id,
+        user_id,
+        session,
+        resources,
+    )
+
+
+@router.post(
+    "/sessions/{coach_session_id}/messages/{message_id}/suggestions/{suggestion_id}/reject",
+    dependencies=[requires(COACH)],
+    response_model=CoachSuggestionOut,
+    responses={401: PROBLEM, 403: PROBLEM, 404: PROBLEM, 409: PROBLEM, 422: PROBLEM},
+)
+async def reject_suggestion(
+    coach_session_id: uuid.UUID,
+    message_id: uuid.UUID,
+    suggestion_id: uuid.UUID,
+    user_id: CurrentUserId,
+    session: SessionDep,
+    resources: ResourcesDep,
+) -> CoachSuggestionOut:
+    """Reject a proposed change (again: nothing changes); 409
+    ``suggestion_already_decided`` when it was accepted."""
+    return await _decide(
+        SuggestionStatus.REJECTED,
+        coach_session_id,
+        message_id,
+        suggestion_id,
+        user_id,
+        session,
+        resources,
+    )

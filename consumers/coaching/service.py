@@ -30,7 +30,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from consumers import user_events
-from consumers.coaching import grounding, safety
+from consumers.coaching import grounding, safety, tailor
 from consumers.coaching.facts import CvFacts, facts_from_analysis
 from consumers.coaching.offline import CoachInput, CoachReply, Turn, reply
 from consumers.coaching.prompt import first_sentence
@@ -38,7 +38,7 @@ from consumers.coaching.providers import Outcome
 from consumers.context import WorkerContext
 from consumers.runtime import idempotency_key
 from infra.crypto import DataKey
-from infra.db.models import CoachMessage, CoachSession
+from infra.db.models import CoachMessage, CoachSession, CoachSuggestion
 from infra.db.repositories import coach as coach_repo
 from infra.db.repositories import cvs as cvs_repo
 from infra.db.repositories import messages as messages_repo
@@ -49,6 +49,7 @@ from infra.personal_data import (
     parsed_of,
     session_job_description_of,
     set_coach_text,
+    set_suggestion_change,
 )
 from infra.redis import coach_channel
 from schemas.coach import (
@@ -61,6 +62,7 @@ from schemas.coach import (
     FailureReason,
     ReplyMetadata,
     ReplyStatus,
+    SuggestionStatus,
 )
 from schemas.cv import Analysis
 
@@ -407,6 +409,32 @@ def metadata(
     )
 
 
+def suggestion_id(reply_id: uuid.UUID, position: int) -> uuid.UUID:
+    return uuid.uuid5(reply_id, f"suggestion-{position}")
+
+
+def _suggestions(
+    work: Work, offline: CoachReply, status: ReplyStatus, key: DataKey
+) -> list[CoachSuggestion]:
+    """A completed tailor reply's CV changes, each checked to keep the CV's facts."""
+    facts, job = work.data.facts, work.data.job_description
+    if status != ReplyStatus.COMPLETED or offline.mode != CoachMode.TAILOR or not facts or not job:
+        return []
+    rows = []
+    for position, change in enumerate(tailor.propose(facts, job), start=1):
+        row = CoachSuggestion(
+            id=suggestion_id(work.reply_id, position),
+            reply_id=work.reply_id,
+            user_id=work.user_id,
+            position=position,
+            section=change.section,
+            status=SuggestionStatus.PROPOSED,
+        )
+        set_suggestion_change(key, row, change.before, change.after)
+        rows.append(row)
+    return rows
+
+
 async def _finish(
     ctx: WorkerContext,
     event: CoachMessageSent,
@@ -427,7 +455,11 @@ async def _finish(
             log.info("user being erased, reply dropped")
             return
         await messages_repo.claim(session, CONSUMER, idempotency_key(event.event_id))
-        set_coach_text(await ctx.vault.key_or_create(session, work.user_id), row, text)
+        key = await ctx.vault.key_or_create(session, work.user_id)
+        set_coach_text(key, row, text)
+        suggestions = _suggestions(work, offline, status, key)
+        await coach_repo.add_suggestions(session, suggestions)
+        meta.suggestions = len(suggestions)
         row.status = status
         row.meta = {
             **meta.model_dump(mode="json"),
@@ -451,6 +483,7 @@ async def _finish(
             "grounded": meta.grounded,
             "fallback_reason": meta.fallback_reason,
             "safety": meta.safety,
+            "suggestions": [str(s.id) for s in suggestions],
         }
         wake = await user_events.record(session, work.user_id, REPLY_COMPLETED, data)
     log.info(
