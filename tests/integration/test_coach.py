@@ -19,7 +19,7 @@ from producers.outbox import stage_events
 from tests.support.api import upload, wait_for_status
 from tests.support.coach import converse, message_row
 from tests.support.documents import txt_cv
-from tests.support.identity import Account, signed_in, user_id_of_account
+from tests.support.identity import Account, create_api_key, signed_in, user_id_of_account
 from tests.support.kafka import committed_offsets, end_offsets, read_topic
 from tests.support.sse import SseEvent, collect_until
 from tests.support.system import RunningSystem, wait_for
@@ -249,3 +249,50 @@ async def test_a_reply_whose_message_is_dead_lettered_ends_failed_with_its_reaso
     assert row is not None
     assert row.lease_owner is None
     assert row.meta["failure"]["attempts"] == system.settings.consumer.max_attempts
+
+
+async def test_a_key_with_only_the_coach_scope_streams_its_replies_and_nothing_else(
+    system: RunningSystem,
+) -> None:
+    async with system.client() as client:
+        account, _ = await _scored_user(client)  # cv.parsed and cv.scored are in the log
+        key = {"Authorization": f"Bearer {await create_api_key(client, account, 'coach')}"}
+        created = await client.post("/v1/coach/sessions", headers=key, json={})
+        assert created.status_code == 201, created.text
+        session_id = created.json()["id"]
+        # From the very start of the user's log: the CV's events are replayed to no one
+        # but a caller allowed to read CVs.
+        async with client.stream(
+            "GET", "/v1/events", headers={**key, "Last-Event-ID": "0"}
+        ) as stream:
+            assert stream.status_code == 200
+            sent = await client.post(
+                f"/v1/coach/sessions/{session_id}/messages",
+                headers=key,
+                json={"text": "CLT ou PJ?"},
+            )
+            assert sent.status_code == 202, sent.text
+            events = await collect_until(stream, _completed(sent.json()["reply_id"]), timeout=20)
+        assert {e.event for e in events} == {"coach.reply.delta", "coach.reply.completed"}
+        [completed] = [e for e in events if e.event == "coach.reply.completed"]
+        assert completed.data["text"]
+
+        # A key with cvs:read sees the CV's events, not the coach's: replayed from the
+        # start to a CV scored after the reply, the log skips the reply.
+        later = await upload(client, account.headers, txt_cv(), "cv.txt", "text/plain")
+        await wait_for_status(client, account.headers, later.json()["id"], "scored")
+        reader = {"Authorization": f"Bearer {await create_api_key(client, account, 'cvs:read')}"}
+        async with client.stream(
+            "GET", "/v1/events", headers={**reader, "Last-Event-ID": "0"}
+        ) as stream:
+            seen = await collect_until(
+                stream,
+                lambda es: any(e.data.get("cv_id") == later.json()["id"] for e in es),
+                timeout=10,
+            )
+        assert seen
+        assert {e.event for e in seen} <= {"cv.parsed", "cv.scored", "report.ready"}, seen
+        writer = {"Authorization": f"Bearer {await create_api_key(client, account, 'cvs:write')}"}
+        refused = await client.get("/v1/events", headers=writer)
+        assert refused.status_code == 403
+        assert refused.json()["code"] == "insufficient_scope"
