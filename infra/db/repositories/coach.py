@@ -257,6 +257,21 @@ async def user_coach_history(
     return [(s, by_session.get(s.id, []), ratings) for s in sessions]
 
 
+async def user_suggestions(
+    session: AsyncSession, user_id: uuid.UUID
+) -> dict[uuid.UUID, list[CoachSuggestion]]:
+    """Every CV change proposed to the user, by reply, in order (for the export)."""
+    rows = await session.scalars(
+        select(CoachSuggestion)
+        .where(CoachSuggestion.user_id == user_id)
+        .order_by(CoachSuggestion.reply_id, CoachSuggestion.position)
+    )
+    by_reply: dict[uuid.UUID, list[CoachSuggestion]] = {}
+    for row in rows.all():
+        by_reply.setdefault(row.reply_id, []).append(row)
+    return by_reply
+
+
 async def delete_user_coach_data(session: AsyncSession, user_id: uuid.UUID) -> None:
     """Every coach row of the user (erasure); feedback and messages before sessions."""
     await session.execute(delete(CoachFeedback).where(CoachFeedback.user_id == user_id))
