@@ -11,7 +11,8 @@
 - A cancellation (on the user's message) is polled while streaming and ends the reply.
 - A handler that fails gives its lease back at once, so the retry need not wait for it;
   a message the runtime gives up on (dead-lettered) ends its reply ``failed`` with the
-  reason, announced as ``coach.reply.failed``: a reply never stays ``streaming``.
+  reason, announced as ``coach.reply.failed``: a reply never stays ``streaming``. The
+  message delivered again after a fix (a redrive or a replay) is answered after all.
 """
 
 from __future__ import annotations
@@ -206,9 +207,11 @@ async def _claim(ctx: WorkerContext, event: CoachMessageSent) -> Work | datetime
             return None
         existing = await coach_repo.reply_to(session, message.id, lock=True)
         if existing is not None:
-            if existing.status in _TERMINAL:
+            if existing.status in _TERMINAL and not _given_up(existing):
                 log.info("duplicate message skipped", reply_status=existing.status)
                 return None
+            if _given_up(existing):
+                log.info("answering a message that was given up on", reply_id=str(existing.id))
             lease = existing.lease_expires_at
             if lease is not None and lease > now:
                 return lease
@@ -248,6 +251,12 @@ async def _claim(ctx: WorkerContext, event: CoachMessageSent) -> Work | datetime
             said=said,
             cancelled=message.cancel_requested_at is not None,
         )
+
+
+def _given_up(reply: CoachMessage) -> bool:
+    """A reply failed because its message was dead-lettered: an operator's redrive of the
+    message (after a fix) answers it after all."""
+    return reply.status == ReplyStatus.FAILED and "failure" in reply.meta
 
 
 async def _input(

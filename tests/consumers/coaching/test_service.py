@@ -287,3 +287,20 @@ async def test_a_message_given_up_on_before_its_reply_began_gets_a_failed_reply(
             )
         )
     assert failures == 1
+
+
+async def test_a_message_redriven_after_its_reply_failed_is_answered(
+    system: RunningSystem, ctx: WorkerContext
+) -> None:
+    user_id = await user_with_cv(system, cv_text=None)
+    event = await message_row(system, user_id, await session_row(system, user_id), "CLT ou PJ?")
+    await fail_reply(
+        ctx, event, reason=FailureReason.RETRIES_EXHAUSTED, error_type="TimeoutError", attempts=4
+    )
+    await handle_message_sent(ctx, event)  # the operator redrove the dead letter
+    await handle_message_sent(ctx, event)  # and a copy of it changes nothing more
+    [row] = await replies_to(system, event)
+    assert row.status == ReplyStatus.COMPLETED
+    assert "failure" not in row.meta
+    assert await reply_text(system, row)
+    assert len(await _completions(system, event)) == 1
