@@ -1,7 +1,7 @@
 """Who may call what: every route declares exactly one policy with ``requires``.
 
-A policy names the least role that may call the route, and the API-key scope that may
-call it instead (none: keys are refused). ``undeclared_routes`` finds a route that
+A policy names the least role that may call the route, and the API-key scopes that may
+call it instead (any one of them; none: keys are refused). ``undeclared_routes`` finds a route that
 declares nothing, and the app refuses to start with one, so a new route cannot be
 forgotten open.
 """
@@ -9,6 +9,7 @@ forgotten open.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -46,17 +47,27 @@ class Policy:
     name: str
     # None: anyone, signed in or not.
     role: Role | None = None
-    # An API key holding this scope may call the route too.
-    scope: str | None = None
+    # An API key holding any one of these scopes may call the route too.
+    scopes: tuple[str, ...] = ()
 
 
 PUBLIC = Policy("public")
 USER = Policy("user", Role.USER)
 OPERATOR = Policy("operator", Role.OPERATOR)
 ADMIN = Policy("admin", Role.ADMIN)
-CVS_READ = Policy("user or key with cvs:read", Role.USER, api_keys.CVS_READ)
-CVS_WRITE = Policy("user or key with cvs:write", Role.USER, api_keys.CVS_WRITE)
-COACH = Policy("user or key with coach", Role.USER, api_keys.COACH)
+CVS_READ = Policy("user or key with cvs:read", Role.USER, (api_keys.CVS_READ,))
+CVS_WRITE = Policy("user or key with cvs:write", Role.USER, (api_keys.CVS_WRITE,))
+COACH = Policy("user or key with coach", Role.USER, (api_keys.COACH,))
+# The event stream: a key sees the events of its scopes only (see ``visible_events``).
+EVENTS = Policy(
+    "user or key with cvs:read or coach", Role.USER, (api_keys.CVS_READ, api_keys.COACH)
+)
+
+# The event types each API-key scope may receive on GET /v1/events, by prefix.
+SCOPE_EVENTS: dict[str, tuple[str, ...]] = {
+    api_keys.CVS_READ: ("cv.", "report."),
+    api_keys.COACH: ("coach.",),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,13 +89,27 @@ def authorize(policy: Policy, principal: Principal) -> None:
     if policy.role is None:
         return
     if principal.api_key_id is not None:
-        if policy.scope is None:
+        if not policy.scopes:
             raise ApiKeyNotAllowedError()
-        if policy.scope not in principal.scopes:
-            raise InsufficientScopeError(f"This API key needs the scope {policy.scope!r}.")
+        if not principal.scopes.intersection(policy.scopes):
+            needed = " or ".join(repr(scope) for scope in policy.scopes)
+            raise InsufficientScopeError(f"This API key needs the scope {needed}.")
         return
     if _RANK[principal.role] < _RANK[policy.role]:
         raise ForbiddenError()
+
+
+def visible_events(principal: Principal) -> Callable[[str], bool] | None:
+    """Which event types ``principal`` may receive: all (None) for a signed-in user; for
+    an API key, those of its scopes."""
+    if principal.api_key_id is None:
+        return None
+    prefixes = tuple(p for scope in principal.scopes for p in SCOPE_EVENTS.get(scope, ()))
+
+    def visible(event_type: str) -> bool:
+        return event_type.startswith(prefixes)
+
+    return visible
 
 
 bearer_token = OAuth2PasswordBearer(tokenUrl="/v1/auth/token", auto_error=False)

@@ -14,7 +14,15 @@ from api.services.passwords import MAX_CHARS, MIN_CHARS
 from api.services.profile import TIME_ZONES, check_time_zone
 from api.validation import MAX_BIGINT, Moment, PlainText
 from schemas.billing import Currency, Interval, Plan
-from schemas.coach import CoachMode, CoachRole, Rating, ReplyMetadata, ReplyStatus
+from schemas.coach import (
+    CoachMode,
+    CoachRole,
+    FailureReason,
+    Rating,
+    ReplyMetadata,
+    ReplyStatus,
+    SuggestionStatus,
+)
 from schemas.cv import Analysis, CvStatus
 from schemas.users import Locale
 
@@ -415,6 +423,9 @@ class CoachMessageOut(BaseModel):
     text: str
     reply_to: uuid.UUID | None
     metadata: ReplyMetadata | None = None
+    failure_reason: FailureReason | None = Field(
+        default=None, description="Why a ``failed`` reply failed"
+    )
     rating: Rating | None = None
     created_at: datetime
     completed_at: datetime | None
@@ -430,6 +441,20 @@ class CoachMessagePage(BaseModel):
 class CoachCancelOut(BaseModel):
     message_id: uuid.UUID
     status: ReplyStatus
+
+
+class CoachSuggestionOut(BaseModel):
+    """One line of a tailor reply's diff: the CV's ``before`` becomes ``after``. Only
+    changes checked to keep employers, titles, dates and degrees exactly as they are (and
+    to add nothing the CV does not say) are ever proposed."""
+
+    id: uuid.UUID
+    reply_id: uuid.UUID
+    section: str = Field(description="'headline' or 'skills': the only sections changed")
+    before: str
+    after: str
+    status: SuggestionStatus
+    decided_at: datetime | None
 
 
 class CoachFeedbackIn(BaseModel):

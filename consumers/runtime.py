@@ -59,6 +59,27 @@ class PermanentError(Exception):
     """A message that will never succeed as it is: dead-letter it without retrying."""
 
 
+# Why a message was given up on, as its worker's users may be told.
+RETRIES_EXHAUSTED = "retries_exhausted"
+UNPROCESSABLE = "unprocessable"
+
+
+@dataclass(frozen=True)
+class DeadLettered:
+    """A message the runtime gave up on, once its dead letter is published."""
+
+    msg: StreamMessage[Any]
+    attempts: int
+    error_type: str
+    # ``retries_exhausted`` or ``unprocessable`` (it can never succeed as it is).
+    reason: str
+
+
+# Run after the dead letter is published. If it raises, the message is redelivered (and
+# dead-lettered again): a hook must be idempotent.
+DeadLetterHook = Callable[[DeadLettered], Awaitable[None]]
+
+
 def consumer_topics(consumer: str, topic: Topic) -> tuple[str, str]:
     """The topics a consumer's subscriber reads for ``topic``: the topic and its retries."""
     return topic.name, retry_topic(topic.name, consumer)
@@ -129,8 +150,10 @@ def runtime_middleware(
     settings: Settings,
     windows: ReprocessWindows,
     reconnect: asyncio.Event | None = None,
+    on_dead_letter: DeadLetterHook | None = None,
 ) -> Callable[..., BaseMiddleware]:
-    """The broker middleware of worker ``consumer``; sets ``reconnect`` when it cannot commit."""
+    """The broker middleware of worker ``consumer``; sets ``reconnect`` when it cannot commit
+    and calls ``on_dead_letter`` for each message it gives up on."""
     policy = settings.consumer
 
     class ConsumerRuntime(BaseMiddleware):
@@ -176,6 +199,11 @@ def runtime_middleware(
                     if _is_permanent(exc) or attempt >= policy.max_attempts:
                         await dead_letter(broker, consumer, source, msg, exc, attempt)
                         metrics.MESSAGES_DEAD_LETTERED.labels(consumer, source).inc()
+                        if on_dead_letter is not None:
+                            reason = UNPROCESSABLE if _is_permanent(exc) else RETRIES_EXHAUSTED
+                            await on_dead_letter(
+                                DeadLettered(msg, attempt, type(exc).__name__, reason)
+                            )
                     else:
                         await schedule_retry(broker, consumer, source, msg, exc, attempt, settings)
                         metrics.MESSAGES_RETRIED.labels(consumer, source).inc()

@@ -11,12 +11,13 @@ from faststream.kafka import KafkaBroker, KafkaRouter
 
 from consumers.billing.handlers import build_router as billing_router
 from consumers.coaching.handlers import build_router as coaching_router
+from consumers.coaching.handlers import dead_letter_hook as coaching_dead_letters
 from consumers.context import WorkerContext
 from consumers.erasure.handlers import build_router as erasure_router
 from consumers.export.handlers import build_router as export_router
 from consumers.parsing.handlers import build_router as parsing_router
 from consumers.report.handlers import build_router as report_router
-from consumers.runtime import ReprocessWindows, runtime_middleware
+from consumers.runtime import DeadLetterHook, ReprocessWindows, runtime_middleware
 from consumers.scoring.handlers import build_router as scoring_router
 from infra import metrics
 from infra.kafka import require_bootstrap
@@ -27,6 +28,8 @@ from schemas.topics import CONSUMER_GROUPS, Topic, retry_topic
 class Worker:
     build_router: Callable[[WorkerContext], KafkaRouter]
     topics: tuple[Topic, ...]
+    # Records, where users see it, that a message was given up on (dead-lettered).
+    dead_letter_hook: Callable[[WorkerContext], DeadLetterHook] | None = None
 
 
 # A worker is its consumer group: its topics are the catalogue's (schemas/topics.py).
@@ -36,7 +39,7 @@ WORKERS: dict[str, Worker] = {
     "export": Worker(export_router, CONSUMER_GROUPS["export"]),
     "erasure": Worker(erasure_router, CONSUMER_GROUPS["erasure"]),
     "report": Worker(report_router, CONSUMER_GROUPS["report"]),
-    "coaching": Worker(coaching_router, CONSUMER_GROUPS["coaching"]),
+    "coaching": Worker(coaching_router, CONSUMER_GROUPS["coaching"], coaching_dead_letters),
     "billing": Worker(billing_router, CONSUMER_GROUPS["billing"]),
 }
 
@@ -71,10 +74,12 @@ def build_worker(name: str, ctx: WorkerContext) -> WorkerApp:
         graceful_timeout=10.0,
     )
     app = WorkerApp(name=name, broker=broker)
+    worker = WORKERS[name]
+    hook = worker.dead_letter_hook(ctx) if worker.dead_letter_hook is not None else None
     broker.add_middleware(
-        runtime_middleware(name, broker, ctx.settings, app.windows, app.reconnect)
+        runtime_middleware(name, broker, ctx.settings, app.windows, app.reconnect, hook)
     )
-    broker.include_router(WORKERS[name].build_router(ctx))
+    broker.include_router(worker.build_router(ctx))
     return app
 
 

@@ -12,7 +12,7 @@ import uuid
 from typing import Any
 
 from infra.crypto import DataKey, DecryptionError
-from infra.db.models import Analysis, CoachMessage, CoachSession, Cv
+from infra.db.models import Analysis, CoachMessage, CoachSession, CoachSuggestion, Cv
 from schemas.personal import join, split_analysis, split_parsed
 
 
@@ -133,3 +133,14 @@ def feedback_comment_of(
     if sealed is None:
         return None
     return _need(key).open(sealed, "coach_feedback", message_id, "comment").decode()
+
+
+def set_suggestion_change(key: DataKey, row: CoachSuggestion, before: str, after: str) -> None:
+    row.change_sealed = seal_json(
+        key, {"before": before, "after": after}, "coach_suggestions", row.id, "change"
+    )
+
+
+def suggestion_change_of(key: DataKey | None, row: CoachSuggestion) -> tuple[str, str]:
+    change = open_json(key, row.change_sealed, "coach_suggestions", row.id, "change")
+    return str(change["before"]), str(change["after"])

@@ -41,6 +41,14 @@ class ReplyStatus(StrEnum):
     FAILED = "failed"
 
 
+class SuggestionStatus(StrEnum):
+    """A tailor reply's CV change: ``proposed`` until the user accepts or rejects it."""
+
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
 class Rating(StrEnum):
     UP = "up"
     DOWN = "down"
@@ -84,9 +92,23 @@ class ReplyMetadata(BaseModel):
     star_score: int | None = Field(default=None, ge=0, le=100)
     latency_ms: float | None = None
     first_token_ms: float | None = None
+    suggestions: int = Field(
+        default=0, description="CV changes proposed (tailor mode), to accept or reject"
+    )
 
 
 # Event types on GET /v1/events. Deltas are ephemeral (Redis only); the completion is in
 # the durable log, so a client reconnecting with Last-Event-ID still gets it.
 REPLY_DELTA = "coach.reply.delta"
 REPLY_COMPLETED = "coach.reply.completed"
+# Durable too: the reply's message was given up on (dead-lettered); ``reason`` says why.
+REPLY_FAILED = "coach.reply.failed"
+
+
+class FailureReason(StrEnum):
+    """Why a reply ended ``failed`` (machine-readable, in its event and its history)."""
+
+    # The coaching worker failed on the message every time it was retried.
+    RETRIES_EXHAUSTED = "retries_exhausted"
+    # The message can never be answered as it is.
+    UNPROCESSABLE = "unprocessable"

@@ -4,7 +4,7 @@ on ``GET /v1/events``), cancellation and ratings."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
 
@@ -21,12 +21,21 @@ from api.schemas import (
     CoachSessionIn,
     CoachSessionOut,
     CoachSessionPage,
+    CoachSuggestionOut,
 )
 from api.services import coach
 from api.validation import MAX_BIGINT
 from infra.db.models import CoachSession
 from infra.ratelimit import Bucket
-from schemas.coach import CoachMode, CoachRole, Rating, ReplyMetadata, ReplyStatus
+from schemas.coach import (
+    CoachMode,
+    CoachRole,
+    FailureReason,
+    Rating,
+    ReplyMetadata,
+    ReplyStatus,
+    SuggestionStatus,
+)
 
 router = APIRouter(prefix="/v1/coach", tags=["coach"])
 
@@ -40,6 +49,11 @@ def _session_out(row: CoachSession) -> CoachSessionOut:
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
+
+
+def _failure_reason(meta: dict[str, Any]) -> FailureReason | None:
+    reason = (meta.get("failure") or {}).get("reason")
+    return FailureReason(reason) if reason in set(FailureReason) else None
 
 
 @router.post(
@@ -139,6 +153,7 @@ async def list_messages(
             metadata=ReplyMetadata.model_validate(v.message.meta)
             if v.message.role == CoachRole.ASSISTANT and v.message.meta.get("provider")
             else None,
+            failure_reason=_failure_reason(v.message.meta),
             rating=Rating(v.rating) if v.rating else None,
             created_at=v.message.created_at,
             completed_at=v.message.completed_at,
@@ -216,3 +231,109 @@ async def rate_reply(
         session, resources.vault, user_id, coach_session_id, message_id, body.rating, body.comment
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+def _suggestion_out(view: coach.SuggestionView) -> CoachSuggestionOut:
+    return CoachSuggestionOut(
+        id=view.row.id,
+        reply_id=view.row.reply_id,
+        section=view.row.section,
+        before=view.before,
+        after=view.after,
+        status=SuggestionStatus(view.row.status),
+        decided_at=view.row.decided_at,
+    )
+
+
+@router.get(
+    "/sessions/{coach_session_id}/messages/{message_id}/suggestions",
+    dependencies=[requires(COACH)],
+    response_model=list[CoachSuggestionOut],
+    responses={401: PROBLEM, 403: PROBLEM, 404: PROBLEM, 422: PROBLEM},
+)
+async def list_suggestions(
+    coach_session_id: uuid.UUID,
+    message_id: uuid.UUID,
+    user_id: CurrentUserId,
+    session: SessionDep,
+    resources: ResourcesDep,
+) -> list[CoachSuggestionOut]:
+    """The CV changes a tailor reply proposed, as a diff (``before`` → ``after``), with
+    what you decided about each; 422 ``not_a_reply`` for one of your own messages."""
+    views = await coach.suggestions(session, resources.vault, user_id, coach_session_id, message_id)
+    return [_suggestion_out(v) for v in views]
+
+
+async def _decide(
+    decision: SuggestionStatus,
+    coach_session_id: uuid.UUID,
+    message_id: uuid.UUID,
+    suggestion_id: uuid.UUID,
+    user_id: uuid.UUID,
+    session: SessionDep,
+    resources: ResourcesDep,
+) -> CoachSuggestionOut:
+    view = await coach.decide(
+        session,
+        resources.vault,
+        user_id,
+        coach_session_id,
+        message_id,
+        suggestion_id,
+        decision,
+    )
+    return _suggestion_out(view)
+
+
+@router.post(
+    "/sessions/{coach_session_id}/messages/{message_id}/suggestions/{suggestion_id}/accept",
+    dependencies=[requires(COACH)],
+    response_model=CoachSuggestionOut,
+    responses={401: PROBLEM, 403: PROBLEM, 404: PROBLEM, 409: PROBLEM, 422: PROBLEM},
+)
+async def accept_suggestion(
+    coach_session_id: uuid.UUID,
+    message_id: uuid.UUID,
+    suggestion_id: uuid.UUID,
+    user_id: CurrentUserId,
+    session: SessionDep,
+    resources: ResourcesDep,
+) -> CoachSuggestionOut:
+    """Accept a proposed change (again: nothing changes); 409
+    ``suggestion_already_decided`` when it was rejected."""
+    return await _decide(
+        SuggestionStatus.ACCEPTED,
+        coach_session_id,
+        message_id,
+        suggestion_id,
+        user_id,
+        session,
+        resources,
+    )
+
+
+@router.post(
+    "/sessions/{coach_session_id}/messages/{message_id}/suggestions/{suggestion_id}/reject",
+    dependencies=[requires(COACH)],
+    response_model=CoachSuggestionOut,
+    responses={401: PROBLEM, 403: PROBLEM, 404: PROBLEM, 409: PROBLEM, 422: PROBLEM},
+)
+async def reject_suggestion(
+    coach_session_id: uuid.UUID,
+    message_id: uuid.UUID,
+    suggestion_id: uuid.UUID,
+    user_id: CurrentUserId,
+    session: SessionDep,
+    resources: ResourcesDep,
+) -> CoachSuggestionOut:
+    """Reject a proposed change (again: nothing changes); 409
+    ``suggestion_already_decided`` when it was accepted."""
+    return await _decide(
+        SuggestionStatus.REJECTED,
+        coach_session_id,
+        message_id,
+        suggestion_id,
+        user_id,
+        session,
+        resources,
+    )

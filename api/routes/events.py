@@ -8,7 +8,7 @@ from fastapi.responses import StreamingResponse
 
 from api.deps import ResourcesDep
 from api.errors import PROBLEM
-from api.policies import CVS_READ, PrincipalDep, requires, still_authorised
+from api.policies import EVENTS, PrincipalDep, requires, still_authorised, visible_events
 from api.services import coach, event_stream
 
 router = APIRouter(prefix="/v1", tags=["events"])
@@ -16,7 +16,7 @@ router = APIRouter(prefix="/v1", tags=["events"])
 
 @router.get(
     "/events",
-    dependencies=[requires(CVS_READ)],
+    dependencies=[requires(EVENTS)],
     response_class=StreamingResponse,
     responses={
         200: {"content": {"text/event-stream": {}}},
@@ -37,6 +37,8 @@ async def events(
     ``coach.reply.delta`` (no id: live only), ``coach.reply.completed``...).
 
     Each event has an ``id``; reconnect with ``Last-Event-ID`` to receive what was missed.
+    An API key needs the ``cvs:read`` scope (it then receives ``cv.*`` and ``report.*``
+    events) or ``coach`` (``coach.*`` events); with both, it receives both.
     """
     start = event_stream.parse_last_event_id(last_event_id)
     if start is None:
@@ -58,6 +60,7 @@ async def events(
             reauth_seconds=resources.settings.api.sse_reauth_seconds,
             slot=event_stream.Lease(resources.stream_slots, slot),
             expand=functools.partial(coach.expand_event, resources.db, resources.vault),
+            visible=visible_events(principal),
         ),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},

@@ -19,9 +19,10 @@ from api.services.errors import (
     MessageTooLongError,
     NotAReplyError,
     NotFoundError,
+    SuggestionDecidedError,
 )
 from infra.crypto import DataKey
-from infra.db.models import CoachMessage, CoachSession, UserEvent
+from infra.db.models import CoachMessage, CoachSession, CoachSuggestion, UserEvent
 from infra.db.repositories import coach as coach_repo
 from infra.db.repositories import cvs as cvs_repo
 from infra.db.session import Database
@@ -31,6 +32,7 @@ from infra.personal_data import (
     seal_feedback_comment,
     set_coach_text,
     set_session_job_description,
+    suggestion_change_of,
 )
 from infra.settings import BillingSettings
 from infra.vault import Vault
@@ -43,6 +45,7 @@ from schemas.coach import (
     CoachRole,
     Rating,
     ReplyStatus,
+    SuggestionStatus,
 )
 
 log = structlog.get_logger(__name__)
@@ -224,6 +227,69 @@ async def rate(
         comment_sealed=seal_feedback_comment(key, message.id, text) if key else None,
     )
     await session.commit()
+
+
+@dataclass(frozen=True)
+class SuggestionView:
+    row: CoachSuggestion
+    before: str
+    after: str
+
+
+async def _reply_in_session(
+    session: AsyncSession, user_id: uuid.UUID, session_id: uuid.UUID, message_id: uuid.UUID
+) -> CoachMessage:
+    await get_session(session, user_id, session_id)
+    message = await coach_repo.message_in_session(session, session_id, message_id)
+    if message is None:
+        raise NotFoundError("No message with this id in this session.")
+    if message.role != CoachRole.ASSISTANT:
+        raise NotAReplyError("Only the coach's replies propose changes.")
+    return message
+
+
+async def _view(session: AsyncSession, vault: Vault, row: CoachSuggestion) -> SuggestionView:
+    before, after = suggestion_change_of(await vault.key_if_any(session, row.user_id), row)
+    return SuggestionView(row, before, after)
+
+
+async def suggestions(
+    session: AsyncSession,
+    vault: Vault,
+    user_id: uuid.UUID,
+    session_id: uuid.UUID,
+    message_id: uuid.UUID,
+) -> list[SuggestionView]:
+    """The CV changes a tailor reply proposed, in order."""
+    reply = await _reply_in_session(session, user_id, session_id, message_id)
+    return [
+        await _view(session, vault, r) for r in await coach_repo.suggestions_of(session, reply.id)
+    ]
+
+
+async def decide(
+    session: AsyncSession,
+    vault: Vault,
+    user_id: uuid.UUID,
+    session_id: uuid.UUID,
+    message_id: uuid.UUID,
+    suggestion_id: uuid.UUID,
+    decision: SuggestionStatus,
+) -> SuggestionView:
+    """Accept or reject one change; deciding the same again changes nothing, deciding
+    the other way is refused (409 ``suggestion_already_decided``)."""
+    reply = await _reply_in_session(session, user_id, session_id, message_id)
+    row = await coach_repo.suggestion_of_reply(session, reply.id, suggestion_id, lock=True)
+    if row is None:
+        raise NotFoundError("No suggestion with this id in this reply.")
+    if row.status not in (SuggestionStatus.PROPOSED, decision):
+        raise SuggestionDecidedError(f"This change was already {row.status}.")
+    if row.status == SuggestionStatus.PROPOSED:
+        row.status = decision
+        row.decided_at = datetime.now(UTC)
+    view = await _view(session, vault, row)
+    await session.commit()
+    return view
 
 
 async def expand_event(db: Database, vault: Vault, event: UserEvent) -> dict[str, Any] | None:

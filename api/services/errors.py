@@ -193,6 +193,14 @@ class NotAReplyError(DomainError):
     status, code, title = 422, "not_a_reply", "Only the coach's replies can be rated"
 
 
+class SuggestionDecidedError(DomainError):
+    status, code, title = (
+        409,
+        "suggestion_already_decided",
+        "This change was already decided the other way",
+    )
+
+
 class AccountDisabledError(DomainError):
     """The password was right, but an administrator disabled the account."""
 

@@ -118,15 +118,22 @@ def format_event(event: UserEvent, extra: dict[str, Any] | None = None) -> str:
     return f"id: {event.id}\nevent: {event.type}\ndata: {data}\n\n"
 
 
-def format_ephemeral(raw: str) -> str | None:
-    """An ephemeral event as SSE (no id); None for anything that is not one of ours."""
+def format_ephemeral(raw: str, visible: Visible | None = None) -> str | None:
+    """An ephemeral event as SSE (no id); None for anything that is not one of ours, or
+    that the stream's caller may not see."""
     try:
         body = json.loads(raw)
     except ValueError:
         return None
     if not isinstance(body, dict) or not isinstance(body.get("type"), str):
         return None
+    if visible is not None and not visible(body["type"]):
+        return None
     return f"event: {body['type']}\ndata: {json.dumps(body, ensure_ascii=False)}\n\n"
+
+
+# Which event types the stream's caller may see (None: all of them).
+Visible = Callable[[str], bool]
 
 
 # What the log keeps out of an event (sealed personal data) and the stream adds for its
@@ -157,11 +164,13 @@ async def stream(
     reauth_seconds: float = 30.0,
     slot: Lease | None = None,
     expand: Expander | None = None,
+    visible: Visible | None = None,
 ) -> AsyncGenerator[str, None]:
     """The stream's lines; every ``reauth_seconds`` it asks ``authorised`` whether its
     token and session still hold, and ends (with a ``session.ended`` event) when not.
     It renews ``slot`` (its place among the user's open streams) while it runs and
-    gives it back when it ends."""
+    gives it back when it ends. Events ``visible`` refuses are skipped (an API key sees
+    those of its scopes only)."""
     try:
         async for line in _stream(
             db,
@@ -174,6 +183,7 @@ async def stream(
             reauth_seconds,
             slot,
             expand,
+            visible,
         ):
             yield line
     finally:
@@ -213,6 +223,7 @@ async def _stream(
     reauth_seconds: float,
     slot: Lease | None,
     expand: Expander | None,
+    visible: Visible | None,
 ) -> AsyncGenerator[str, None]:
     # Listen before reading the log, so a wake-up between the two is not missed.
     with wakeups.listen(user_id) as listener:
@@ -236,7 +247,7 @@ async def _stream(
             woken.clear()
             sent_ephemeral = False
             while listener.ephemeral:
-                line = format_ephemeral(listener.ephemeral.popleft())
+                line = format_ephemeral(listener.ephemeral.popleft(), visible)
                 if line is not None:
                     sent_ephemeral = True
                     yield line
@@ -246,8 +257,10 @@ async def _stream(
                 async with db.sessions() as session:
                     events = list(await user_events_repo.after(session, user_id, last_event_id))
             for event in events:
-                yield format_event(event, await expand(event) if expand is not None else None)
                 last_event_id = event.id
+                if visible is not None and not visible(event.type):
+                    continue
+                yield format_event(event, await expand(event) if expand is not None else None)
             if sent_ephemeral or events:
                 last_sent = loop.time()
             if events:

@@ -9,6 +9,10 @@
 - Deltas go to Redis only; the finished reply is sealed in Postgres and announced in the
   durable event log (``coach.reply.completed``), so a reconnecting client gets it.
 - A cancellation (on the user's message) is polled while streaming and ends the reply.
+- A handler that fails gives its lease back at once, so the retry need not wait for it;
+  a message the runtime gives up on (dead-lettered) ends its reply ``failed`` with the
+  reason, announced as ``coach.reply.failed``: a reply never stays ``streaming``. The
+  message delivered again after a fix (a redrive or a replay) is answered after all.
 """
 
 from __future__ import annotations
@@ -23,10 +27,11 @@ from typing import Any
 
 import structlog
 from redis.exceptions import RedisError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from consumers import user_events
-from consumers.coaching import grounding, safety
+from consumers.coaching import grounding, safety, tailor
 from consumers.coaching.facts import CvFacts, facts_from_analysis
 from consumers.coaching.offline import CoachInput, CoachReply, Turn, reply
 from consumers.coaching.prompt import first_sentence
@@ -34,7 +39,7 @@ from consumers.coaching.providers import Outcome
 from consumers.context import WorkerContext
 from consumers.runtime import idempotency_key
 from infra.crypto import DataKey
-from infra.db.models import CoachMessage, CoachSession
+from infra.db.models import CoachMessage, CoachSession, CoachSuggestion
 from infra.db.repositories import coach as coach_repo
 from infra.db.repositories import cvs as cvs_repo
 from infra.db.repositories import messages as messages_repo
@@ -45,16 +50,20 @@ from infra.personal_data import (
     parsed_of,
     session_job_description_of,
     set_coach_text,
+    set_suggestion_change,
 )
 from infra.redis import coach_channel
 from schemas.coach import (
     REPLY_COMPLETED,
     REPLY_DELTA,
+    REPLY_FAILED,
     CoachMessageSent,
     CoachMode,
     CoachRole,
+    FailureReason,
     ReplyMetadata,
     ReplyStatus,
+    SuggestionStatus,
 )
 from schemas.cv import Analysis
 
@@ -84,16 +93,92 @@ async def handle_message_sent(ctx: WorkerContext, event: CoachMessageSent) -> No
     work = await _claim_when_free(ctx, event)
     if work is None:
         return
-    offline = reply(work.data)
-    outcome = Outcome()
-    status: ReplyStatus | None = ReplyStatus.CANCELLED if work.cancelled else ReplyStatus.COMPLETED
-    started = time.perf_counter()
-    if not work.cancelled:
-        status = await _stream(ctx, work, offline, outcome, started)
-    if status is None:
-        log.info("reply taken over by another worker", reply_id=str(work.reply_id))
-        return
-    await _finish(ctx, event, work, offline, outcome, status, started)
+    try:
+        offline = reply(work.data)
+        outcome = Outcome()
+        status: ReplyStatus | None = (
+            ReplyStatus.CANCELLED if work.cancelled else ReplyStatus.COMPLETED
+        )
+        started = time.perf_counter()
+        if not work.cancelled:
+            status = await _stream(ctx, work, offline, outcome, started)
+        if status is None:
+            log.info("reply taken over by another worker", reply_id=str(work.reply_id))
+            return
+        await _finish(ctx, event, work, offline, outcome, status, started)
+    except Exception:
+        await _release(ctx, work)
+        raise
+
+
+async def _release(ctx: WorkerContext, work: Work) -> None:
+    """Give the lease back after a failure, so the retry can take the reply at once."""
+    try:
+        async with ctx.db.transaction() as session:
+            await coach_repo.renew_lease(session, work.reply_id, work.owner, datetime.now(UTC))
+    except (SQLAlchemyError, OSError) as exc:  # the handler's own error is what matters
+        log.warning("could not release the reply's lease", error=repr(exc))
+
+
+async def fail_reply(
+    ctx: WorkerContext,
+    event: CoachMessageSent,
+    *,
+    reason: FailureReason,
+    error_type: str,
+    attempts: int,
+) -> None:
+    """End the reply to a message the runtime gave up on: ``failed``, with ``reason``,
+    recorded as ``coach.reply.failed``. Idempotent: a finished reply stays as it is."""
+    async with ctx.db.transaction() as session:
+        message = await coach_repo.message_by_id(session, event.message_id, lock=True)
+        if message is None or message.session_id != event.session_id:
+            log.info("message gone, no reply to fail")
+            return
+        row = await coach_repo.reply_to(session, message.id, lock=True)
+        if row is not None and row.status in _TERMINAL:
+            log.info("reply already finished", reply_status=row.status)
+            return
+        if not await users_repo.hold_unless_erasing(session, message.user_id):
+            log.info("user being erased, reply not recorded")
+            return
+        if row is None:
+            row = await coach_repo.add_message(
+                session,
+                CoachMessage(
+                    id=event.reply_id,
+                    session_id=message.session_id,
+                    user_id=message.user_id,
+                    seq=message.seq,
+                    role=CoachRole.ASSISTANT,
+                    status=ReplyStatus.FAILED,
+                    reply_to=message.id,
+                    meta={},
+                ),
+            )
+        row.status = ReplyStatus.FAILED
+        row.meta = {
+            "failure": {"reason": reason.value, "error_type": error_type, "attempts": attempts}
+        }
+        row.completed_at = datetime.now(UTC)
+        row.lease_owner = None
+        row.lease_expires_at = None
+        data = {
+            "session_id": str(message.session_id),
+            "message_id": str(row.id),
+            "reply_to": str(message.id),
+            "status": ReplyStatus.FAILED.value,
+            "reason": reason.value,
+        }
+        wake = await user_events.record(session, message.user_id, REPLY_FAILED, data)
+        user_id = message.user_id
+    log.error(
+        "coach reply failed",
+        reply_id=str(event.reply_id),
+        reason=reason.value,
+        error_type=error_type,
+    )
+    await ctx.wake_user_streams(user_id, wake)
 
 
 async def _claim_when_free(ctx: WorkerContext, event: CoachMessageSent) -> Work | None:
@@ -122,9 +207,11 @@ async def _claim(ctx: WorkerContext, event: CoachMessageSent) -> Work | datetime
             return None
         existing = await coach_repo.reply_to(session, message.id, lock=True)
         if existing is not None:
-            if existing.status in _TERMINAL:
+            if existing.status in _TERMINAL and not _given_up(existing):
                 log.info("duplicate message skipped", reply_status=existing.status)
                 return None
+            if _given_up(existing):
+                log.info("answering a message that was given up on", reply_id=str(existing.id))
             lease = existing.lease_expires_at
             if lease is not None and lease > now:
                 return lease
@@ -164,6 +251,12 @@ async def _claim(ctx: WorkerContext, event: CoachMessageSent) -> Work | datetime
             said=said,
             cancelled=message.cancel_requested_at is not None,
         )
+
+
+def _given_up(reply: CoachMessage) -> bool:
+    """A reply failed because its message was dead-lettered: an operator's redrive of the
+    message (after a fix) answers it after all."""
+    return reply.status == ReplyStatus.FAILED and "failure" in reply.meta
 
 
 async def _input(
@@ -325,6 +418,32 @@ def metadata(
     )
 
 
+def suggestion_id(reply_id: uuid.UUID, position: int) -> uuid.UUID:
+    return uuid.uuid5(reply_id, f"suggestion-{position}")
+
+
+def _suggestions(
+    work: Work, offline: CoachReply, status: ReplyStatus, key: DataKey
+) -> list[CoachSuggestion]:
+    """A completed tailor reply's CV changes, each checked to keep the CV's facts."""
+    facts, job = work.data.facts, work.data.job_description
+    if status != ReplyStatus.COMPLETED or offline.mode != CoachMode.TAILOR or not facts or not job:
+        return []
+    rows = []
+    for position, change in enumerate(tailor.propose(facts, job), start=1):
+        row = CoachSuggestion(
+            id=suggestion_id(work.reply_id, position),
+            reply_id=work.reply_id,
+            user_id=work.user_id,
+            position=position,
+            section=change.section,
+            status=SuggestionStatus.PROPOSED,
+        )
+        set_suggestion_change(key, row, change.before, change.after)
+        rows.append(row)
+    return rows
+
+
 async def _finish(
     ctx: WorkerContext,
     event: CoachMessageSent,
@@ -345,7 +464,11 @@ async def _finish(
             log.info("user being erased, reply dropped")
             return
         await messages_repo.claim(session, CONSUMER, idempotency_key(event.event_id))
-        set_coach_text(await ctx.vault.key_or_create(session, work.user_id), row, text)
+        key = await ctx.vault.key_or_create(session, work.user_id)
+        set_coach_text(key, row, text)
+        suggestions = _suggestions(work, offline, status, key)
+        await coach_repo.add_suggestions(session, suggestions)
+        meta.suggestions = len(suggestions)
         row.status = status
         row.meta = {
             **meta.model_dump(mode="json"),
@@ -369,6 +492,7 @@ async def _finish(
             "grounded": meta.grounded,
             "fallback_reason": meta.fallback_reason,
             "safety": meta.safety,
+            "suggestions": [str(s.id) for s in suggestions],
         }
         wake = await user_events.record(session, work.user_id, REPLY_COMPLETED, data)
     log.info(

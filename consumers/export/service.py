@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,7 +16,7 @@ from consumers.context import WorkerContext
 from consumers.export.archive import Section, build_archive, safe_part, to_json
 from consumers.runtime import idempotency_key
 from infra.crypto import DataKey
-from infra.db.models import User
+from infra.db.models import CoachSuggestion, User
 from infra.db.repositories import audit as audit_repo
 from infra.db.repositories import billing as billing_repo
 from infra.db.repositories import coach as coach_repo
@@ -31,6 +32,7 @@ from infra.personal_data import (
     job_description_of,
     parsed_of,
     session_job_description_of,
+    suggestion_change_of,
 )
 from infra.storage import FileNotStoredError
 from producers.outbox import stage_events
@@ -180,10 +182,24 @@ async def audit_section(subject: Subject) -> Section:
     )
 
 
+def _suggestion(key: DataKey | None, row: CoachSuggestion) -> dict[str, Any]:
+    before, after = suggestion_change_of(key, row)
+    return {
+        "id": row.id,
+        "section": row.section,
+        "before": before,
+        "after": after,
+        "status": row.status,
+        "decided_at": row.decided_at,
+    }
+
+
 async def coach_section(subject: Subject) -> Section:
-    """Every coach session: its job description, each turn and the ratings given."""
+    """Every coach session: its job description, each turn, the ratings given and the CV
+    changes proposed (with what was decided)."""
     key = subject.key
     sessions = []
+    changes = await coach_repo.user_suggestions(subject.session, subject.user.id)
     for row, messages, ratings in await coach_repo.user_coach_history(
         subject.session, subject.user.id
     ):
@@ -204,6 +220,9 @@ async def coach_section(subject: Subject) -> Section:
                     "rating_comment": feedback_comment_of(key, message.id, feedback.comment_sealed)
                     if feedback
                     else None,
+                    "suggestions": [
+                        _suggestion(key, suggestion) for suggestion in changes.get(message.id, [])
+                    ],
                 }
             )
         sessions.append(

@@ -532,3 +532,26 @@ class Invoice(Base):
     stripe_created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     state_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     state_rank: Mapped[int] = mapped_column(Integer)
+
+
+class CoachSuggestion(Base):
+    """One CV change a tailor reply proposed (sealed: it quotes the CV) and what the user
+    decided about it."""
+
+    __tablename__ = "coach_suggestions"
+    __table_args__ = (
+        UniqueConstraint("reply_id", "position", name="uq_coach_suggestions_reply_id_position"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    reply_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("coach_messages.id", ondelete="CASCADE"))
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    section: Mapped[str] = mapped_column(String(16))
+    change_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    # proposed, accepted or rejected
+    status: Mapped[str] = mapped_column(String(16), server_default="proposed")
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = _created_at()

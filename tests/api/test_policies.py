@@ -18,6 +18,7 @@ from api.policies import (
     Principal,
     Role,
     authorize,
+    visible_events,
 )
 from api.services.api_keys import new_key, split_key
 from api.services.errors import ApiKeyNotAllowedError, ForbiddenError, InsufficientScopeError
@@ -73,3 +74,26 @@ def test_keys_are_unique_and_split_back_into_prefix_and_secret() -> None:
     assert split_key("rk_live_0123456789ab") is None
     assert split_key("rk_live_" + "0123456789ab_" + "x" * 200) is None
     assert split_key("Bearer rk_live_0123456789ab_x") is None
+
+
+def test_an_api_key_receives_the_events_of_its_scopes_only() -> None:
+    def key(*scopes: str) -> Principal:
+        return Principal(
+            user_id=uuid.uuid4(), role=Role.USER, api_key_id=uuid.uuid4(), scopes=frozenset(scopes)
+        )
+
+    types = ["cv.scored", "report.ready", "coach.reply.completed", "coach.reply.delta"]
+    user = Principal(user_id=uuid.uuid4(), role=Role.USER)
+    assert visible_events(user) is None
+    coach = visible_events(key("coach"))
+    reader = visible_events(key("cvs:read"))
+    both = visible_events(key("cvs:read", "coach"))
+    assert coach is not None
+    assert reader is not None
+    assert both is not None
+    assert [t for t in types if coach(t)] == ["coach.reply.completed", "coach.reply.delta"]
+    assert [t for t in types if reader(t)] == ["cv.scored", "report.ready"]
+    assert [t for t in types if both(t)] == types
+    writer = visible_events(key("cvs:write"))
+    assert writer is not None
+    assert not writer("cv.scored")

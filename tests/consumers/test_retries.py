@@ -15,6 +15,8 @@ from aiokafka import AIOKafkaProducer
 from faststream.kafka import KafkaBroker
 
 from consumers.runtime import (
+    DeadLettered,
+    DeadLetterHook,
     ReprocessWindows,
     consumer_topics,
     runtime_middleware,
@@ -41,11 +43,21 @@ def _settings(settings: Settings) -> Settings:
     )
 
 
-async def _run_consumer(settings: Settings, name: str, topic: Topic, handle: Any) -> KafkaBroker:
+async def _run_consumer(
+    settings: Settings,
+    name: str,
+    topic: Topic,
+    handle: Any,
+    on_dead_letter: DeadLetterHook | None = None,
+) -> KafkaBroker:
     broker = KafkaBroker(
         settings.kafka.bootstrap_servers or "", logger=None, allow_auto_create_topics=False
     )
-    broker.add_middleware(runtime_middleware(name, broker, settings, ReprocessWindows()))
+    broker.add_middleware(
+        runtime_middleware(
+            name, broker, settings, ReprocessWindows(), on_dead_letter=on_dead_letter
+        )
+    )
 
     @broker.subscriber(*consumer_topics(name, topic), **subscriber_options(name, settings))
     async def handler(body: dict[str, Any]) -> None:
@@ -87,7 +99,12 @@ async def test_failures_are_retried_off_the_partition_then_dead_lettered(
         )
     await producer.stop()
 
-    broker = await _run_consumer(settings, name, topic, handle)
+    given_up: list[DeadLettered] = []
+
+    async def on_dead_letter(letter: DeadLettered) -> None:
+        given_up.append(letter)
+
+    broker = await _run_consumer(settings, name, topic, handle, on_dead_letter)
     try:
         await wait_for(
             lambda: asyncio.sleep(0, result=any(k == "flaky" for k, _ in handled)),
@@ -98,6 +115,11 @@ async def test_failures_are_retried_off_the_partition_then_dead_lettered(
             lambda: read_topic(settings, topic.dlq),
             timeout=20,
             what="the broken message's dead letter",
+        )
+        await wait_for(
+            lambda: asyncio.sleep(0, result=bool(given_up)),
+            timeout=10,
+            what="the dead-letter hook",
         )
     finally:
         await broker.stop()
@@ -118,3 +140,8 @@ async def test_failures_are_retried_off_the_partition_then_dead_lettered(
     assert "bug in the handler" in info["dlq-error"]
     assert info["event_id"]  # the envelope travels with it
     assert letters[0].value == b'{"id": "broken"}'
+    [letter] = given_up
+    assert letter.msg.body == b'{"id": "broken"}'
+    assert letter.attempts == 3
+    assert letter.reason == "retries_exhausted"
+    assert letter.error_type == "RuntimeError"

@@ -21,12 +21,17 @@ from tests.support.system import RunningSystem
 EXAMPLES_PER_OPERATION = 15
 # Rules a JSON schema cannot state, so a schema-valid request may rightly be refused:
 # an upload's file is judged by its content (PNG bytes are a 415), and an e-mail address
-# must have a real domain (".test" is reserved).
+# must have a real domain (".test" is reserved), a coach message must say something once
+# its surrounding blanks are gone (and stay under its cap).
 # An event stream with a valid token never ends by design; it has its own tests.
 # Logging out ends the session every other operation here runs with; it has its own tests.
 _STREAMS = {"GET /v1/events"}
 _ENDS_THE_SESSION = {"POST /v1/auth/logout"}
-_CONTENT_RULES = {"POST /v1/cvs", "POST /v1/auth/register"}
+_CONTENT_RULES = {
+    "POST /v1/cvs",
+    "POST /v1/auth/register",
+    "POST /v1/coach/sessions/{coach_session_id}/messages",
+}
 
 
 _SETTINGS = settings(

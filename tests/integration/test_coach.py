@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -13,10 +14,12 @@ from sqlalchemy import func, select
 
 from consumers.coaching.labels import category_label
 from infra.db.models import CoachMessage, UserEvent
+from infra.db.repositories import coach as coach_repo
+from producers.outbox import stage_events
 from tests.support.api import upload, wait_for_status
-from tests.support.coach import converse
+from tests.support.coach import converse, message_row
 from tests.support.documents import txt_cv
-from tests.support.identity import Account, signed_in
+from tests.support.identity import Account, create_api_key, signed_in, user_id_of_account
 from tests.support.kafka import committed_offsets, end_offsets, read_topic
 from tests.support.sse import SseEvent, collect_until
 from tests.support.system import RunningSystem, wait_for
@@ -161,3 +164,135 @@ async def test_a_message_delivered_again_by_the_broker_gets_no_second_reply(
     assert replies == 1
     assert completions == 1
     assert json.loads(record.value)["reply_id"] == reply["id"]
+
+
+def _failed(reply_id: str) -> Any:
+    def done(events: list[SseEvent]) -> bool:
+        return any(
+            e.event == "coach.reply.failed" and e.data["message_id"] == reply_id for e in events
+        )
+
+    return done
+
+
+async def test_a_reply_whose_message_is_dead_lettered_ends_failed_with_its_reason(
+    system: RunningSystem,
+) -> None:
+    async with system.client() as client:
+        account = await signed_in(client)
+        user_id = await user_id_of_account(client, account)
+        created = await client.post(
+            "/v1/coach/sessions",
+            headers=account.headers,
+            json={"job_description": "Backend developer: Python, Kafka."},
+        )
+        assert created.status_code == 201, created.text
+        session_id = created.json()["id"]
+        event = await message_row(system, user_id, uuid.UUID(session_id), "Como melhorar meu CV?")
+        reply_id = str(event.reply_id)
+        async with client.stream("GET", "/v1/events", headers=account.headers) as stream:
+            async with system.db.transaction() as session:
+                coach_session = await coach_repo.session_by_id(session, uuid.UUID(session_id))
+                assert coach_session is not None
+                assert coach_session.job_description_sealed is not None
+                # The session's job description can no longer be opened (its ciphertext
+                # is damaged), and a worker died while streaming the reply: every attempt
+                # to answer fails.
+                coach_session.job_description_sealed = bytes(
+                    len(coach_session.job_description_sealed)
+                )
+                message = await coach_repo.message_by_id(session, event.message_id, lock=True)
+                assert message is not None
+                await coach_repo.add_message(
+                    session,
+                    CoachMessage(
+                        id=event.reply_id,
+                        session_id=message.session_id,
+                        user_id=user_id,
+                        seq=message.seq,
+                        role="assistant",
+                        status="streaming",
+                        reply_to=message.id,
+                        meta={},
+                        lease_owner=uuid.uuid4(),
+                        lease_expires_at=datetime.now(UTC) - timedelta(seconds=1),
+                    ),
+                )
+                await stage_events(session, event)
+            events = await collect_until(stream, _failed(reply_id), timeout=60)
+        [failed] = [e for e in events if e.event == "coach.reply.failed"]
+        assert failed.id is not None, "the failure is durable"
+        assert failed.data["reason"] == "retries_exhausted"
+        assert failed.data["status"] == "failed"
+        assert failed.data["reply_to"] == str(event.message_id)
+        assert not [e for e in events if e.event == "coach.reply.completed"]
+
+        history = await client.get(
+            f"/v1/coach/sessions/{session_id}/messages", headers=account.headers
+        )
+        [reply] = [m for m in history.json()["items"] if m["id"] == reply_id]
+        assert reply["status"] == "failed"
+        assert reply["failure_reason"] == "retries_exhausted"
+        assert reply["completed_at"] is not None
+
+    letters = [
+        r
+        for r in await read_topic(system.settings, "coach.message.sent.dlq")
+        if r.key == session_id.encode()
+    ]
+    assert len(letters) == 1
+    headers = {k: v.decode() for k, v in letters[0].headers}
+    assert headers["dlq-consumer"] == "coaching"
+    assert headers["dlq-attempts"] == str(system.settings.consumer.max_attempts)
+    async with system.db.sessions() as session:
+        row = await coach_repo.message_by_id(session, event.reply_id)
+    assert row is not None
+    assert row.lease_owner is None
+    assert row.meta["failure"]["attempts"] == system.settings.consumer.max_attempts
+
+
+async def test_a_key_with_only_the_coach_scope_streams_its_replies_and_nothing_else(
+    system: RunningSystem,
+) -> None:
+    async with system.client() as client:
+        account, _ = await _scored_user(client)  # cv.parsed and cv.scored are in the log
+        key = {"Authorization": f"Bearer {await create_api_key(client, account, 'coach')}"}
+        created = await client.post("/v1/coach/sessions", headers=key, json={})
+        assert created.status_code == 201, created.text
+        session_id = created.json()["id"]
+        # From the very start of the user's log: the CV's events are replayed to no one
+        # but a caller allowed to read CVs.
+        async with client.stream(
+            "GET", "/v1/events", headers={**key, "Last-Event-ID": "0"}
+        ) as stream:
+            assert stream.status_code == 200
+            sent = await client.post(
+                f"/v1/coach/sessions/{session_id}/messages",
+                headers=key,
+                json={"text": "CLT ou PJ?"},
+            )
+            assert sent.status_code == 202, sent.text
+            events = await collect_until(stream, _completed(sent.json()["reply_id"]), timeout=20)
+        assert {e.event for e in events} == {"coach.reply.delta", "coach.reply.completed"}
+        [completed] = [e for e in events if e.event == "coach.reply.completed"]
+        assert completed.data["text"]
+
+        # A key with cvs:read sees the CV's events, not the coach's: replayed from the
+        # start to a CV scored after the reply, the log skips the reply.
+        later = await upload(client, account.headers, txt_cv(), "cv.txt", "text/plain")
+        await wait_for_status(client, account.headers, later.json()["id"], "scored")
+        reader = {"Authorization": f"Bearer {await create_api_key(client, account, 'cvs:read')}"}
+        async with client.stream(
+            "GET", "/v1/events", headers={**reader, "Last-Event-ID": "0"}
+        ) as stream:
+            seen = await collect_until(
+                stream,
+                lambda es: any(e.data.get("cv_id") == later.json()["id"] for e in es),
+                timeout=10,
+            )
+        assert seen
+        assert {e.event for e in seen} <= {"cv.parsed", "cv.scored", "report.ready"}, seen
+        writer = {"Authorization": f"Bearer {await create_api_key(client, account, 'cvs:write')}"}
+        refused = await client.get("/v1/events", headers=writer)
+        assert refused.status_code == 403
+        assert refused.json()["code"] == "insufficient_scope"

@@ -10,7 +10,10 @@ import httpx
 
 from infra.settings import RateLimitSettings, Settings
 from schemas.coach import MAX_MESSAGE_CHARS
+from tests.support.api import upload, wait_for_status
 from tests.support.asgi import api_clients
+from tests.support.coach import converse
+from tests.support.documents import txt_cv
 from tests.support.identity import Account, signed_in
 from tests.support.sse import SseEvent, collect_until
 from tests.support.system import RunningSystem, wait_for
@@ -208,3 +211,62 @@ async def test_a_session_s_messages_are_answered_in_order(system: RunningSystem)
     assert len({*order}) == len(texts)
     runs = [m for i, m in enumerate(order) if i == 0 or order[i - 1] != m]
     assert len(runs) == len(texts)
+
+
+async def test_a_tailor_reply_s_changes_are_accepted_or_rejected_by_their_owner(
+    system: RunningSystem,
+) -> None:
+    async with system.client() as client:
+        account = await signed_in(client)
+        cv_id = (await upload(client, account.headers, txt_cv(), "cv.txt", "text/plain")).json()[
+            "id"
+        ]
+        await wait_for_status(client, account.headers, cv_id, "scored")
+        session_id, reply = await converse(
+            client,
+            account.headers,
+            "Adapte meu CV para esta vaga",
+            mode="tailor",
+            job_description="Buscamos analista de dados com SQL, Python e Docker.",
+        )
+        assert reply["metadata"]["mode"] == "tailor"
+        base = f"/v1/coach/sessions/{session_id}/messages/{reply['id']}/suggestions"
+        listed = await client.get(base, headers=account.headers)
+        assert listed.status_code == 200, listed.text
+        changes = listed.json()
+        assert len(changes) == reply["metadata"]["suggestions"] >= 2
+        assert {c["section"] for c in changes} <= {"headline", "skills"}
+        assert all(c["status"] == "proposed" and c["before"] != c["after"] for c in changes)
+        headline, skills = changes[0], changes[1]
+
+        accepted = await client.post(f"{base}/{headline['id']}/accept", headers=account.headers)
+        assert accepted.status_code == 200, accepted.text
+        assert accepted.json()["status"] == "accepted"
+        again = await client.post(f"{base}/{headline['id']}/accept", headers=account.headers)
+        assert again.json()["decided_at"] == accepted.json()["decided_at"]
+        rejected = await client.post(f"{base}/{skills['id']}/reject", headers=account.headers)
+        assert rejected.json()["status"] == "rejected"
+
+        flipped = await client.post(f"{base}/{headline['id']}/reject", headers=account.headers)
+        assert flipped.status_code == 409
+        assert flipped.json()["code"] == "suggestion_already_decided"
+        unknown = await client.post(f"{base}/{uuid.uuid4()}/accept", headers=account.headers)
+        assert unknown.status_code == 404
+        assert unknown.json()["code"] == "not_found"
+        malformed = await client.post(f"{base}/not-an-id/accept", headers=account.headers)
+        assert malformed.status_code == 422
+        history = await client.get(
+            f"/v1/coach/sessions/{session_id}/messages", headers=account.headers
+        )
+        own = history.json()["items"][0]
+        assert own["role"] == "user"
+        not_reply = await client.get(
+            f"/v1/coach/sessions/{session_id}/messages/{own['id']}/suggestions",
+            headers=account.headers,
+        )
+        assert not_reply.status_code == 422
+        assert not_reply.json()["code"] == "not_a_reply"
+
+        # The decisions are stored: read back as they were made.
+        stored = (await client.get(base, headers=account.headers)).json()
+        assert [c["status"] for c in stored[:2]] == ["accepted", "rejected"]

@@ -105,6 +105,7 @@ async def test_the_export_holds_the_original_file_and_everything_else(
         "Como melhorar meu CV?",
         coach_reply["text"],
     ]
+    assert [m["suggestions"] for m in conversation["messages"]] == [[], []]
     assert archive.read(f"cvs/{cv_id}/original/meu cv.txt") == person.cv()
     parsed = json.loads(archive.read(f"cvs/{cv_id}/parsed.json"))
     assert parsed["contact"]["email"] == person.email

@@ -31,9 +31,21 @@ async def _owned_ids(system: RunningSystem, owner: Account) -> dict[str, str]:
         keys = (await client.get("/v1/me/api-keys", headers=owner.headers)).json()
         sessions = (await client.get("/v1/me/sessions", headers=owner.headers)).json()
         coach_session_id, reply = await converse(client, owner.headers, "Como melhorar meu CV?")
+        tailor_session_id, tailored = await converse(
+            client,
+            owner.headers,
+            "Adapte meu CV para esta vaga",
+            mode="tailor",
+            job_description="Buscamos analista de dados com SQL e Python.",
+        )
+        suggestions = await client.get(
+            f"/v1/coach/sessions/{tailor_session_id}/messages/{tailored['id']}/suggestions",
+            headers=owner.headers,
+        )
     return {
         "coach_session_id": coach_session_id,
         "message_id": reply["id"],
+        "suggestion_id": suggestions.json()[0]["id"],
         "cv_id": cv_id,
         "export_id": export.json()["id"],
         "key_id": keys[0]["id"],

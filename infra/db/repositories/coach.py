@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from infra.db.models import CoachFeedback, CoachMessage, CoachSession
+from infra.db.models import CoachFeedback, CoachMessage, CoachSession, CoachSuggestion
 
 
 async def add_session(session: AsyncSession, coach_session: CoachSession) -> CoachSession:
@@ -198,6 +198,32 @@ async def ratings_of(
     return {message_id: rating for message_id, rating in rows.all()}
 
 
+async def add_suggestions(session: AsyncSession, rows: Sequence[CoachSuggestion]) -> None:
+    """A reply's proposed CV changes (once: a second write of the same ones is ignored)."""
+    for row in rows:
+        if await session.get(CoachSuggestion, row.id) is None:
+            session.add(row)
+    await session.flush()
+
+
+async def suggestions_of(session: AsyncSession, reply_id: uuid.UUID) -> list[CoachSuggestion]:
+    rows = await session.scalars(
+        select(CoachSuggestion)
+        .where(CoachSuggestion.reply_id == reply_id)
+        .order_by(CoachSuggestion.position)
+    )
+    return list(rows.all())
+
+
+async def suggestion_of_reply(
+    session: AsyncSession, reply_id: uuid.UUID, suggestion_id: uuid.UUID, *, lock: bool = False
+) -> CoachSuggestion | None:
+    query = select(CoachSuggestion).where(
+        CoachSuggestion.id == suggestion_id, CoachSuggestion.reply_id == reply_id
+    )
+    return await session.scalar(query.with_for_update() if lock else query)
+
+
 # -- data-subject rights ---------------------------------------------------------------
 
 
@@ -231,8 +257,24 @@ async def user_coach_history(
     return [(s, by_session.get(s.id, []), ratings) for s in sessions]
 
 
+async def user_suggestions(
+    session: AsyncSession, user_id: uuid.UUID
+) -> dict[uuid.UUID, list[CoachSuggestion]]:
+    """Every CV change proposed to the user, by reply, in order (for the export)."""
+    rows = await session.scalars(
+        select(CoachSuggestion)
+        .where(CoachSuggestion.user_id == user_id)
+        .order_by(CoachSuggestion.reply_id, CoachSuggestion.position)
+    )
+    by_reply: dict[uuid.UUID, list[CoachSuggestion]] = {}
+    for row in rows.all():
+        by_reply.setdefault(row.reply_id, []).append(row)
+    return by_reply
+
+
 async def delete_user_coach_data(session: AsyncSession, user_id: uuid.UUID) -> None:
     """Every coach row of the user (erasure); feedback and messages before sessions."""
     await session.execute(delete(CoachFeedback).where(CoachFeedback.user_id == user_id))
+    await session.execute(delete(CoachSuggestion).where(CoachSuggestion.user_id == user_id))
     await session.execute(delete(CoachMessage).where(CoachMessage.user_id == user_id))
     await session.execute(delete(CoachSession).where(CoachSession.user_id == user_id))

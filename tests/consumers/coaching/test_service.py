@@ -14,12 +14,12 @@ import pytest
 from sqlalchemy import func, select
 
 from consumers.coaching.providers import OfflineCoach
-from consumers.coaching.service import facts_key, handle_message_sent
+from consumers.coaching.service import facts_key, fail_reply, handle_message_sent
 from consumers.context import WorkerContext
 from infra.db.models import CoachMessage, User, UserEvent
 from infra.db.repositories import coach as coach_repo
 from infra.redis import coach_channel, make_redis
-from schemas.coach import CoachMessageSent, ReplyStatus
+from schemas.coach import CoachMessageSent, FailureReason, ReplyStatus
 from tests.consumers.coaching.factories import INJECTED_CV_TEXT
 from tests.support.coach import message_row, replies_to, reply_text, session_row, user_with_cv
 from tests.support.system import RunningSystem, wait_for
@@ -244,3 +244,63 @@ async def test_a_deleted_session_is_not_answered(system: RunningSystem, ctx: Wor
             .where(CoachMessage.session_id == session_id)
         )
     assert count == 0
+
+
+async def test_failing_a_reply_that_already_finished_changes_nothing(
+    system: RunningSystem, ctx: WorkerContext
+) -> None:
+    user_id = await user_with_cv(system, cv_text=None)
+    event = await message_row(system, user_id, await session_row(system, user_id), "CLT ou PJ?")
+    await handle_message_sent(ctx, event)
+    await fail_reply(
+        ctx, event, reason=FailureReason.RETRIES_EXHAUSTED, error_type="TimeoutError", attempts=4
+    )
+    [row] = await replies_to(system, event)
+    assert row.status == ReplyStatus.COMPLETED
+    assert "failure" not in row.meta
+
+
+async def test_a_message_given_up_on_before_its_reply_began_gets_a_failed_reply(
+    system: RunningSystem, ctx: WorkerContext
+) -> None:
+    user_id = await user_with_cv(system, cv_text=None)
+    event = await message_row(system, user_id, await session_row(system, user_id), "CLT ou PJ?")
+    for _ in range(2):  # a hook that ran twice (its message was redelivered) records once
+        await fail_reply(
+            ctx, event, reason=FailureReason.UNPROCESSABLE, error_type="ValueError", attempts=1
+        )
+    [row] = await replies_to(system, event)
+    assert row.id == event.reply_id
+    assert row.status == ReplyStatus.FAILED
+    assert row.meta["failure"] == {
+        "reason": "unprocessable",
+        "error_type": "ValueError",
+        "attempts": 1,
+    }
+    async with system.db.sessions() as session:
+        failures = await session.scalar(
+            select(func.count())
+            .select_from(UserEvent)
+            .where(
+                UserEvent.type == "coach.reply.failed",
+                UserEvent.data["reply_to"].astext == str(event.message_id),
+            )
+        )
+    assert failures == 1
+
+
+async def test_a_message_redriven_after_its_reply_failed_is_answered(
+    system: RunningSystem, ctx: WorkerContext
+) -> None:
+    user_id = await user_with_cv(system, cv_text=None)
+    event = await message_row(system, user_id, await session_row(system, user_id), "CLT ou PJ?")
+    await fail_reply(
+        ctx, event, reason=FailureReason.RETRIES_EXHAUSTED, error_type="TimeoutError", attempts=4
+    )
+    await handle_message_sent(ctx, event)  # the operator redrove the dead letter
+    await handle_message_sent(ctx, event)  # and a copy of it changes nothing more
+    [row] = await replies_to(system, event)
+    assert row.status == ReplyStatus.COMPLETED
+    assert "failure" not in row.meta
+    assert await reply_text(system, row)
+    assert len(await _completions(system, event)) == 1
