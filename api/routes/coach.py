@@ -168,7 +168,7 @@ async def list_messages(
     dependencies=[requires(COACH, limit=Bucket.COACH)],
     status_code=status.HTTP_202_ACCEPTED,
     response_model=CoachMessageAccepted,
-    responses={401: PROBLEM, 403: PROBLEM, 404: PROBLEM, 422: PROBLEM, 429: PROBLEM},
+    responses={401: PROBLEM, 402: PROBLEM, 403: PROBLEM, 404: PROBLEM, 422: PROBLEM, 429: PROBLEM},
 )
 async def send_message(
     coach_session_id: uuid.UUID,
@@ -180,7 +180,8 @@ async def send_message(
 ) -> CoachMessageAccepted:
     """Send a message; the reply streams on ``GET /v1/events`` as ``coach.reply.delta``
     events, then ``coach.reply.completed`` with the whole text. 422 ``message_too_long``
-    past the limit; 429 ``rate_limited`` past the coach budget
+    past the limit; 402 ``plan_limit_reached`` past the plan's messages today; 429
+    ``rate_limited`` past the coach budget
     (``RECOLOCA_RATELIMIT_COACH``)."""
     message = await coach.send_message(
         session,

@@ -24,7 +24,7 @@ router = APIRouter(prefix="/v1/cvs", tags=["cvs"])
     dependencies=[requires(CVS_WRITE, limit=Bucket.UPLOADS)],
     status_code=status.HTTP_202_ACCEPTED,
     response_model=CvSubmitted,
-    responses={401: PROBLEM, 413: PROBLEM, 415: PROBLEM, 422: PROBLEM, 429: PROBLEM},
+    responses={401: PROBLEM, 402: PROBLEM, 413: PROBLEM, 415: PROBLEM, 422: PROBLEM, 429: PROBLEM},
     openapi_extra={"requestBody": cv_form_schema()},
 )
 async def submit_cv(
@@ -35,6 +35,7 @@ async def submit_cv(
     request_id: RequestIdDep,
 ) -> CvSubmitted:
     """Queue a CV for analysis; follow it with ``GET /v1/cvs/{id}`` or ``GET /v1/events``.
+    402 ``plan_limit_reached`` past the plan's analyses this month.
 
     The body (multipart: one ``file``, an optional ``job_description``) is read only
     after the bearer token is checked."""

@@ -12,6 +12,7 @@ from typing import Any
 
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
 from schemathesis.core.result import Ok
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -31,6 +32,16 @@ _CONTENT_RULES = {
     "POST /v1/cvs",
     "POST /v1/auth/register",
     "POST /v1/coach/sessions/{coach_session_id}/messages",
+    "POST /webhooks/stripe",
+}
+# A Stripe webhook is judged by its signature over the exact body (a 400 otherwise).
+# Payments are not configured in the suite's system, so these answer 503
+# billing_unavailable by design; tests/integration/test_billing_stripe.py runs them
+# against the fake Stripe.
+_NOT_CONFIGURED = {
+    "POST /v1/billing/checkout",
+    "POST /v1/billing/portal",
+    "GET /v1/billing/invoices",
 }
 
 
@@ -42,7 +53,7 @@ _SETTINGS = settings(
 )
 
 
-def _checker(base_url: str, headers: dict[str, str], excluded: list[Any] | None) -> Any:
+def _checker(base_url: str, headers: dict[str, str], excluded: list[Any]) -> Any:
     def check(case: Any) -> None:
         response = case.call(base_url=base_url, headers=headers, timeout=10)
         case.validate_response(response, headers=headers, excluded_checks=excluded)
@@ -58,7 +69,9 @@ def _fuzz(openapi: dict[str, Any], base_url: str, headers: dict[str, str]) -> di
         operation = result.ok()
         if operation.label in _STREAMS or operation.label in _ENDS_THE_SESSION:
             continue
-        excluded = [positive_data_acceptance] if operation.label in _CONTENT_RULES else None
+        excluded = [positive_data_acceptance] if operation.label in _CONTENT_RULES else []
+        if operation.label in _NOT_CONFIGURED:
+            excluded.append(not_a_server_error)
 
         check = _checker(base_url, headers, excluded)
         try:

@@ -33,7 +33,8 @@ async def shipped(system: RunningSystem) -> AsyncIterator[httpx.AsyncClient]:
 
 
 async def _txt(client: httpx.AsyncClient, headers: dict[str, str], n: int) -> httpx.Response:
-    return await upload(client, headers, txt_cv([f"Pessoa {n}", "Python"]), "cv.txt", "text/plain")
+    # A whole CV: one too thin to analyse would fail, and a failed CV gives its use back.
+    return await upload(client, headers, txt_cv(), f"cv-{n}.txt", "text/plain")
 
 
 async def test_the_fourth_analysis_of_a_free_month_is_refused_with_the_numbers(

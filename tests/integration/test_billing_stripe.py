@@ -3,6 +3,8 @@ portal, invoices, re-fetching a subscription before applying it, reconcile, eras
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -10,13 +12,15 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 from pydantic import SecretStr
+from typer.testing import CliRunner
 
 from consumers.billing import service
 from consumers.context import WorkerContext
 from consumers.erasure.service import Target, erase_billing
+from entrypoints.cli import app
 from infra.db.models import BillingCustomer, Erasure, Invoice, StripeEvent, Subscription
 from infra.db.repositories import billing as billing_repo
-from infra.settings import BillingSettings, Settings
+from infra.settings import BillingSettings, Settings, get_settings
 from schemas.billing import StripeEventReceived, stripe_event_uuid
 from tests.support import stripe_objects as so
 from tests.support.api import new_user, user_id_of
@@ -238,3 +242,41 @@ async def test_erasure_deletes_the_stripe_customer_and_keeps_the_invoices_pseudo
     assert customer.user_id is None
     assert event is not None
     assert event.payload == {}
+
+
+async def test_the_reconcile_command_prints_what_it_repaired(
+    client: httpx.AsyncClient,
+    fake: FakeStripe,
+    system: RunningSystem,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    headers = await new_user(client)
+    life = await _pro(client, fake, headers)
+    fake.put_subscription(life.events[4]["data"]["object"])
+    env = {
+        "RECOLOCA_DATABASE_URL": system.settings.database.url or "",
+        "RECOLOCA_REDIS_URL": system.settings.redis.url or "",
+        "RECOLOCA_STRIPE_API_KEY": "sk_test_fake",
+        "RECOLOCA_STRIPE_API_BASE": fake.base_url,
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        args = ["billing", "reconcile", "--user", str(life.user_id)]
+        first = await asyncio.to_thread(CliRunner().invoke, app, args)
+        second = await asyncio.to_thread(CliRunner().invoke, app, args)
+        monkeypatch.delenv("RECOLOCA_STRIPE_API_KEY")
+        get_settings.cache_clear()
+        keyless = await asyncio.to_thread(CliRunner().invoke, app, args)
+    finally:
+        get_settings.cache_clear()
+        root.handlers[:] = handlers
+        root.setLevel(level)
+    assert first.exit_code == 0, first.output
+    assert f"{life.subscription_id}: status active → canceled" in first.output
+    assert "1 subscription(s) repaired" in first.output
+    assert "0 subscription(s) repaired" in second.output
+    assert keyless.exit_code != 0

@@ -237,3 +237,18 @@ async def test_an_inbox_that_cannot_be_written_answers_503_so_stripe_retries(
     assert response.status_code == 503, response.text
     assert response.json()["code"] == "inbox_unavailable"
     assert await _stored(system, event["id"]) is None
+
+
+async def test_a_deleted_customer_loses_its_subscriptions(system: RunningSystem) -> None:
+    async with system.client() as client:
+        headers = await new_user(client)
+        life = subscription_life(user_id_of(headers))
+        for event in life.events[:3]:
+            await post_event(client, event, SECRET)
+        await _settled(system, client, headers, life.events[:3])
+        gone = so.event(
+            "customer.deleted", so.customer(life.customer_id), life.events[2]["created"] + 60
+        )
+        await post_event(client, gone, SECRET)
+        state = await _settled(system, client, headers, [gone])
+    assert (state["plan"], state["status"]) == ("free", "canceled")

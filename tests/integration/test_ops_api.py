@@ -291,7 +291,7 @@ async def test_replay_requests_that_cannot_be_planned(system: RunningSystem) -> 
                 "topic_not_read_by_group",
             ),
             (
-                "/v1/ops/groups/billing/topics/cv.parsed/replay",
+                "/v1/ops/groups/accounting/topics/cv.parsed/replay",
                 {"from_beginning": True},
                 404,
                 "consumer_group_not_found",
