@@ -13,7 +13,11 @@ from schemas.cv import Contact, PhoneNumber
 
 _PARTICLES = frozenset({"da", "de", "do", "das", "dos", "e", "di", "du", "del", "van", "von"})
 
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# An apostrophe is legal inside the local part and common in Irish and Italian surnames
+# ("maria.o'connell@..."); only inside it, so a quoted address keeps its quotes out.
+_EMAIL = re.compile(
+    r"(?<![\w.+-])[\w.+-]+(?:['’][\w.+-]+)*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+)
 # Scheme and subdomain ("https://br.", "www.") do not matter: the URL is rebuilt.
 _LINKEDIN = re.compile(r"linkedin\.com/in/([A-Za-z0-9_%\-]{2,100})", re.IGNORECASE)
 _GITHUB = re.compile(r"(?<![\w-])github\.com/([A-Za-z0-9][A-Za-z0-9-]{0,38})", re.IGNORECASE)
@@ -78,7 +82,8 @@ def extract_contact(
 
 def find_email(text: str) -> str | None:
     match = _EMAIL.search(text)
-    return match.group(0).lower() if match else None
+    # The typographic apostrophe is how word processors write the ASCII one.
+    return match.group(0).replace("’", "'").lower() if match else None
 
 
 def normalize_phone(raw: str, region: str | None = "BR") -> str | None:

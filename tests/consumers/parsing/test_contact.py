@@ -4,6 +4,7 @@ from hypothesis import strategies as st
 
 from consumers.parsing.contact import (
     extract_contact,
+    find_email,
     find_github,
     find_linkedin,
     find_location,
@@ -262,3 +263,15 @@ def test_a_name_wrapped_over_three_lines_in_a_sidebar_is_whole():
     prominent = ("Murilo Damasceno de", "Murilo", "Damasceno de Vasconcelos", "EXPERIÊNCIAS")
 
     assert extract_contact("x", prominent=prominent).name == "Murilo Damasceno de Vasconcelos"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("E-mail: maria.o'connell@example.com", "maria.o'connell@example.com"),
+        ("Contato: luca.d’angelo@example.it", "luca.d'angelo@example.it"),
+        ("write to 'ana.souza@example.com' today", "ana.souza@example.com"),
+    ],
+)
+def test_an_apostrophe_inside_the_local_part_belongs_to_the_email(text, expected):
+    assert find_email(text) == expected
