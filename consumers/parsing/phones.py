@@ -187,6 +187,8 @@ _COUNTRY_REGIONS = {
     "italy": "IT", "irlanda": "IE", "ireland": "IE", "holanda": "NL", "netherlands": "NL",
     "japao": "JP", "japan": "JP", "australia": "AU", "india": "IN",
 }  # fmt: skip
+# Folded country names a CV writes ("brasil", "united kingdom").
+COUNTRY_NAMES = frozenset(_COUNTRY_REGIONS)
 US_STATES = frozenset(
     [
         "AL",
