@@ -8,7 +8,13 @@ import re
 from consumers.parsing import phones
 from consumers.parsing.sections import heading_kind
 from consumers.parsing.text import fold, strip_bullet
-from consumers.parsing.vocabulary import COMPANY_WORDS, DOCUMENT_WORDS, TITLE_WORDS, UFS
+from consumers.parsing.vocabulary import (
+    COMPANY_WORDS,
+    DOCUMENT_WORDS,
+    TITLE_QUALIFIERS,
+    TITLE_WORDS,
+    UFS,
+)
 from schemas.cv import Contact, PhoneNumber
 
 _PARTICLES = frozenset({"da", "de", "do", "das", "dos", "e", "di", "du", "del", "van", "von"})
@@ -106,12 +112,12 @@ def find_phone(text: str, region: str | None = "BR") -> str | None:
     return found[0].number if found else None
 
 
-def find_phones(text: str, region: str | None) -> list[PhoneNumber]:
+def find_phones(text: str, region: str | None, language: str = "") -> list[PhoneNumber]:
     """Every number, in text order. When no line holds one, a number a narrow column
     wrapped ("+55 (27)" / "96072-1359") is looked for with such line breaks removed."""
-    found = phones.find_phones(text, region)
+    found = phones.find_phones(text, region, language=language)
     if _WRAPPED_DIGITS.search(text):
-        joined = phones.find_phones(_WRAPPED_DIGITS.sub(" ", text), region)
+        joined = phones.find_phones(_WRAPPED_DIGITS.sub(" ", text), region, language=language)
         if _sure(joined) > _sure(found):
             found = joined
     labelled = [p for p in found if p.labelled]
@@ -127,7 +133,7 @@ def _contact_phones(text: str, location: str | None, language: str) -> list[Phon
     # Numbers with a country code say where the others may be from; then read them all.
     international = [p.region for p in phones.find_phones(text, None, international_only=True)]
     region = phones.infer_region(location, language, list(international))
-    return find_phones(text, region)
+    return find_phones(text, region, language)
 
 
 def find_linkedin(text: str) -> str | None:
@@ -324,43 +330,6 @@ _NOT_NAME_WORDS = frozenset(
         "apt",
     ]
 )
-# Words that qualify an English job title from the front ("Graphic Designer", "Backend
-# Developer"): before a title on a run-on first line they belong to it, not to the name.
-_TITLE_QUALIFIERS = frozenset(
-    [
-        "backend",
-        "back-end",
-        "frontend",
-        "front-end",
-        "fullstack",
-        "full-stack",
-        "software",
-        "application",
-        "data",
-        "web",
-        "mobile",
-        "graphic",
-        "product",
-        "marketing",
-        "sales",
-        "business",
-        "systems",
-        "network",
-        "cloud",
-        "security",
-        "research",
-        "project",
-        "program",
-        "supply",
-        "chain",
-        "quality",
-        "financial",
-        "finance",
-        "hr",
-        "content",
-        "digital",
-    ]
-)
 _MAX_LEADING_WORDS = 4
 
 
@@ -395,7 +364,7 @@ def leading_name(line: str) -> str | None:
             break  # "Hal Schmeler, MS (CS)": a comma closes the name
     while run and (fold(run[-1]) in _PARTICLES or len(run[-1]) == 1):
         run.pop()  # a bare letter after a name is an icon's glyph, not an initial
-    if len(run) >= 3 and stopped_by_title and fold(run[-1]) in _TITLE_QUALIFIERS:
+    if len(run) >= 3 and stopped_by_title and fold(run[-1]) in TITLE_QUALIFIERS:
         run.pop()
     candidate = " ".join(run)
     if len(run) < 2 or heading_kind(candidate) is not None or not _looks_like_name(candidate):

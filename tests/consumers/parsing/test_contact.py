@@ -333,3 +333,29 @@ def test_dates_places_and_titles_before_a_number_are_not_names(text):
 def test_a_long_first_line_of_a_name_and_degrees_gives_the_name():
     line = "Dora Quintal, Ph.D., MBA 88 Mill Road, Norwich dora@example.org +44 20 7946 0000 ext"
     assert find_name(f"{line}\nProfile") == "Dora Quintal"
+
+
+@given(
+    prefix=st.sampled_from(["91", "92", "93", "96"]),
+    rest=st.integers(min_value=0, max_value=9_999_999),
+)
+def test_a_number_two_countries_read_is_read_where_the_cvs_language_is_spoken(prefix, rest):
+    digits = f"{prefix}{rest:07d}"
+    written = f"{digits[:3]} {digits[3:6]} {digits[6:]}"
+    # Portuguese mobile or Spanish landline: a CV in Portuguese means Portugal.
+    contact = extract_contact(f"Rita Sousa\nTelemóvel: {written}", language="pt")
+
+    assert (contact.phone, contact.phone_region) == (f"+351{digits}", "PT")
+
+
+def test_a_british_mobile_in_an_english_cv_is_british_without_a_location():
+    contact = extract_contact("Jane Roe\nPhone: 07553 454531", language="en")
+
+    assert (contact.phone, contact.phone_region) == ("+447553454531", "GB")
+
+
+def test_the_language_does_not_overrule_a_region_that_contradicts_it():
+    # Valid in Britain and Brazil, in an English CV from Mexico: no reading is preferred.
+    contact = extract_contact("Jane Roe\nCiudad de México, Mexico\n07553 454531", language="en")
+
+    assert contact.phone_region != "GB"
