@@ -18,6 +18,12 @@ Each corpus has targets (from the issue that set them); the summary names the wo
 family per field, and the exit code is 1 when any target is missed.
 
     python -m bench.eval_parsing [--count 300] [--seed N] [--workers 2] [--misses 5]
+        [--family first|independent|real ...] [--field name ...] [--limit N]
+
+A whole run costs about a minute of two cores: the time is spread evenly over rendering
+the files, extracting their text and parsing it, with no slow document. To iterate on one
+field, run the family it misses on alone (``--family real --field name``): the report,
+the targets and the exit code are then those of that field only.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ import re
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -250,13 +256,25 @@ FAMILIES = {
 }  # fmt: skip
 
 
+# The CVs of the family being measured, made once by the parent before the pool forks:
+# generating a family costs seconds, and every chunk would otherwise repeat it.
+_GENERATED: dict[tuple[str, int, int], list[Any]] = {}
+
+
+def _family_cvs(family: Family, count: int, seed: int) -> list[Any]:
+    key = (family.name, count, seed)
+    if key not in _GENERATED:
+        _GENERATED[key] = family.generate(count, seed)
+    return _GENERATED[key]
+
+
 def _generated_chunk(
     args: tuple[str, int, int, list[int], int],
 ) -> tuple[dict[str, Tally], float]:
     """Score CVs ``indices`` of a family's ``generate(count, seed)`` in every layout."""
     family_name, count, seed, indices, keep_misses = args
     family = FAMILIES[family_name]
-    cvs = family.generate(count, seed)
+    cvs = _family_cvs(family, count, seed)
     tallies: dict[str, Tally] = defaultdict(Tally)
     parse_seconds = 0.0
     for index in indices:
@@ -289,6 +307,7 @@ def run_generated(
     chunks = [list(range(start, count, workers * 4)) for start in range(workers * 4)]
     jobs = [(family.name, count, seed, chunk, keep_misses) for chunk in chunks if chunk]
     merged: dict[str, Tally] = defaultdict(Tally)
+    _family_cvs(family, count, seed)
     if workers > 1:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             results = pool.map(_generated_chunk, jobs)
@@ -473,8 +492,9 @@ def _real_chunk(args: tuple[str, list[int]]) -> tuple[dict[str, Tally], int]:
     return dict(tallies), failures
 
 
-def run_real(folder: Path, workers: int) -> tuple[dict[str, Tally], int, int]:
+def run_real(folder: Path, workers: int, limit: int = 0) -> tuple[dict[str, Tally], int, int]:
     count = len(list(folder.glob("*.xml")))
+    count = min(count, limit) if limit > 0 else count
     jobs = [(str(folder), list(range(start, count, workers * 4))) for start in range(workers * 4)]
     if workers > 1:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
@@ -537,6 +557,15 @@ def _missed(scores: dict[str, Score], targets: dict[str, float]) -> list[str]:
     return [name for name, target in targets.items() if _value(scores[name], name) < target]
 
 
+def _wanted(fields: list[str] | None) -> Callable[[str], bool]:
+    """Whether a row belongs to the fields asked for: all of them when none were; "skills"
+    also selects "skills (precision)" and "skills (recall)"."""
+    if not fields:
+        return lambda name: True
+    asked = {f.strip().lower() for f in fields}
+    return lambda name: name in asked or name.split(" (")[0] in asked
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -550,17 +579,32 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--misses", type=int, default=0, help="print up to N misses per field")
     parser.add_argument(
-        "--family", choices=sorted(FAMILIES), action="append", help="only these families"
+        "--family",
+        choices=[*sorted(FAMILIES), "real"],
+        action="append",
+        help="only these corpora (repeatable; 'real' is the real resumes)",
     )
     parser.add_argument("--no-real", action="store_true", help="skip the real-resume corpus")
+    parser.add_argument(
+        "--field",
+        action="append",
+        help="report, and judge the targets of, only these fields (repeatable; a real-resume"
+        " field matches its precision and recall rows: 'skills')",
+    )
+    parser.add_argument(
+        "--limit", type=int, default=0, help="only the first N real resumes (default: all)"
+    )
     args = parser.parse_args()
+    wanted = _wanted(args.field)
+    targets = {k: v for k, v in TARGETS.items() if wanted(k)}
+    real_targets = {k: v for k, v in REAL_TARGETS.items() if wanted(k)}
 
     print("metrics: P = correct / predicted, R = correct / labelled, F1 of the two; "
           "sets (sections, skills, jobs, phones) count items, micro-averaged over files")  # fmt: skip
     summary: dict[str, dict[str, float]] = defaultdict(dict)  # field -> family -> F1
     failed: list[str] = []
     for family in FAMILIES.values():
-        if args.family and family.name not in args.family:
+        if (args.family and family.name not in args.family) or (args.field and not targets):
             continue
         count, seed = args.count or family.count, args.seed or family.seed
         started = time.perf_counter()
@@ -570,47 +614,50 @@ def main() -> int:
         print(f"\n=== family {family.name!r} ({family.about}): {count} people x "
               f"{len(family.layouts)} layouts = {files} files (seed {seed}, {elapsed:.1f} s)")  # fmt: skip
         print("\noverall")
-        print("\n".join(_field_table(tallies["all"], FIELDS)))
+        print("\n".join(_field_table(tallies["all"], [f for f in FIELDS if wanted(f)])))
         print("\nF1 per layout")
         print("\n".join(_f1_grid(tallies, "layout:")))
         print("\nF1 per language")
         print("\n".join(_f1_grid(tallies, "lang:")))
         if args.misses:
             print("\nsample misses")
-            for name in FIELDS:
+            for name in (f for f in FIELDS if wanted(f)):
                 for miss in tallies["all"].misses.get(name, []):
                     print(f"  {name}: {miss}")
         print(f"\ntargets, family {family.name!r} (overall F1)")
-        print("\n".join(_targets(tallies["all"].scores, TARGETS)))
-        failed += [f"{family.name}: {n}" for n in _missed(tallies["all"].scores, TARGETS)]
-        for name in TARGETS:
+        print("\n".join(_targets(tallies["all"].scores, targets)))
+        failed += [f"{family.name}: {n}" for n in _missed(tallies["all"].scores, targets)]
+        for name in targets:
             summary[name][family.name] = tallies["all"].scores[name].f1
 
     folder = next((d for d in REAL_DIRS if d.is_dir()), None)
-    if args.no_real:
-        print("\nreal resumes: skipped (--no-real)")
+    if args.no_real or (args.family and "real" not in args.family):
+        print("\nreal resumes: skipped (--no-real or --family)")
+    elif args.field and not real_targets:
+        print("\nreal resumes: skipped (no target for --field there)")
     elif folder is None:
         print("\nreal resumes: skipped, no resume-ner-train folder at "
               + " or ".join(str(d) for d in REAL_DIRS))  # fmt: skip
     else:
         started = time.perf_counter()
-        real, count, failures = run_real(folder, args.workers)
+        real, count, failures = run_real(folder, args.workers, args.limit)
         elapsed = time.perf_counter() - started
         print(f"\n=== real resumes: {count} from {folder}, rendered to PDF and DOCX in memory "
               f"({failures} parse failures, {elapsed:.1f} s)")  # fmt: skip
-        fields = (
+        fields: tuple[str, ...] = (
             "name", "email", "skills (precision)", "skills (recall)", "title (precision)",
             "title (recall)", "company (precision)", "company (recall)",
         )  # fmt: skip
+        fields = tuple(f for f in fields if wanted(f))
         for group in ("all", "layout:pdf", "layout:docx", "shape:multi-line", "shape:flattened"):
             print(f"\n{group.split(':')[-1]}")
             # The split rows only have one meaningful column each.
             print("\n".join(_field_table(real[group], fields)))
         print("\n" + REAL_DEFINITIONS)
         print("\ntargets, real resumes (name and email F1; skills precision, and recall floor)")
-        print("\n".join(_targets(real["all"].scores, REAL_TARGETS)))
-        failed += [f"real: {n}" for n in _missed(real["all"].scores, REAL_TARGETS)]
-        for name in ("name", "email"):
+        print("\n".join(_targets(real["all"].scores, real_targets)))
+        failed += [f"real: {n}" for n in _missed(real["all"].scores, real_targets)]
+        for name in (n for n in ("name", "email") if wanted(n)):
             summary[name]["real"] = real["all"].scores[name].f1
 
     print("\nworst family per target field (F1)")

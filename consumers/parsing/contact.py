@@ -8,12 +8,22 @@ import re
 from consumers.parsing import phones
 from consumers.parsing.sections import heading_kind
 from consumers.parsing.text import fold, strip_bullet
-from consumers.parsing.vocabulary import COMPANY_WORDS, DOCUMENT_WORDS, TITLE_WORDS, UFS
+from consumers.parsing.vocabulary import (
+    COMPANY_WORDS,
+    DOCUMENT_WORDS,
+    TITLE_QUALIFIERS,
+    TITLE_WORDS,
+    UFS,
+)
 from schemas.cv import Contact, PhoneNumber
 
 _PARTICLES = frozenset({"da", "de", "do", "das", "dos", "e", "di", "du", "del", "van", "von"})
 
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# An apostrophe is legal inside the local part and common in Irish and Italian surnames
+# ("maria.o'connell@..."); only inside it, so a quoted address keeps its quotes out.
+_EMAIL = re.compile(
+    r"(?<![\w.+-])[\w.+-]+(?:['’][\w.+-]+)*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+)
 # Scheme and subdomain ("https://br.", "www.") do not matter: the URL is rebuilt.
 _LINKEDIN = re.compile(r"linkedin\.com/in/([A-Za-z0-9_%\-]{2,100})", re.IGNORECASE)
 _GITHUB = re.compile(r"(?<![\w-])github\.com/([A-Za-z0-9][A-Za-z0-9-]{0,38})", re.IGNORECASE)
@@ -65,7 +75,10 @@ def extract_contact(
     location = find_location(head, american=american) or find_location(text, american=american)
     numbers = _contact_phones(text, location, language)
     return Contact(
-        name=find_prominent_name(prominent) or find_name(head) or find_labelled_name(text),
+        name=find_prominent_name(prominent)
+        or find_name(head)
+        or find_labelled_name(text)
+        or find_name_before_contact(text),
         email=find_email(text),
         phone=numbers[0].number if numbers else None,
         phone_region=numbers[0].region if numbers else None,
@@ -78,7 +91,8 @@ def extract_contact(
 
 def find_email(text: str) -> str | None:
     match = _EMAIL.search(text)
-    return match.group(0).lower() if match else None
+    # The typographic apostrophe is how word processors write the ASCII one.
+    return match.group(0).replace("’", "'").lower() if match else None
 
 
 def normalize_phone(raw: str, region: str | None = "BR") -> str | None:
@@ -98,12 +112,12 @@ def find_phone(text: str, region: str | None = "BR") -> str | None:
     return found[0].number if found else None
 
 
-def find_phones(text: str, region: str | None) -> list[PhoneNumber]:
+def find_phones(text: str, region: str | None, language: str = "") -> list[PhoneNumber]:
     """Every number, in text order. When no line holds one, a number a narrow column
     wrapped ("+55 (27)" / "96072-1359") is looked for with such line breaks removed."""
-    found = phones.find_phones(text, region)
+    found = phones.find_phones(text, region, language=language)
     if _WRAPPED_DIGITS.search(text):
-        joined = phones.find_phones(_WRAPPED_DIGITS.sub(" ", text), region)
+        joined = phones.find_phones(_WRAPPED_DIGITS.sub(" ", text), region, language=language)
         if _sure(joined) > _sure(found):
             found = joined
     labelled = [p for p in found if p.labelled]
@@ -119,7 +133,7 @@ def _contact_phones(text: str, location: str | None, language: str) -> list[Phon
     # Numbers with a country code say where the others may be from; then read them all.
     international = [p.region for p in phones.find_phones(text, None, international_only=True)]
     region = phones.infer_region(location, language, list(international))
-    return find_phones(text, region)
+    return find_phones(text, region, language)
 
 
 def find_linkedin(text: str) -> str | None:
@@ -232,10 +246,20 @@ def find_name(text: str) -> str | None:
     "ANA" / "CARDOSO") is joined back with its continuation line.
     """
     lines = [strip_bullet(line) for line in text.split("\n")[:10]]
+    first = next((index for index, line in enumerate(lines) if line), None)
     for index, line in enumerate(lines):
         if not line or heading_kind(line) is not None:
             continue
         candidate = _NAME_SPLIT.split(line)[0].strip()
+        if index == first and not _looks_like_name(candidate):
+            # A CV opens with the name, even when its first line runs on past it.
+            opening = leading_name(line)
+            if opening is not None:
+                return opening
+        elif (
+            index == first and len(line) > _PROSE_LINE and _CREDENTIALS.match(line, len(candidate))
+        ):
+            return _title_case(candidate)  # "Hal Schmeler, MS (CS), PMP 232 Olive Ave ..."
         if len(line) > _PROSE_LINE and not _HEADER_SPLIT.search(line):
             continue  # a long line cut at a comma is a sentence, not a header
         location = find_location(line)
@@ -249,6 +273,192 @@ def find_name(text: str) -> str | None:
     return None
 
 
+# Words of a template's placeholders and of the lines around a name ("Your Name", "Client
+# Name", "Phone Number", "Last Updated"), and the address and school words that follow a
+# name on a run-on first line: never part of a person's name.
+_NOT_NAME_WORDS = frozenset(
+    [
+        "name",
+        "nome",
+        "your",
+        "seu",
+        "sua",
+        "sample",
+        "example",
+        "examples",
+        "template",
+        "modelo",
+        "exemplo",
+        "number",
+        "numero",
+        "phone",
+        "telefone",
+        "email",
+        "e-mail",
+        "mail",
+        "address",
+        "endereco",
+        "updated",
+        "contact",
+        "contato",
+        "seeker",
+        "applicant",
+        "candidate",
+        "candidato",
+        "candidata",
+        "street",
+        "st",
+        "road",
+        "ave",
+        "avenue",
+        "rua",
+        "av",
+        "avenida",
+        "university",
+        "universidade",
+        "college",
+        "faculdade",
+        "school",
+        "escola",
+        "institute",
+        "instituto",
+        "drive",
+        "lane",
+        "room",
+        "suite",
+        "floor",
+        "apt",
+    ]
+)
+_MAX_LEADING_WORDS = 4
+
+
+def leading_name(line: str) -> str | None:
+    """The person's name that opens a run-on line ("Allen Neal King ESB Integration
+    Developer - Cisco", "Hal Doyle 123 Main St."): the capitalised words at its start, up
+    to the first word that cannot be part of a name (a digit, an address, an acronym
+    after a name in mixed case, a job title, a heading), when they read like a name.
+
+    A title's front qualifier ("Kevin Brooks Graphic Designer") is left to the title."""
+    words = strip_bullet(line).split()
+    run: list[str] = []
+    stopped_by_title = False
+    upper = bool(words) and words[0].isupper()
+    for word in words:
+        bare = word.rstrip(",;:")
+        folded = fold(bare).strip(".")
+        if folded in _PARTICLES and run and not upper and bare.islower():
+            run.append(bare)
+            continue
+        if not _NAME_WORD.match(bare) or bare.isupper() != upper:
+            break
+        if folded in TITLE_WORDS:
+            stopped_by_title = True
+            break
+        if folded in _NOT_NAME_WORDS or folded in DOCUMENT_WORDS or folded in COMPANY_WORDS:
+            break
+        if heading_kind(bare) is not None:
+            break
+        run.append(bare)
+        if bare != word or len(run) == _MAX_LEADING_WORDS:
+            break  # "Hal Schmeler, MS (CS)": a comma closes the name
+    while run and (fold(run[-1]) in _PARTICLES or len(run[-1]) == 1):
+        run.pop()  # a bare letter after a name is an icon's glyph, not an initial
+    if len(run) >= 3 and stopped_by_title and fold(run[-1]) in TITLE_QUALIFIERS:
+        run.pop()
+    candidate = " ".join(run)
+    if len(run) < 2 or heading_kind(candidate) is not None or not _looks_like_name(candidate):
+        return None
+    return _title_case(candidate)
+
+
+# What opens a contact block: an email, a phone, or a street number before a street name
+# (a year is a date, not an address).
+_CONTACT_TOKEN = re.compile(r"@|^[(+]\d|^\d{3}[-.)]\d{3}")
+_STREET_NUMBER = re.compile(r"^\d{1,6}$")
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+_MONTHS = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "may",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "janeiro",
+        "fevereiro",
+        "marco",
+        "abril",
+        "maio",
+        "junho",
+        "julho",
+        "agosto",
+        "setembro",
+        "outubro",
+        "novembro",
+        "dezembro",
+    ]
+)
+_CONTACT_SEARCH_WORDS = 40
+_MAX_ANCHORED_WORDS = 3
+
+
+def find_name_before_contact(text: str) -> str | None:
+    """A name written just before the contact block ("... Resume Example - Experienced
+    Teacher Rudolph Adams 1640 Maple Street"): the capitalised words right before the
+    first street number, phone or email they precede, when they read like a name.
+
+    The last resort for text whose opening lines are a template's title or a banner."""
+    words = text.split()[:_CONTACT_SEARCH_WORDS]
+    for index, word in enumerate(words):
+        street = (
+            _STREET_NUMBER.match(word) is not None
+            and not _YEAR.match(word)
+            and index + 1 < len(words)
+            and words[index + 1][:1].isupper()
+        )
+        if index < 2 or not (street or _CONTACT_TOKEN.search(word)):
+            continue
+        run: list[str] = []
+        for before in reversed(words[max(0, index - _MAX_ANCHORED_WORDS) : index]):
+            folded = fold(before).strip(".")
+            if (
+                not _NAME_WORD.match(before)
+                or folded in TITLE_WORDS | _NOT_NAME_WORDS | DOCUMENT_WORDS | COMPANY_WORDS
+                or folded in _MONTHS
+                or folded in phones.COUNTRY_NAMES
+                or heading_kind(before) is not None
+                or (run and before.isupper() != run[0].isupper())
+            ):
+                break
+            run.insert(0, before)
+        candidate = " ".join(run)
+        if len(run) >= 2 and heading_kind(candidate) is None and _looks_like_name(candidate):
+            return _title_case(candidate)
+    return None
+
+
+# After a name and a comma, degrees and certifications ("MS (CS)", "Ph.D.", "MBA") say the
+# line is a header; a lowercase word says it is a sentence ("Hall Columbia, where I led").
+_CREDENTIALS = re.compile(r"\s*,\s*(?:[A-Z][A-Za-z]*\.|[A-Z]{2,}\b)")
 _NAME_LABEL = re.compile(r"^(?:full name|name|nome completo|nome)\s*:\s*(.*)$")
 _LABEL_SEARCH_LINES = 60
 
@@ -310,6 +520,8 @@ def _looks_like_name(candidate: str) -> bool:
         return False
     # Accents matter here: "Sá" is a surname, "SA" a company suffix.
     if any(w.lower().strip(".") in COMPANY_WORDS for w in words):
+        return False
+    if any(w in _NOT_NAME_WORDS for w in folded):
         return False
     real = [w for w, f in zip(words, folded, strict=True) if f not in _PARTICLES]
     if len(real) < 2:

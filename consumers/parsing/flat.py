@@ -15,7 +15,7 @@ import re
 from consumers.parsing.dates import find_date_range
 from consumers.parsing.sections import WEAK_HEADINGS, heading_kind
 from consumers.parsing.text import BULLET, fold
-from consumers.parsing.vocabulary import DOCUMENT_WORDS, TITLE_WORDS
+from consumers.parsing.vocabulary import DOCUMENT_WORDS, TITLE_QUALIFIERS, TITLE_WORDS
 
 _MIN_FLAT_CHARS = 300
 _SHORT_LINE = 45
@@ -272,7 +272,12 @@ def _name_run(words: list[str], start: int) -> int:
             continue
         if not word[:1].isupper() or word.isupper() != upper or folded in _NOT_NAME:
             break
-        if folded in TITLE_WORDS or not word.replace("-", "").replace("'", "").isalpha():
+        if folded in TITLE_WORDS:
+            # "Kevin Brooks Graphic Designer": a title's front qualifier goes with it.
+            if end - start >= 3 and fold(words[end - 1]) in TITLE_QUALIFIERS:
+                end -= 1
+            break
+        if not word.replace("-", "").replace("'", "").isalpha():
             break
         if heading_kind(word) is not None:
             break

@@ -23,6 +23,10 @@ from consumers.parsing.text import fold
 # Where Recoloca's users and the companies they apply to are, in the order a national
 # number without a known region is tried.
 REGIONS = ("BR", "US", "CA", "PT", "GB", "ES", "AR", "MX")
+# Where a CV's language is spoken among ``REGIONS``: a number several countries could
+# read ("938 337 660" is a Portuguese mobile and a Barcelona landline) is read in the one
+# that speaks the CV's language.
+LANGUAGE_REGIONS = {"pt": ("BR", "PT"), "en": ("US", "CA", "GB"), "es": ("ES", "AR", "MX")}
 MAX_PHONES = 5
 # Digits, separators and brackets, bounded: "+55 (11) 98765-4321", "0xx81 3333.2222".
 _CANDIDATE = re.compile(r"(?<![\w@+/.,-])(\(?(?:\+|00)|0xx)?[(\d][\d \t().\-]{5,40}\d(?![\w/@])")
@@ -46,9 +50,10 @@ class FoundPhone:
 
 
 def find_phones(
-    text: str, region: str | None, *, international_only: bool = False
+    text: str, region: str | None, *, international_only: bool = False, language: str = ""
 ) -> list[FoundPhone]:
-    """Every phone number in ``text``, in order, at most ``MAX_PHONES`` distinct."""
+    """Every phone number in ``text``, in order, at most ``MAX_PHONES`` distinct; the
+    CV's ``language`` settles a national number that several countries could read."""
     found: list[FoundPhone] = []
     seen: set[str] = set()
     for match in _CANDIDATE.finditer(text):
@@ -58,7 +63,7 @@ def find_phones(
         start = match.start()
         line_start = text.rfind("\n", max(0, start - 200), start) + 1
         labelled = bool(_LABEL.search(text[max(line_start, start - _LABEL_WINDOW) : start]))
-        for read in _read_run(raw, region):
+        for read in _read_run(raw, region, language):
             if read[0] not in seen:
                 seen.add(read[0])
                 foreign = (
@@ -72,16 +77,17 @@ def find_phones(
     return found[:MAX_PHONES]
 
 
-def _read_run(raw: str, region: str | None) -> list[tuple[str, str | None]]:
+def _read_run(raw: str, region: str | None, language: str = "") -> list[tuple[str, str | None]]:
     """One number, or two written side by side ("+55 81 3472-7154 (12) 97598-6510")."""
-    read = _read(raw, region)
+    read = _read(raw, region, language)
     if read is not None:
         return [read]
     if sum(ch.isdigit() for ch in raw) < 16:
         return []
     for index, ch in enumerate(raw):  # the run is at most ~24 characters
         if ch == " ":
-            left, right = _read(raw[:index].rstrip(" .-"), region), _read(raw[index + 1 :], region)
+            left = _read(raw[:index].rstrip(" .-"), region, language)
+            right = _read(raw[index + 1 :], region, language)
             if left is not None and right is not None:
                 return [left, right]
     return []
@@ -95,7 +101,7 @@ def normalize(raw: str, region: str | None = "BR") -> str | None:
 
 
 @lru_cache(maxsize=1024)
-def _read(raw: str, region: str | None) -> tuple[str, str | None] | None:
+def _read(raw: str, region: str | None, language: str = "") -> tuple[str, str | None] | None:
     """(number, region) for one candidate, or None when it is not a phone number."""
     digits = sum(ch.isdigit() for ch in raw)
     if not 8 <= digits <= 15 or _CPF_RG.match(raw):
@@ -132,6 +138,12 @@ def _read(raw: str, region: str | None) -> tuple[str, str | None] | None:
     if nanp is not None and _NANP_SHAPE.match(national):
         # Written the North American way: "(786) 816-7536" is American wherever the CV is.
         return nanp, valid[nanp]
+    kin = LANGUAGE_REGIONS.get(language, ())
+    spoken = [e164 for e164, where in valid.items() if where in kin]
+    # Only when the CV's region does not contradict its language: a Mexican CV in English
+    # does not make an ambiguous number British.
+    if len(spoken) == 1 and (region is None or region in kin):
+        return spoken[0], valid[spoken[0]]
     if valid:
         # Several countries read it differently: keep it as the CV wrote it, region unknown.
         return " ".join(national.split()), None
@@ -187,6 +199,8 @@ _COUNTRY_REGIONS = {
     "italy": "IT", "irlanda": "IE", "ireland": "IE", "holanda": "NL", "netherlands": "NL",
     "japao": "JP", "japan": "JP", "australia": "AU", "india": "IN",
 }  # fmt: skip
+# Folded country names a CV writes ("brasil", "united kingdom").
+COUNTRY_NAMES = frozenset(_COUNTRY_REGIONS)
 US_STATES = frozenset(
     [
         "AL",

@@ -36,6 +36,17 @@ TITLE_WORDS = _words(
     """
 )
 
+# Words that qualify an English job title from the front ("Graphic Designer", "Backend
+# Developer"): before a title on a run-on line they belong to it, not to a name.
+TITLE_QUALIFIERS = _words(
+    """
+    backend back-end frontend front-end fullstack full-stack software application data web
+    mobile graphic product marketing sales business systems network cloud security
+    research project program supply chain quality financial finance hr content digital
+    logistics operations
+    """
+)
+
 # Words that make a line a company name.
 COMPANY_WORDS = _words(
     """

@@ -4,11 +4,14 @@ from hypothesis import strategies as st
 
 from consumers.parsing.contact import (
     extract_contact,
+    find_email,
     find_github,
     find_linkedin,
     find_location,
     find_name,
+    find_name_before_contact,
     find_phone,
+    leading_name,
     normalize_phone,
 )
 
@@ -262,3 +265,97 @@ def test_a_name_wrapped_over_three_lines_in_a_sidebar_is_whole():
     prominent = ("Murilo Damasceno de", "Murilo", "Damasceno de Vasconcelos", "EXPERIÊNCIAS")
 
     assert extract_contact("x", prominent=prominent).name == "Murilo Damasceno de Vasconcelos"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("E-mail: maria.o'connell@example.com", "maria.o'connell@example.com"),
+        ("Contato: luca.d’angelo@example.it", "luca.d'angelo@example.it"),
+        ("write to 'ana.souza@example.com' today", "ana.souza@example.com"),
+    ],
+)
+def test_an_apostrophe_inside_the_local_part_belongs_to_the_email(text, expected):
+    assert find_email(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Joana Prates Vidal ETL Developer - Acme Systems", "Joana Prates Vidal"),
+        ("Rui Batista 42 Harbour Road, Leeds 0113 496 0000", "Rui Batista"),
+        ("Nadia Ferreira, MBA, PMP 12 Elm Ave, Dover", "Nadia Ferreira"),
+        ("Owen Castle Graphic Designer with ten years in print", "Owen Castle"),
+        ("Lia Monteiro B lia@example.org", "Lia Monteiro"),
+    ],
+)
+def test_the_name_that_opens_a_run_on_first_line(line, expected):
+    assert leading_name(line) == expected
+    assert find_name(line) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Your Name 10 Any Street, Springfield",
+        "Client Name (555) 010-0000",
+        "Innovative software engineer offering four years of experience",
+        "Professional Summary Driven analyst with a taste for numbers",
+        "Curriculum Vitae Personal Details",
+    ],
+)
+def test_a_run_on_line_without_a_name_at_its_start_gives_none(line):
+    assert leading_name(line) is None
+
+
+@pytest.mark.parametrize("text", ["Your Name", "Phone Number", "Last Updated", "Client Name"])
+def test_template_placeholders_are_not_names(text):
+    assert find_name(text) is None
+
+
+def test_a_name_just_before_the_contact_block_is_found_after_a_template_title():
+    text = "Sample Resume for Store Manager Tomás Avelar 17 Quarry Lane, Bath tomas@example.org"
+    assert find_name_before_contact(text) == "Tomás Avelar"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Graduated in Physics Expected May 2024 at the local school",
+        "Worked for the Acme Group 2019 to 2021 in Lyon France 69002",
+        "Store Manager 555-010-0000 quiet shifts",
+    ],
+)
+def test_dates_places_and_titles_before_a_number_are_not_names(text):
+    assert find_name_before_contact(text) is None
+
+
+def test_a_long_first_line_of_a_name_and_degrees_gives_the_name():
+    line = "Dora Quintal, Ph.D., MBA 88 Mill Road, Norwich dora@example.org +44 20 7946 0000 ext"
+    assert find_name(f"{line}\nProfile") == "Dora Quintal"
+
+
+@given(
+    prefix=st.sampled_from(["91", "92", "93", "96"]),
+    rest=st.integers(min_value=0, max_value=9_999_999),
+)
+def test_a_number_two_countries_read_is_read_where_the_cvs_language_is_spoken(prefix, rest):
+    digits = f"{prefix}{rest:07d}"
+    written = f"{digits[:3]} {digits[3:6]} {digits[6:]}"
+    # Portuguese mobile or Spanish landline: a CV in Portuguese means Portugal.
+    contact = extract_contact(f"Rita Sousa\nTelemóvel: {written}", language="pt")
+
+    assert (contact.phone, contact.phone_region) == (f"+351{digits}", "PT")
+
+
+def test_a_british_mobile_in_an_english_cv_is_british_without_a_location():
+    contact = extract_contact("Jane Roe\nPhone: 07553 454531", language="en")
+
+    assert (contact.phone, contact.phone_region) == ("+447553454531", "GB")
+
+
+def test_the_language_does_not_overrule_a_region_that_contradicts_it():
+    # Valid in Britain and Brazil, in an English CV from Mexico: no reading is preferred.
+    contact = extract_contact("Jane Roe\nCiudad de México, Mexico\n07553 454531", language="en")
+
+    assert contact.phone_region != "GB"
