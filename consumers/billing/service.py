@@ -162,14 +162,18 @@ async def _apply_for_user(
     before = await user_standing(session, user_id, now, grace)
 
     subscription_facts: Sequence[SubscriptionFact] = facts.subscriptions
-    if facts.customer_deleted and facts.customer_id:
-        known = await billing_repo.customer(session, facts.customer_id)
-        if known is not None and known.deleted_at is None:
-            known.deleted_at = now
+    known = await billing_repo.customer(session, facts.customer_id) if facts.customer_id else None
+    if facts.customer_deleted and known is not None:
+        known.deleted_at = known.deleted_at or row.created
         # Stripe cancels a deleted customer's subscriptions.
         subscription_facts = [
             SubscriptionFact(sub.id, sub.customer_id, row.created, "canceled", 5, user_id)
-            for sub in await billing_repo.subscriptions_of_customer(session, facts.customer_id)
+            for sub in await billing_repo.subscriptions_of_customer(session, known.id)
+        ]
+    elif known is not None and known.deleted_at is not None:
+        # A deleted customer has no live subscription, whatever a late event says.
+        subscription_facts = [
+            replace(fact, status="canceled", precedence=5) for fact in subscription_facts
         ]
     for fact in subscription_facts:
         await _save_subscription(session, fact, user_id)

@@ -252,3 +252,23 @@ async def test_a_deleted_customer_loses_its_subscriptions(system: RunningSystem)
         await post_event(client, gone, SECRET)
         state = await _settled(system, client, headers, [gone])
     assert (state["plan"], state["status"]) == ("free", "canceled")
+
+
+async def test_a_subscription_event_arriving_after_its_customer_was_deleted_stays_cancelled(
+    system: RunningSystem,
+) -> None:
+    async with system.client() as client:
+        headers = await new_user(client)
+        life = subscription_life(user_id_of(headers))
+        await post_event(client, life.events[0], SECRET)
+        await _settled(system, client, headers, life.events[:1])
+        gone = so.event(
+            "customer.deleted", so.customer(life.customer_id), life.events[0]["created"] + 60
+        )
+        await post_event(client, gone, SECRET)
+        await _settled(system, client, headers, [gone])
+        # Stripe's older events, delivered late.
+        for event in life.events[1:3]:
+            await post_event(client, event, SECRET)
+        state = await _settled(system, client, headers, life.events[1:3])
+    assert (state["plan"], state["status"]) == ("free", "canceled")
