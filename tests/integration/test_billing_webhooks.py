@@ -22,6 +22,7 @@ from tests.support.api import new_user, user_id_of
 from tests.support.asgi import api_clients
 from tests.support.billing import post_event, signed, subscription_life
 from tests.support.fake_stripe import sign
+from tests.support.kafka import read_topic
 from tests.support.system import SUITE_WEBHOOK_SECRET, RunningSystem, wait_for
 
 SECRET = SUITE_WEBHOOK_SECRET
@@ -272,3 +273,48 @@ async def test_a_subscription_event_arriving_after_its_customer_was_deleted_stay
             await post_event(client, event, SECRET)
         state = await _settled(system, client, headers, life.events[1:3])
     assert (state["plan"], state["status"]) == ("free", "canceled")
+
+
+async def test_the_life_is_told_on_the_bus_once_per_change(system: RunningSystem) -> None:
+    """Upgrade, past due, cancellation: one billing.subscription.changed each (and one
+    when the paid period becomes known), one billing.payment-failed; nothing for the
+    duplicates."""
+    async with system.client() as client:
+        headers = await new_user(client)
+        user_id = user_id_of(headers)
+        life = subscription_life(user_id)
+        for event in [*life.events, life.events[3], life.events[0]]:
+            await post_event(client, event, SECRET)
+        await _settled(system, client, headers, life.events)
+    key = str(user_id).encode()
+
+    async def told() -> list[dict[str, Any]] | None:
+        changed = [
+            json.loads(r.value)
+            for r in await read_topic(system.settings, "billing.subscription.changed")
+            if r.key == key
+        ]
+        return changed if changed and changed[-1]["status"] == "canceled" else None
+
+    changed = await wait_for(told, timeout=20, what="the cancellation to be told")
+    transitions = [
+        (c["previous_plan"], c["previous_status"], c["plan"], c["status"])
+        for c in changed
+        if (c["previous_plan"], c["previous_status"]) != (c["plan"], c["status"])
+    ]
+    assert transitions == [
+        ("free", "none", "pro", "active"),
+        ("pro", "active", "pro", "past_due"),
+        ("pro", "past_due", "free", "canceled"),
+    ]
+    # The only other message: the paid period's end, once the subscription said it.
+    assert len(changed) <= 4
+    assert next(c for c in changed if c["status"] == "past_due")["grace_ends_at"] is not None
+    failed = [
+        json.loads(r.value)
+        for r in await read_topic(system.settings, "billing.payment-failed")
+        if r.key == key
+    ]
+    assert len(failed) == 1
+    assert failed[0]["invoice_id"] == life.events[3]["data"]["object"]["id"]
+    assert failed[0]["amount_due"] == 2990
