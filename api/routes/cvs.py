@@ -61,7 +61,7 @@ async def submit_cv(
     dependencies=[requires(CVS_WRITE)],
     status_code=status.HTTP_202_ACCEPTED,
     response_model=CvSubmitted,
-    responses={401: PROBLEM, 404: PROBLEM, 409: PROBLEM, 422: PROBLEM},
+    responses={401: PROBLEM, 402: PROBLEM, 404: PROBLEM, 409: PROBLEM, 422: PROBLEM},
 )
 async def match_cv(
     cv_id: uuid.UUID,
@@ -72,7 +72,8 @@ async def match_cv(
     request_id: RequestIdDep,
 ) -> CvSubmitted:
     """Analyse a scored CV against a job description; a new analysis version follows
-    (``cv.scored`` on ``GET /v1/events``), with ``job_match`` filled in."""
+    (``cv.scored`` on ``GET /v1/events``), with ``job_match`` filled in. It counts as an
+    analysis of the plan (402 ``plan_limit_reached`` past it)."""
     cv = await cvs.request_match(
         session,
         resources.vault,
@@ -80,6 +81,7 @@ async def match_cv(
         cv_id=cv_id,
         job_description=body.job_description,
         correlation_id=request_id,
+        billing=resources.settings.billing,
     )
     return CvSubmitted(id=cv.id, status=CvStatus(cv.status))
 

@@ -115,8 +115,10 @@ async def request_match(
     cv_id: uuid.UUID,
     job_description: str,
     correlation_id: str,
+    billing: BillingSettings,
 ) -> Cv:
-    """Record the job description and ask scoring for a new analysis against it."""
+    """Record the job description and ask scoring for a new analysis against it (a new
+    analysis: it counts against the plan like an upload)."""
     await _hold_account(session, user_id)
     cv = await cvs_repo.for_user(session, cv_id, user_id, lock=True)
     if cv is None:
@@ -124,6 +126,7 @@ async def request_match(
     if cv.status != CvStatus.SCORED:
         # Before scoring, the job description given at upload is used; a failed CV has no facts.
         raise CvNotReadyError(f"The CV is {cv.status}; a match needs a scored CV.")
+    await entitlements.spend(session, billing, user_id, Metric.ANALYSES, uuid.uuid4())
     set_job_description(await vault.key_or_create(session, user_id), cv, job_description.strip())
     await stage_events(
         session, CvMatchRequested(correlation_id=correlation_id, user_id=user_id, cv_id=cv.id)

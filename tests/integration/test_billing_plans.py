@@ -173,3 +173,19 @@ async def test_plans_are_public(shipped: httpx.AsyncClient) -> None:
     assert plans[0]["limits"] == {"analyses": 3, "coach_messages": 2}
     currencies = {(p["interval"], p["currency"]) for p in plans[1]["prices"]}
     assert currencies == {("month", "brl"), ("month", "usd"), ("year", "brl"), ("year", "usd")}
+
+
+async def test_a_job_match_is_an_analysis_too(
+    system: RunningSystem, shipped: httpx.AsyncClient
+) -> None:
+    headers = await new_user(shipped)
+    cv_id = (await _txt(shipped, headers, 0)).json()["id"]
+    async with system.client() as client:
+        await wait_for_status(client, headers, cv_id, "scored", timeout=30)
+    match = {"job_description": "Vaga de desenvolvedora Python com Kafka e PostgreSQL."}
+    for _ in range(2):
+        accepted = await shipped.post(f"/v1/cvs/{cv_id}/match", headers=headers, json=match)
+        assert accepted.status_code == 202, accepted.text
+    refused = await shipped.post(f"/v1/cvs/{cv_id}/match", headers=headers, json=match)
+    assert refused.status_code == 402
+    assert refused.json()["usage"] == 3
