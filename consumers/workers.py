@@ -14,6 +14,7 @@ from consumers.coaching.handlers import build_router as coaching_router
 from consumers.context import WorkerContext
 from consumers.erasure.handlers import build_router as erasure_router
 from consumers.export.handlers import build_router as export_router
+from consumers.notifications.handlers import build_router as notifications_router
 from consumers.parsing.handlers import build_router as parsing_router
 from consumers.report.handlers import build_router as report_router
 from consumers.runtime import ReprocessWindows, runtime_middleware
@@ -38,6 +39,7 @@ WORKERS: dict[str, Worker] = {
     "report": Worker(report_router, CONSUMER_GROUPS["report"]),
     "coaching": Worker(coaching_router, CONSUMER_GROUPS["coaching"]),
     "billing": Worker(billing_router, CONSUMER_GROUPS["billing"]),
+    "notifications": Worker(notifications_router, CONSUMER_GROUPS["notifications"]),
 }
 
 
