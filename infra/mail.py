@@ -92,4 +92,5 @@ async def send(settings: SmtpSettings, mail: OutgoingMail) -> str:
     except (TimeoutError, aiosmtplib.SMTPException, OSError) as exc:
         # Refused, reset, timed out, dropped mid-conversation: the server may come back.
         raise TransientMailError(f"{type(exc).__name__}: {exc}") from exc
-    return str(reply)
+    # aiosmtplib gives the text of the reply to DATA, whose code is always 250 on success.
+    return f"250 {reply}"
