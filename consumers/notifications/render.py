@@ -10,7 +10,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from consumers.notifications.catalogue import LOCALES, TEMPLATES
+from schemas.notifications import LOCALES, TEMPLATES
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 

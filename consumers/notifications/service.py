@@ -27,7 +27,7 @@ import structlog
 
 from consumers import user_events
 from consumers.context import WorkerContext
-from consumers.notifications import catalogue as cat
+from consumers.notifications import rules
 from consumers.notifications.render import render
 from infra import mail
 from infra.db.models import Cv, User
@@ -35,7 +35,7 @@ from infra.db.repositories import cvs as cvs_repo
 from infra.db.repositories import notifications as repo
 from infra.personal_data import analysis_body
 from infra.settings import Settings
-from infra.signing import sign_token
+from schemas import notifications as cat
 from schemas.billing import PaymentFailed, SubscriptionChanged
 from schemas.cv import Analysis
 from schemas.envelope import Event
@@ -45,7 +45,6 @@ from schemas.users import UserRegistered
 
 CONSUMER = "notifications"
 CREATED = "notification.created"
-UNSUBSCRIBE = "unsubscribe"
 log = structlog.get_logger(__name__)
 
 
@@ -57,19 +56,6 @@ class Planned:
     user_id: uuid.UUID
     link: str
     data: dict[str, Any] = field(default_factory=dict)
-
-
-def unsubscribe_url(settings: Settings, user_id: uuid.UUID, category: str) -> str:
-    token = sign_token(_key(settings), UNSUBSCRIBE, f"{user_id}:{category}")
-    return f"{settings.notifications.public_url}/v1/notifications/unsubscribe?token={token}"
-
-
-def _key(settings: Settings) -> bytes:
-    return b"notifications:" + settings.auth.secret_key.get_secret_value().encode()
-
-
-def unsubscribe_key(settings: Settings) -> bytes:
-    return _key(settings)
 
 
 async def handle(ctx: WorkerContext, event: Event) -> None:
@@ -140,7 +126,7 @@ async def _plan_cv(ctx: WorkerContext, event: CvScored | CvFailed) -> Planned | 
         if row is not None:
             key = await ctx.vault.key_if_any(session, cv.user_id)
             analysis = Analysis.model_validate(analysis_body(key, row))
-            fixes = cat.top_fixes([s.model_dump(mode="json") for s in analysis.suggestions])
+            fixes = rules.top_fixes([s.model_dump(mode="json") for s in analysis.suggestions])
         return Planned(cat.CV_SCORED, cv.user_id, link, {"score": event.score, "fixes": fixes})
 
 
@@ -160,14 +146,16 @@ async def deliver(ctx: WorkerContext, event_id: uuid.UUID, planned: Planned) -> 
         if user is None or user.erasure_requested_at is not None:
             log.info("user gone or being erased, nothing sent")
             return
-        locale = cat.locale_of(user.locale)
+        locale = rules.locale_of(user.locale)
         choices = await repo.choices(session, user.id)
         link = _absolute(settings, planned.link)
         for channel in cat.CHANNELS:
             on = cat.enabled(template.category, channel, choices)
             data = {**planned.data, "name": user.display_name, "link": link}
             if channel == cat.EMAIL and template.category.optional:
-                data["unsubscribe_url"] = unsubscribe_url(settings, user.id, template.category.name)
+                data["unsubscribe_url"] = mail.unsubscribe_url(
+                    settings, user.id, template.category.name
+                )
             rendered = render(template.name, locale, data)
             if channel == cat.EMAIL:
                 status = cat.QUEUED if on else cat.SUPPRESSED

@@ -18,7 +18,6 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from consumers.context import WorkerContext
-from consumers.notifications import catalogue as cat
 from consumers.notifications import service
 from consumers.notifications.render import sample_data
 from infra import mail
@@ -26,6 +25,7 @@ from infra.db.models import Analysis, Cv, Notification, User, UserEvent
 from infra.db.repositories import notifications as repo
 from infra.embedded import free_port
 from infra.settings import Settings
+from schemas import notifications as cat
 from schemas.billing import PaymentFailed, Plan, SubscriptionChanged
 from schemas.envelope import Event
 from schemas.events import CvFailed, CvScored

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from consumers.notifications import catalogue as cat
+from consumers.notifications import rules
 from consumers.notifications.render import render, sample_data
 from infra.signing import InvalidSignatureError, sign_token, verify_token
+from schemas import notifications as cat
 
 
 @pytest.mark.parametrize("locale", cat.LOCALES)
@@ -67,15 +68,15 @@ def test_top_fixes_take_the_most_severe_first() -> None:
         {"severity": "medium", "message": "m1"},
         {"severity": "high", "message": "h2"},
     ]
-    assert cat.top_fixes(suggestions) == ["h1", "h2", "m1"]
+    assert rules.top_fixes(suggestions) == ["h1", "h2", "m1"]
 
 
 def test_locale_falls_back_to_portuguese() -> None:
-    assert cat.locale_of("en") == "en"
-    assert cat.locale_of("en-GB") == "en"
-    assert cat.locale_of("pt-BR") == "pt-BR"
-    assert cat.locale_of(None) == "pt-BR"
-    assert cat.locale_of("es") == "pt-BR"
+    assert rules.locale_of("en") == "en"
+    assert rules.locale_of("en-GB") == "en"
+    assert rules.locale_of("pt-BR") == "pt-BR"
+    assert rules.locale_of(None) == "pt-BR"
+    assert rules.locale_of("es") == "pt-BR"
 
 
 def test_transactional_mail_cannot_be_turned_off() -> None:

@@ -1,5 +1,5 @@
-"""What each event becomes: template, category, and whether the user may turn it off.
-Pure data, no I/O."""
+"""Notification templates, categories, channels and statuses: what the consumer writes
+and the API shows. Data only."""
 
 from __future__ import annotations
 
@@ -50,32 +50,11 @@ TEMPLATES: dict[str, Template] = {
 }
 
 
-def locale_of(value: str | None) -> str:
-    """The user's locale if we write in it, else Portuguese (Brazil first)."""
-    if value in LOCALES:
-        return value
-    if value and value.lower().startswith("en"):
-        return "en"
-    return DEFAULT_LOCALE
-
-
 def enabled(category: Category, channel: str, choices: dict[tuple[str, str], bool]) -> bool:
     """Whether a message of ``category`` goes out on ``channel`` given the user's choices."""
     if not category.optional:
         return True
     return choices.get((category.name, channel), True)
-
-
-SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
-
-
-def top_fixes(suggestions: list[dict[str, str]], n: int = 3) -> list[str]:
-    """The ``n`` most severe suggestions' messages, in the analyser's order within a level."""
-    ranked = sorted(
-        enumerate(suggestions),
-        key=lambda p: (SEVERITY_ORDER.get(p[1].get("severity", ""), 3), p[0]),
-    )
-    return [s["message"] for _, s in ranked[:n] if s.get("message")]
 
 
 # cv.failed codes explained in the mail (consumers/parsing/errors.py); others get the
