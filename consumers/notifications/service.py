@@ -33,6 +33,7 @@ from infra import mail
 from infra.db.models import Cv, User
 from infra.db.repositories import cvs as cvs_repo
 from infra.db.repositories import notifications as repo
+from infra.db.repositories import users as users_repo
 from infra.personal_data import analysis_body
 from infra.settings import Settings
 from schemas import notifications as cat
@@ -142,10 +143,12 @@ async def deliver(ctx: WorkerContext, event_id: uuid.UUID, planned: Planned) -> 
     template, settings = planned.template, ctx.settings
     wake: dict[str, Any] | None = None
     async with ctx.db.transaction() as session:
-        user = await session.get(User, planned.user_id)
-        if user is None or user.erasure_requested_at is not None:
+        # Serialised with an erasure request: it waits for these rows, or they are not made.
+        if not await users_repo.hold_unless_erasing(session, planned.user_id):
             log.info("user gone or being erased, nothing sent")
             return
+        user = await session.get(User, planned.user_id)
+        assert user is not None
         locale = rules.locale_of(user.locale)
         choices = await repo.choices(session, user.id)
         link = _absolute(settings, planned.link)

@@ -132,3 +132,13 @@ async def delete_of_user(session: AsyncSession, user_id: uuid.UUID) -> int:
         delete(NotificationPreference).where(NotificationPreference.user_id == user_id)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def recent(session: AsyncSession, channel: str, limit: int) -> Sequence[Notification]:
+    rows = await session.scalars(
+        select(Notification)
+        .where(Notification.channel == channel)
+        .order_by(Notification.created_at.desc(), Notification.id)
+        .limit(limit)
+    )
+    return rows.all()
