@@ -152,6 +152,11 @@ async def deliver(ctx: WorkerContext, event_id: uuid.UUID, planned: Planned) -> 
         locale = rules.locale_of(user.locale)
         choices = await repo.choices(session, user.id)
         link = _absolute(settings, planned.link)
+        # An address that hard-bounced gets no more optional mail (transactional mail is
+        # still tried: the address may have been fixed since).
+        bounced = template.category.optional and await repo.hard_bounced(
+            session, user.id, cat.EMAIL
+        )
         for channel in cat.CHANNELS:
             on = cat.enabled(template.category, channel, choices)
             data = {**planned.data, "name": user.display_name, "link": link}
@@ -161,7 +166,7 @@ async def deliver(ctx: WorkerContext, event_id: uuid.UUID, planned: Planned) -> 
                 )
             rendered = render(template.name, locale, data)
             if channel == cat.EMAIL:
-                status = cat.QUEUED if on else cat.SUPPRESSED
+                status = cat.QUEUED if on and not bounced else cat.SUPPRESSED
             else:
                 status = cat.SENT if on else cat.SUPPRESSED
             new_id = await repo.add_once(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -313,6 +314,25 @@ async def test_permanent_failure_is_recorded_and_not_retried(
     assert server.received == [] or server.to(user.email) == []
 
 
+async def test_a_hard_bounce_suppresses_later_optional_mail(
+    ctx: WorkerContext, smtp_server: tuple[ScriptedServer, int]
+) -> None:
+    server, _ = smtp_server
+    server.replies = ["550 5.1.1 No such user"]
+    user = await _user(ctx)
+    cv = await _scored_cv(ctx, user)
+    events = _events_for(user, cv)
+    await service.handle(ctx, events["welcome"])
+    await service.handle(ctx, events["cv_scored"])
+    await service.handle(ctx, events["payment_failed"])
+    rows = {(r.template, r.channel): r.status for r in await _rows(ctx, user.id)}
+    assert rows[("welcome", cat.EMAIL)] == cat.FAILED
+    assert rows[("cv_scored", cat.EMAIL)] == cat.SUPPRESSED
+    # Transactional mail is still tried, and goes through once the address works.
+    assert rows[("payment_failed", cat.EMAIL)] == cat.SENT
+    assert len(server.to(user.email)) == 1
+
+
 async def test_connection_refused_is_transient(settings: Settings) -> None:
     smtp = settings.smtp.model_copy(update={"host": "127.0.0.1", "port": free_port()})
     outgoing = mail.OutgoingMail(
@@ -349,3 +369,35 @@ async def test_opting_out_suppresses_optional_mail_only(
 async def test_sample_data_covers_every_template() -> None:
     for template in cat.TEMPLATES:
         assert sample_data(template, "en")["name"]
+
+
+async def test_a_burst_of_500_events_sends_500_emails_once_each(
+    ctx: WorkerContext, smtp_server: tuple[ScriptedServer, int]
+) -> None:
+    server, _ = smtp_server
+    async with ctx.db.transaction() as session:
+        users = [
+            User(
+                id=uuid.uuid4(),
+                email=f"b-{uuid.uuid4().hex[:12]}@example.com",
+                password_hash="x",
+                locale="en" if i % 2 else "pt-BR",
+            )
+            for i in range(500)
+        ]
+        session.add_all(users)
+    events = [UserRegistered(locale="pt-BR", correlation_id="b", user_id=u.id) for u in users]
+    # Every event twice, as a redelivery would, a few at a time (the pool's size).
+    gate = asyncio.Semaphore(4)
+
+    async def one(event: Event) -> None:
+        async with gate:
+            await service.handle(ctx, event)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one(e) for e in events + events))
+    elapsed = time.perf_counter() - started
+    addresses = [m["To"] for m in server.received]
+    assert len(addresses) == 500
+    assert set(addresses) == {u.email for u in users}
+    print(f"\n500 emails (1000 deliveries) in {elapsed:.1f}s: {500 / elapsed:.0f} emails/s")

@@ -142,3 +142,18 @@ async def recent(session: AsyncSession, channel: str, limit: int) -> Sequence[No
         .limit(limit)
     )
     return rows.all()
+
+
+async def hard_bounced(session: AsyncSession, user_id: uuid.UUID, channel: str) -> bool:
+    """Whether the server refused the user's address for good (a 55x reply) before."""
+    found = await session.scalar(
+        select(Notification.id)
+        .where(
+            Notification.user_id == user_id,
+            Notification.channel == channel,
+            Notification.status == "failed",
+            Notification.smtp_reply.like("55%"),
+        )
+        .limit(1)
+    )
+    return found is not None
