@@ -12,6 +12,7 @@ import httpx
 from infra.mail_sink import read_messages
 from tests.support.api import new_user, upload, wait_for_status
 from tests.support.documents import txt_cv
+from tests.support.sse import collect_until
 from tests.support.system import RunningSystem, wait_for
 
 
@@ -143,3 +144,21 @@ async def test_choices_and_one_click_unsubscribe(system: RunningSystem) -> None:
 
 def read_messages_to(system: RunningSystem, address: str) -> list[EmailMessage]:
     return [m for m in read_messages(system.settings.data_dir / "mail") if m["To"] == address]
+
+
+async def test_a_new_notification_is_pushed_on_the_event_stream(system: RunningSystem) -> None:
+    async with system.client() as client:
+        headers = await new_user(client)
+        async with client.stream(
+            "GET", "/v1/events", headers={**headers, "Last-Event-ID": "0"}, timeout=30
+        ) as stream:
+            assert stream.status_code == 200
+            events = await collect_until(
+                stream,
+                lambda seen: any(e.event == "notification.created" for e in seen),
+                timeout=20,
+            )
+    created = next(e for e in events if e.event == "notification.created")
+    assert created.data["template"] == "welcome"
+    assert created.data["title"] == "Boas-vindas à Recoloca"
+    assert created.data["notification_id"]
