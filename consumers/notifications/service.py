@@ -75,13 +75,13 @@ def _money(amount: int, currency: str) -> str:
 
 
 async def plan(ctx: WorkerContext, event: Event) -> Planned | None:
-    if isinstance(event, UserRegistered):
-        assert event.user_id is not None
-        return Planned(cat.WELCOME, event.user_id, "/")
     if isinstance(event, CvScored | CvFailed):
+        # The CV says whose it is, whatever the envelope carries.
         return await _plan_cv(ctx, event)
     if event.user_id is None:
         return None
+    if isinstance(event, UserRegistered):
+        return Planned(cat.WELCOME, event.user_id, "/")
     if isinstance(event, SubscriptionChanged):
         return Planned(
             cat.SUBSCRIPTION_CHANGED,
