@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import logging
 import os
 import time
 import uuid
@@ -46,6 +47,9 @@ class MailSink:
 def start_mail_sink(directory: Path, host: str = "127.0.0.1", port: int | None = None) -> MailSink:
     from aiosmtpd.controller import Controller
 
+    # aiosmtpd logs every command and line of DATA at INFO/DEBUG: addresses and message
+    # bodies are personal data, kept out of the logs.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     chosen = port or free_port()
     controller = Controller(MaildirHandler(directory), hostname=host, port=chosen)
     controller.start()
