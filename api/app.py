@@ -33,6 +33,7 @@ from api.routes import (
     events,
     health,
     me,
+    notifications,
     ops,
     privacy,
 )
@@ -123,6 +124,7 @@ def create_app(
         coach.router,
         events.router,
         privacy.router,
+        notifications.router,
         ops.router,
         admin.router,
         docs.router,

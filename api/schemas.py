@@ -561,3 +561,39 @@ class InvoiceOut(BaseModel):
 class WebhookAck(BaseModel):
     received: bool = True
     duplicate: bool
+
+
+class NotificationOut(BaseModel):
+    id: uuid.UUID
+    template: str
+    category: str
+    title: str
+    link: str | None
+    created_at: datetime
+    read_at: datetime | None
+
+
+class NotificationPage(BaseModel):
+    items: list[NotificationOut]
+    total: int
+    unread: int
+    limit: int
+    offset: int
+
+
+class NotificationsRead(BaseModel):
+    marked: int = Field(description="How many were unread and are now read")
+
+
+class NotificationChoice(BaseModel):
+    category: str
+    channel: str
+    enabled: bool
+
+
+class NotificationChoiceOut(NotificationChoice):
+    optional: bool = Field(description="False: transactional or security, always sent")
+
+
+class NotificationChoicesIn(BaseModel):
+    choices: list[NotificationChoice] = Field(max_length=50)

@@ -15,6 +15,7 @@ from consumers.coaching.handlers import dead_letter_hook as coaching_dead_letter
 from consumers.context import WorkerContext
 from consumers.erasure.handlers import build_router as erasure_router
 from consumers.export.handlers import build_router as export_router
+from consumers.notifications.handlers import build_router as notifications_router
 from consumers.parsing.handlers import build_router as parsing_router
 from consumers.report.handlers import build_router as report_router
 from consumers.runtime import DeadLetterHook, ReprocessWindows, runtime_middleware
@@ -41,6 +42,7 @@ WORKERS: dict[str, Worker] = {
     "report": Worker(report_router, CONSUMER_GROUPS["report"]),
     "coaching": Worker(coaching_router, CONSUMER_GROUPS["coaching"], coaching_dead_letters),
     "billing": Worker(billing_router, CONSUMER_GROUPS["billing"]),
+    "notifications": Worker(notifications_router, CONSUMER_GROUPS["notifications"]),
 }
 
 

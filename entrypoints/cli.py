@@ -489,6 +489,60 @@ def billing_reconcile(
     typer.echo(f"{len(changes)} subscription(s) repaired")
 
 
+notifications_app = typer.Typer(no_args_is_help=True, help="Emails and in-app messages.")
+app.add_typer(notifications_app, name="notifications")
+
+
+@notifications_app.command("preview")
+def notifications_preview(
+    template: Annotated[str, typer.Argument(help="e.g. welcome, cv_scored, cv_failed")],
+    locale: Annotated[str, typer.Option(help="pt-BR or en")] = "pt-BR",
+    html: Annotated[bool, typer.Option("--html", help="Print the HTML part instead")] = False,
+) -> None:
+    """Render a template with sample data: subject, then the text (or HTML) part."""
+    from consumers.notifications.render import render, sample_data
+    from schemas.notifications import LOCALES, TEMPLATES
+
+    if template not in TEMPLATES:
+        raise typer.BadParameter(f"unknown template {template!r}; known: {', '.join(TEMPLATES)}")
+    if locale not in LOCALES:
+        raise typer.BadParameter(f"unknown locale {locale!r}; known: {', '.join(LOCALES)}")
+    rendered = render(template, locale, sample_data(template, locale))
+    typer.echo(f"Subject: {rendered.subject}\n")
+    typer.echo(rendered.html if html else rendered.text)
+
+
+@notifications_app.command("sent")
+def notifications_sent(
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="How many, newest first")] = 20,
+) -> None:
+    """The latest emails: when, which template and locale, status, attempts, SMTP reply."""
+    from infra.db.repositories import notifications as repo
+    from infra.db.session import Database
+    from schemas.notifications import EMAIL
+
+    settings = _settings()
+    if not settings.database.url:
+        raise NotConfiguredError("DATABASE_URL")
+
+    async def run() -> list[str]:
+        assert settings.database.url is not None
+        db = Database(settings.database.url, pool_size=1)
+        try:
+            async with db.sessions() as session:
+                rows = await repo.recent(session, EMAIL, limit)
+        finally:
+            await db.dispose()
+        return [
+            f"{row.created_at:%Y-%m-%d %H:%M:%S}  {row.status:<10} {row.template:<22} "
+            f"{row.locale:<5} attempts={row.attempts}  {row.smtp_reply or row.last_error or ''}"
+            for row in rows
+        ]
+
+    for line in asyncio.run(run()):
+        typer.echo(line)
+
+
 def main() -> None:
     """The entry point: errors are one or two lines on stderr and a non-zero exit code;
     ``--debug`` shows the traceback instead."""

@@ -26,6 +26,7 @@ from infra.settings import Settings
 
 if TYPE_CHECKING:
     from infra.embedded import EmbeddedStack
+    from infra.mail_sink import MailSink
 
 log = structlog.get_logger(__name__)
 
@@ -71,6 +72,20 @@ def with_embedded_services(settings: Settings, stack: EmbeddedStack) -> Settings
     return settings.model_copy(
         update={"database": database, "redis": redis, "kafka": kafka, "outbox": outbox}
     )
+
+
+def with_mail_sink(settings: Settings) -> tuple[Settings, MailSink | None]:
+    """Without RECOLOCA_SMTP_HOST, mail goes to a local sink that keeps each message as an
+    .eml file under RECOLOCA_DATA_DIR/mail/ (``recoloca notifications sent`` lists them)."""
+    if settings.smtp.host:
+        return settings, None
+    from infra.mail_sink import start_mail_sink
+
+    sink = start_mail_sink(settings.data_dir / "mail")
+    smtp = settings.smtp.model_copy(
+        update={"host": sink.host, "port": sink.port, "starttls": False, "username": None}
+    )
+    return settings.model_copy(update={"smtp": smtp}), sink
 
 
 def _dev_dir(settings: Settings) -> Path:
@@ -144,6 +159,12 @@ def banner(settings: Settings) -> str:
             f"  API docs  {base}/docs",
             f"  bus docs  {base}/asyncapi",
             f"  data      {settings.data_dir.resolve()}",
+            f"  mail      {settings.smtp.host}:{settings.smtp.port}"
+            + (
+                f" (kept in {(settings.data_dir / 'mail').resolve()})"
+                if settings.smtp.host == "127.0.0.1"
+                else ""
+            ),
             "Press Ctrl-C to stop.",
         ]
     )
@@ -160,8 +181,10 @@ def run_dev(settings: Settings) -> None:
 
         stack = EmbeddedStack(_dev_dir(settings))
         endpoints = _endpoints_file(settings)
+        sink: MailSink | None = None
         try:
             settings = with_embedded_services(settings, stack)
+            settings, sink = with_mail_sink(settings)
             assert settings.database.url is not None
             upgrade(settings.database.url)
             endpoints.write_text(
@@ -176,6 +199,8 @@ def run_dev(settings: Settings) -> None:
             asyncio.run(_serve(settings, [API, RELAY, *WORKERS]))
         finally:
             endpoints.unlink(missing_ok=True)
+            if sink is not None:
+                sink.stop()
             stack.stop()
             print("Recoloca stopped.", file=sys.stderr, flush=True)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Self
 
 from limits import parse_many
-from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from infra.crypto import MasterKeys
@@ -329,6 +329,32 @@ class BillingSettings(BaseModel):
     pro_yearly_usd: int = 9900
 
 
+class SmtpSettings(BaseModel):
+    """Outgoing mail. Without a host, ``recoloca dev`` starts a local sink that keeps each
+    message as an .eml file under ``RECOLOCA_DATA_DIR/mail/``."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    host: str | None = None
+    port: int = 587
+    username: str | None = None
+    password: SecretStr | None = None
+    starttls: bool = False
+    # RECOLOCA_SMTP_FROM
+    from_address: str = Field(default="Recoloca <no-reply@recoloca.local>", alias="from")
+    timeout_seconds: float = Field(default=10.0, gt=0)
+    # Transient failures (4xx, refused, timeouts) are retried this many times in the
+    # handler, with exponential backoff and jitter, before the message goes to the
+    # consumer's retry topic for a later try.
+    send_attempts: int = Field(default=3, ge=1)
+    backoff_seconds: float = Field(default=0.5, ge=0)
+
+
+class NotificationSettings(BaseModel):
+    # Where the links in mails point (the web application's origin).
+    public_url: str = "http://127.0.0.1:8000"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="RECOLOCA_",
@@ -359,6 +385,8 @@ class Settings(BaseSettings):
     coach: CoachSettings = CoachSettings()
     stripe: StripeSettings = StripeSettings()
     billing: BillingSettings = BillingSettings()
+    smtp: SmtpSettings = SmtpSettings()
+    notifications: NotificationSettings = NotificationSettings()
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Self:

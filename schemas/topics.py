@@ -119,6 +119,14 @@ CONSUMER_GROUPS: dict[str, tuple[Topic, ...]] = {
     "report": (CV_SCORED,),
     "coaching": (COACH_MESSAGE_SENT,),
     "billing": (BILLING_STRIPE_EVENT,),
+    "notifications": (
+        USER_REGISTERED,
+        CV_SCORED,
+        CV_FAILED,
+        BILLING_SUBSCRIPTION_CHANGED,
+        BILLING_PAYMENT_FAILED,
+        USER_EXPORT_READY,
+    ),
 }
 
 

@@ -315,6 +315,10 @@ def resolve_setting(variable: str) -> tuple[str, ...]:
                 assert isinstance(model, type)
                 if name in model.model_fields:
                     return (group, name)
+                # A field named by its alias (RECOLOCA_SMTP_FROM is smtp.from_address).
+                for field_name, info in model.model_fields.items():
+                    if info.alias == name:
+                        return (group, field_name)
     raise LookupError(f"{variable} is not a field of infra.settings.Settings")
 
 
@@ -387,7 +391,7 @@ def test_setting_resolver_finds_fields(variable: str, path: tuple[str, ...]) -> 
     [
         "RECOLOCA_KAFKA_ENABLE_IDEMPOTENCY",  # typo
         "RECOLOCA_KAFKA_BOOTSTRAP",  # half a name
-        "RECOLOCA_SMTP_HOST",  # no such group (yet)
+        "RECOLOCA_SMTP_HOSTNAME",  # no such field
         "RECOLOCA_KAFKA",  # a whole group, not a field
         "RECOLOCA_DATABASE__URL",  # wrong delimiter
         "KAFKA_BOOTSTRAP_SERVERS",  # no prefix

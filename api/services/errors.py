@@ -299,3 +299,23 @@ class InvalidWebhookEventError(DomainError):
 
 class InboxUnavailableError(DomainError):
     status, code, title = 503, "inbox_unavailable", "The event could not be stored; retry later"
+
+
+class InvalidUnsubscribeLinkError(DomainError):
+    status, code, title = 400, "invalid_unsubscribe_link", "This unsubscribe link is not valid"
+
+
+class UnknownNotificationChoiceError(DomainError):
+    status, code, title = (
+        422,
+        "unknown_notification_choice",
+        "No such notification category or channel",
+    )
+
+
+class NotificationNotOptionalError(DomainError):
+    status, code, title = (
+        409,
+        "notification_not_optional",
+        "Account, billing, privacy and security messages cannot be turned off",
+    )

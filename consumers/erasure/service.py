@@ -20,6 +20,7 @@ from consumers.context import WorkerContext
 from infra.db.repositories import audit as audit_repo
 from infra.db.repositories import billing as billing_repo
 from infra.db.repositories import coach as coach_repo
+from infra.db.repositories import notifications as notifications_repo
 from infra.db.repositories import privacy as privacy_repo
 from schemas.privacy import UserErasureRequested
 
@@ -123,6 +124,13 @@ async def erase_billing(ctx: WorkerContext, target: Target) -> None:
         await privacy_repo.confirm_part(session, target.erasure_id, "billing")
 
 
+async def erase_notifications(ctx: WorkerContext, target: Target) -> None:
+    """Every notification of the user (mails' subjects, in-app list) and their choices."""
+    async with ctx.db.transaction() as session:
+        await notifications_repo.delete_of_user(session, target.user_id)
+        await privacy_repo.confirm_part(session, target.erasure_id, "notifications")
+
+
 # A feature that holds data about users (coach context, billing records...) adds its part.
 PARTS: tuple[Part, ...] = (
     Part("files", erase_files),
@@ -131,6 +139,7 @@ PARTS: tuple[Part, ...] = (
     Part("events", erase_events),
     Part("redis", erase_redis),
     Part("billing", erase_billing),
+    Part("notifications", erase_notifications),
     Part("audit", pseudonymise_audit),
 )
 

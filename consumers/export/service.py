@@ -21,6 +21,7 @@ from infra.db.repositories import audit as audit_repo
 from infra.db.repositories import billing as billing_repo
 from infra.db.repositories import coach as coach_repo
 from infra.db.repositories import messages as messages_repo
+from infra.db.repositories import notifications as notifications_repo
 from infra.db.repositories import privacy as privacy_repo
 from infra.db.repositories import users as users_repo
 from infra.personal_data import (
@@ -281,12 +282,47 @@ async def billing_section(subject: Subject) -> Section:
     )
 
 
+async def notifications_section(subject: Subject) -> Section:
+    """What we sent or showed the user, how it went, and their choices."""
+    session, user_id = subject.session, subject.user.id
+    sent = [
+        {
+            "id": row.id,
+            "channel": row.channel,
+            "template": row.template,
+            "category": row.category,
+            "locale": row.locale,
+            "status": row.status,
+            "subject": row.subject,
+            "attempts": row.attempts,
+            "smtp_reply": row.smtp_reply,
+            "created_at": row.created_at,
+            "sent_at": row.sent_at,
+            "read_at": row.read_at,
+        }
+        for row in await notifications_repo.of_user(session, user_id)
+    ]
+    choices = [
+        {"category": category, "channel": channel, "enabled": enabled}
+        for (category, channel), enabled in sorted(
+            (await notifications_repo.choices(session, user_id)).items()
+        )
+    ]
+    body = {"notifications": sent, "choices": choices}
+    return Section(
+        "notifications",
+        "The emails and in-app messages we sent you, and your choices about them",
+        (("notifications.json", to_json(body)),),
+    )
+
+
 # A feature that holds data about users adds its loader here.
 SECTIONS: tuple[SectionLoader, ...] = (
     profile_section,
     cvs_section,
     coach_section,
     billing_section,
+    notifications_section,
     events_section,
     audit_section,
 )

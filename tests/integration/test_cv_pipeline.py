@@ -279,6 +279,7 @@ async def test_health_and_readiness(system: RunningSystem) -> None:
         "report": "ok",
         "coaching": "ok",
         "billing": "ok",
+        "notifications": "ok",
     }
 
 

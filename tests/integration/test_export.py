@@ -89,9 +89,16 @@ async def test_the_export_holds_the_original_file_and_everything_else(
         "cvs",
         "coach",
         "billing",
+        "notifications",
         "events",
         "audit",
     ]
+    notes = json.loads(archive.read("notifications/notifications.json"))
+    # At least the welcome, on both channels; never the address it went to.
+    assert {(n["template"], n["channel"]) for n in notes["notifications"]} >= {
+        ("welcome", "email"),
+        ("welcome", "in_app"),
+    }
     billing = json.loads(archive.read("billing/billing.json"))
     assert billing["stripe_customers"] == [life.customer_id]
     assert [(s["id"], s["status"]) for s in billing["subscriptions"]] == [

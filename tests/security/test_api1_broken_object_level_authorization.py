@@ -9,7 +9,7 @@ from tests.support.api import upload, wait_for_status
 from tests.support.coach import converse
 from tests.support.documents import txt_cv
 from tests.support.identity import Account, create_api_key, signed_in
-from tests.support.system import RunningSystem
+from tests.support.system import RunningSystem, wait_for
 
 # A well-formed body for each route that needs one, so ownership is what gets checked.
 BODIES: dict[str, dict[str, object]] = {
@@ -42,7 +42,15 @@ async def _owned_ids(system: RunningSystem, owner: Account) -> dict[str, str]:
             f"/v1/coach/sessions/{tailor_session_id}/messages/{tailored['id']}/suggestions",
             headers=owner.headers,
         )
+
+        async def notification() -> str | None:
+            listed = await client.get("/v1/notifications", headers=owner.headers)
+            items = listed.json()["items"]
+            return str(items[0]["id"]) if items else None
+
+        notification_id = await wait_for(notification, timeout=30, what="a notification")
     return {
+        "notification_id": notification_id,
         "coach_session_id": coach_session_id,
         "message_id": reply["id"],
         "suggestion_id": suggestions.json()[0]["id"],

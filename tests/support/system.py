@@ -19,6 +19,7 @@ from entrypoints.runner import API, RELAY, run_components
 from infra.db.migrate import upgrade
 from infra.db.session import Database
 from infra.embedded import EmbeddedStack, free_port
+from infra.mail_sink import MailSink, start_mail_sink
 from infra.settings import BillingSettings, Environment, RateLimitSettings, Settings
 
 T = TypeVar("T")
@@ -30,6 +31,7 @@ def test_settings(stack: EmbeddedStack, data_dir: Path) -> Settings:
     database_url = os.environ.get("RECOLOCA_DATABASE_URL") or stack.start_postgres()
     redis_url = os.environ.get("RECOLOCA_REDIS_URL") or stack.start_redis()
     kafka = os.environ.get("RECOLOCA_KAFKA_BOOTSTRAP_SERVERS") or stack.start_kafka()
+    sink = suite_mail_sink(data_dir)
     settings = base.model_copy(
         update={
             "database": base.database.model_copy(update={"url": database_url, "pool_size": 5}),
@@ -48,10 +50,26 @@ def test_settings(stack: EmbeddedStack, data_dir: Path) -> Settings:
             "stripe": base.stripe.model_copy(
                 update={"webhook_secret": SecretStr(SUITE_WEBHOOK_SECRET)}
             ),
+            # Every mail of the suite lands in data_dir/mail.
+            "smtp": base.smtp.model_copy(
+                update={"host": sink.host, "port": sink.port, "backoff_seconds": 0.05}
+            ),
         }
     )
     upgrade(database_url)
     return settings
+
+
+_SINKS: dict[Path, MailSink] = {}
+
+
+def suite_mail_sink(data_dir: Path) -> MailSink:
+    """The suite's SMTP server (one per data directory, started on first use): it keeps
+    each message as an .eml under ``data_dir/mail``; a daemon thread, gone with the process."""
+    sink = _SINKS.get(data_dir)
+    if sink is None:
+        sink = _SINKS[data_dir] = start_mail_sink(data_dir / "mail")
+    return sink
 
 
 # Every test comes from one address and polls freely: the suite runs under budgets

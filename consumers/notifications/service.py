@@ -1,0 +1,257 @@
+"""Notifications use case: turn a domain event into one message per channel, then
+deliver the email.
+
+- Once: each (event, channel, template) is a row under a unique key, inserted with ON
+  CONFLICT DO NOTHING, so a redelivered, replayed or concurrently handled event finds
+  its row already there. The email is sent while its row is locked ``FOR UPDATE`` and
+  marked ``sent`` in the same transaction: a second process waits, then sees ``sent``.
+  Only a crash between the server's 250 and our commit can repeat a mail; it then
+  carries the same Message-ID, so the receiving side can tell.
+- Transient SMTP failures are retried here a few times with exponential backoff and
+  jitter (short outages resolve within the handler); after that the row stays
+  ``queued`` with its attempts and last error, and the error is raised so the consumer
+  runtime re-delivers the event through its retry topic later (and dead-letters it in
+  the end). A 5xx is ``failed`` with the reply and never retried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+
+from consumers import user_events
+from consumers.context import WorkerContext
+from consumers.notifications import rules
+from consumers.notifications.render import render
+from infra import mail
+from infra.db.models import Cv, User
+from infra.db.repositories import cvs as cvs_repo
+from infra.db.repositories import notifications as repo
+from infra.db.repositories import users as users_repo
+from infra.personal_data import analysis_body
+from infra.settings import Settings
+from schemas import notifications as cat
+from schemas.billing import PaymentFailed, SubscriptionChanged
+from schemas.cv import Analysis
+from schemas.envelope import Event
+from schemas.events import CvFailed, CvScored
+from schemas.privacy import UserExportReady
+from schemas.users import UserRegistered
+
+CONSUMER = "notifications"
+CREATED = "notification.created"
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class Planned:
+    """What one event becomes, before the user's choices and locale are applied."""
+
+    template: cat.Template
+    user_id: uuid.UUID
+    link: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+async def handle(ctx: WorkerContext, event: Event) -> None:
+    planned = await plan(ctx, event)
+    if planned is None:
+        log.info("nothing to notify", type=event.type)
+        return
+    await deliver(ctx, event.event_id, planned)
+
+
+def _money(amount: int, currency: str) -> str:
+    value = f"{amount / 100:,.2f}"
+    if currency.lower() == "brl":
+        return "R$ " + value.replace(",", "_").replace(".", ",").replace("_", ".")
+    return f"{currency.upper()} {value}"
+
+
+async def plan(ctx: WorkerContext, event: Event) -> Planned | None:
+    if isinstance(event, CvScored | CvFailed):
+        # The CV says whose it is, whatever the envelope carries.
+        return await _plan_cv(ctx, event)
+    if event.user_id is None:
+        return None
+    if isinstance(event, UserRegistered):
+        return Planned(cat.WELCOME, event.user_id, "/")
+    if isinstance(event, SubscriptionChanged):
+        return Planned(
+            cat.SUBSCRIPTION_CHANGED,
+            event.user_id,
+            "/v1/billing/subscription",
+            {
+                "plan": str(event.plan),
+                "previous_plan": str(event.previous_plan),
+                "status": event.status,
+                "cancel_at_period_end": event.cancel_at_period_end,
+                "period_end": event.current_period_end.date().isoformat()
+                if event.current_period_end
+                else None,
+            },
+        )
+    if isinstance(event, PaymentFailed):
+        return Planned(
+            cat.PAYMENT_FAILED,
+            event.user_id,
+            event.hosted_invoice_url or "/v1/billing/portal",
+            {
+                "amount": _money(event.amount_due, event.currency),
+                "next_attempt": event.next_attempt_at.date().isoformat()
+                if event.next_attempt_at
+                else None,
+            },
+        )
+    if isinstance(event, UserExportReady):
+        return Planned(cat.EXPORT_READY, event.user_id, event.download_path)
+    return None
+
+
+async def _plan_cv(ctx: WorkerContext, event: CvScored | CvFailed) -> Planned | None:
+    async with ctx.db.sessions() as session:
+        cv = await session.get(Cv, event.cv_id)
+        if cv is None:
+            return None
+        link = f"/v1/cvs/{cv.id}"
+        if isinstance(event, CvFailed):
+            return Planned(cat.CV_FAILED, cv.user_id, link, {"code": event.code})
+        fixes: list[str] = []
+        row = await cvs_repo.analysis_version(session, cv.id, event.analysis_version)
+        if row is not None:
+            key = await ctx.vault.key_if_any(session, cv.user_id)
+            analysis = Analysis.model_validate(analysis_body(key, row))
+            fixes = rules.top_fixes([s.model_dump(mode="json") for s in analysis.suggestions])
+        return Planned(cat.CV_SCORED, cv.user_id, link, {"score": event.score, "fixes": fixes})
+
+
+def _absolute(settings: Settings, link: str) -> str:
+    return (
+        link
+        if link.startswith(("http://", "https://"))
+        else settings.notifications.public_url + link
+    )
+
+
+async def deliver(ctx: WorkerContext, event_id: uuid.UUID, planned: Planned) -> None:
+    template, settings = planned.template, ctx.settings
+    wake: dict[str, Any] | None = None
+    async with ctx.db.transaction() as session:
+        # Serialised with an erasure request: it waits for these rows, or they are not made.
+        if not await users_repo.hold_unless_erasing(session, planned.user_id):
+            log.info("user gone or being erased, nothing sent")
+            return
+        user = await session.get(User, planned.user_id)
+        assert user is not None
+        locale = rules.locale_of(user.locale)
+        choices = await repo.choices(session, user.id)
+        link = _absolute(settings, planned.link)
+        # An address that hard-bounced gets no more optional mail (transactional mail is
+        # still tried: the address may have been fixed since).
+        bounced = template.category.optional and await repo.hard_bounced(
+            session, user.id, cat.EMAIL
+        )
+        for channel in cat.CHANNELS:
+            on = cat.enabled(template.category, channel, choices)
+            data = {**planned.data, "name": user.display_name, "link": link}
+            if channel == cat.EMAIL and template.category.optional:
+                data["unsubscribe_url"] = mail.unsubscribe_url(
+                    settings, user.id, template.category.name
+                )
+            rendered = render(template.name, locale, data)
+            if channel == cat.EMAIL:
+                status = cat.QUEUED if on and not bounced else cat.SUPPRESSED
+            else:
+                status = cat.SENT if on else cat.SUPPRESSED
+            new_id = await repo.add_once(
+                session,
+                user_id=user.id,
+                event_id=event_id,
+                channel=channel,
+                template=template.name,
+                category=template.category.name,
+                locale=locale,
+                status=status,
+                subject=rendered.subject,
+                data=data,
+                message_id=mail.new_message_id(settings.smtp.from_address)
+                if channel == cat.EMAIL
+                else None,
+                sent_at=datetime.now(UTC) if status == cat.SENT else None,
+            )
+            if new_id is None:
+                log.info("notification exists already", channel=channel, template=template.name)
+            elif channel == cat.IN_APP and status == cat.SENT:
+                wake = await user_events.record(
+                    session,
+                    user.id,
+                    CREATED,
+                    {
+                        "notification_id": str(new_id),
+                        "template": template.name,
+                        "title": rendered.subject,
+                        "link": link,
+                    },
+                )
+    if wake is not None:
+        await ctx.wake_user_streams(planned.user_id, wake)
+    await send_email(ctx, event_id, template.name)
+
+
+async def send_email(ctx: WorkerContext, event_id: uuid.UUID, template: str) -> None:
+    """Deliver the event's queued email, if it still is; see the module's docstring."""
+    smtp = ctx.settings.smtp
+    transient: mail.TransientMailError | None = None
+    async with ctx.db.transaction() as session:
+        row = await repo.of_event(session, event_id, cat.EMAIL, template, lock=True)
+        if row is None or row.status != cat.QUEUED:
+            return
+        user = await session.get(User, row.user_id)
+        if user is None or user.erasure_requested_at is not None:
+            row.status = cat.SUPPRESSED
+            return
+        rendered = render(row.template, row.locale, row.data)
+        outgoing = mail.OutgoingMail(
+            to=user.email,
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+            message_id=row.message_id or mail.new_message_id(smtp.from_address),
+            date=datetime.now(UTC),
+            unsubscribe_url=row.data.get("unsubscribe_url"),
+        )
+        for attempt in range(smtp.send_attempts):
+            row.attempts += 1
+            try:
+                row.smtp_reply = await mail.send(smtp, outgoing)
+            except mail.PermanentMailError as exc:
+                row.status, row.smtp_reply, row.last_error = cat.FAILED, exc.reply, str(exc)
+                log.warning("email refused for good", template=template, reply=exc.reply)
+                return
+            except mail.TransientMailError as exc:
+                row.last_error = str(exc)
+                if exc.reply:
+                    row.smtp_reply = exc.reply
+                transient = exc
+                if attempt + 1 < smtp.send_attempts:
+                    await asyncio.sleep(backoff(smtp.backoff_seconds, attempt))
+                continue
+            row.status, row.sent_at, row.last_error = cat.SENT, datetime.now(UTC), None
+            log.info("email sent", template=template, attempts=row.attempts)
+            return
+    if transient is not None:
+        log.warning(
+            "email not delivered yet, retried later", template=template, error=str(transient)
+        )
+        raise transient
+
+
+def backoff(base: float, attempt: int) -> float:
+    """Exponential backoff with full jitter: uniform in [0, base·2^attempt]."""
+    return random.uniform(0, base * 2**attempt)  # noqa: S311 - jitter, not a secret
