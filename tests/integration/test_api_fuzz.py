@@ -33,8 +33,12 @@ _CONTENT_RULES = {
     "POST /v1/auth/register",
     "POST /v1/coach/sessions/{coach_session_id}/messages",
     "POST /webhooks/stripe",
+    "GET /v1/notifications/unsubscribe",
+    "POST /v1/notifications/unsubscribe",
+    "PUT /v1/me/notifications",
 }
-# A Stripe webhook is judged by its signature over the exact body (a 400 otherwise).
+# A Stripe webhook and an unsubscribe link are judged by their signatures (a 400
+# otherwise); notification choices name known categories, some not optional (422/409).
 # Payments are not configured in the suite's system, so these answer 503
 # billing_unavailable by design; tests/integration/test_billing_stripe.py runs them
 # against the fake Stripe.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -141,11 +142,14 @@ def test_ctrl_c_with_open_event_streams_stops_promptly_without_a_traceback(run_d
     assert "Traceback" not in run.output, run.output
     assert "CancelledError" not in run.output, run.output
     assert took < 10, f"took {took:.1f}s to stop"
-    # A start says where things are, then only what matters: nothing here did.
+    # A start says where things are, then only what matters: here, the welcome mails of
+    # the users it registered, and nothing that went wrong.
     lines = run.output.strip().splitlines()
     assert lines[0] == "Recoloca is running.", run.output
     assert lines[-1] == "Recoloca stopped.", run.output
-    assert len(lines) == 7, run.output
+    logged = [line for line in lines if re.match(r"\d{4}-\d\d-\d\dT", line)]
+    assert len(lines) - len(logged) == 8, run.output
+    assert all("[info" in line and "email sent" in line for line in logged), run.output
 
 
 def _recoloca(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
