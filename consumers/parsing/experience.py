@@ -284,7 +284,12 @@ def parse_experience(
                 break
             above.insert(0, candidate)
             first = cursor
-            room -= 1
+            # "Buyer II at Bimbo" fills both places at once: the short line above it
+            # is then the wrapped end of the previous entry's last bullet. "Acme, Recife"
+            # (a city the CV does not give elsewhere) is a company line only.
+            held = _entry_pieces([candidate], places)
+            both = len(held) >= 2 and any(_is_title(p) for p in held)
+            room = max(0, room - (2 if both else 1))
             cursor -= 1
         starts.append(first)
         headers.append(_Header(above, remainder))
@@ -300,6 +305,12 @@ def parse_experience(
         company_first = False
         if flattened and len(pieces) == 1:
             pieces, company_first = _split_run(pieces[0])
+        elif flattened and pieces and not any(_is_company(p) for p in pieces[1:]):
+            # "Analista de BI Pleno Ambev Tech, Campinas": the run is the title and the
+            # company; what follows the comma is where the role was.
+            run, first_company = _split_run(pieces[0])
+            if len(run) == 2 and not first_company:
+                pieces = [*run, *pieces[1:]]
         inherited = False
         if len(pieces) == 1 and group is not None and _is_title(pieces[0]):
             pieces.append(group)

@@ -140,3 +140,25 @@ def test_flattened_company_dash_title_after_a_bullet_and_english_qualifiers():
         ("Senior Graphic Designer", "Unbabel"),
         ("UX Designer II", "Tramontina Digital"),
     ]
+
+
+def test_a_wrapped_bullet_end_above_a_title_at_company_line_is_not_the_company():
+    body = (
+        "Comprador at Loja Azul\n01/2020 – 12/2021\n"
+        "• Rolled the new ordering flow out with Excel\nand Google Sheets\n"
+        "Buyer II at Padaria Real\n02/2022 – Present\n• Negotiated with suppliers"
+    )
+
+    assert _pairs(body) == [("Comprador", "Loja Azul"), ("Buyer II", "Padaria Real")]
+
+
+def test_a_company_line_with_an_unknown_city_still_leaves_room_for_the_title_above():
+    body = "Analista de Dados Pleno\nFerragens Sul, Chapecó\n03/2020 até 05/2022\nMentoria"
+
+    assert _pairs(body) == [("Analista de Dados Pleno", "Ferragens Sul")]
+
+
+def test_flattened_title_and_company_run_together_before_the_city():
+    body = "Analista de Dados Pleno Ferragens Sul, Chapecó 03/2020 até 05/2022\n• Mentoria"
+
+    assert _pairs(body, flattened=True) == [("Analista de Dados Pleno", "Ferragens Sul")]
