@@ -181,12 +181,17 @@ def _is_list(line: str, count: int) -> bool:
     return long_items * 3 <= len(items)
 
 
-def find_cv_skills(text: str, listed: str = "") -> list[str]:
+def find_cv_skills(text: str, listed: str = "", studied: str = "") -> list[str]:
     """Skills of a CV: every skill named in ``listed`` (its skills sections), and in the
     rest of ``text`` only those a context vouches for. A line that enumerates names its
     skills; a sentence does so for tools and technologies, but "communication",
-    "leadership" or "sales" in a sentence are ordinary words, not a claimed skill."""
-    found = find_skills(listed) if listed else []
+    "leadership" or "sales" in a sentence are ordinary words, not a claimed skill.
+    ``studied`` (its degrees) vouches for technical fields ("Estatística") only: a
+    degree in business administration or marketing is what was studied, not a claim."""
+    found = find_skills(_SEASON.sub(" ", listed)) if listed else []
+    for skill in find_skills(_SEASON.sub(" ", studied)) if studied else []:
+        if skill not in found and skill_category(skill) in _TECHNICAL:
+            found.append(skill)
     seen = set(found)
     sensitive = _matcher().sensitive
     for line in text.split("\n"):
