@@ -55,3 +55,11 @@ def test_a_degree_vouches_for_a_technical_field_but_not_a_business_one():
 
 def test_a_season_in_a_listed_line_is_a_term_not_the_framework():
     assert "Spring" not in find_cv_skills("", listed="Java, Hibernate (course, Spring 2019)")
+
+
+def test_a_sentence_run_into_a_skills_section_is_read_as_prose():
+    listed = (
+        "Java, SQL, Docker\nExcellent communication with the customers and the whole sales team"
+    )
+
+    assert find_cv_skills(listed, listed=listed) == ["Java", "SQL", "Docker"]
