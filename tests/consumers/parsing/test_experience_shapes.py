@@ -162,3 +162,20 @@ def test_flattened_title_and_company_run_together_before_the_city():
     body = "Analista de Dados Pleno Ferragens Sul, Chapecó 03/2020 até 05/2022\n• Mentoria"
 
     assert _pairs(body, flattened=True) == [("Analista de Dados Pleno", "Ferragens Sul")]
+
+
+def test_flattened_header_running_into_its_sentences_is_cut_after_the_dates():
+    body = (
+        "Analista de Dados Pleno na Ferragens Sul Mar 2020 - Mai 2022 · 2 anos e 2 meses "
+        "Reduzi o tempo de fechamento de 6 para 4 dias com SQL Padronizei o uso de "
+        "painéis em 4 equipes e treinei 5 pessoas recém-contratadas"
+    )
+
+    (entry,) = parse_experience(body, flattened=True)
+
+    assert (entry.title, entry.company, entry.start, entry.end) == (
+        "Analista de Dados Pleno",
+        "Ferragens Sul",
+        "2020-03",
+        "2022-05",
+    )
