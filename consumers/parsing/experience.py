@@ -212,6 +212,35 @@ def _split_run(piece: str) -> tuple[list[str], bool]:
     return [" ".join(words[start:]), " ".join(words[:start])], True
 
 
+_HEADER_MAX_WORDS = 14
+_DURATION_TAIL = re.compile(r"\s*[·|,–-]?\s*" + _DURATION.pattern, re.IGNORECASE)
+_PLACE_TAIL = re.compile(r"\s*[|·,–-]\s*([^\s|·,]+(?:\s+[^\s|·,]+){0,3})")
+
+
+def _cut_after_dates(line: str, places: tuple[str, ...]) -> list[str]:
+    """A header that runs into its sentences, as exports that drop the bullet markers
+    leave it ("Analista na Acme Set 2019 - Mar 2022 · 2 anos | Recife Reduzi o tempo..."):
+    cut after the dates, with the duration and the CV's own city that follow them."""
+    if len(line) <= 120:
+        return [line]
+    found = find_date_range(line)
+    if found is None or len(line[: found.span[0]].split()) > _HEADER_MAX_WORDS:
+        return [line]
+    end = found.span[1]
+    duration = _DURATION_TAIL.match(line, end)
+    if duration:
+        end = duration.end()
+    place = _PLACE_TAIL.match(line, end)
+    if place:
+        words = place.group(1).split()
+        for size in range(len(words), 0, -1):
+            if _known_place(" ".join(words[:size]), places):
+                end = place.start(1) + len(" ".join(words[:size]))
+                break
+    head, tail = line[:end].rstrip(), line[end:].strip()
+    return [head, tail] if tail else [head]
+
+
 @dataclass(slots=True)
 class _Header:
     """What stands around an entry's date line: the lines above it (top first) and what
@@ -260,6 +289,8 @@ def parse_experience(
     lost its line breaks, so a title and a company may run together in one piece.
     """
     lines = _rejoin_wrapped_dates(normalize_text(body).split("\n"))
+    if flattened:
+        lines = [part for line in lines for part in _cut_after_dates(line, places)]
     anchors = [(i, d) for i, line in enumerate(lines) if (d := _date_line(line)) is not None]
     if not anchors:
         return []
@@ -284,7 +315,12 @@ def parse_experience(
                 break
             above.insert(0, candidate)
             first = cursor
-            room -= 1
+            # "Buyer II at Bimbo" fills both places at once: the short line above it
+            # is then the wrapped end of the previous entry's last bullet. "Acme, Recife"
+            # (a city the CV does not give elsewhere) is a company line only.
+            held = _entry_pieces([candidate], places)
+            both = len(held) >= 2 and any(_is_title(p) for p in held)
+            room = max(0, room - (2 if both else 1))
             cursor -= 1
         starts.append(first)
         headers.append(_Header(above, remainder))
@@ -300,6 +336,12 @@ def parse_experience(
         company_first = False
         if flattened and len(pieces) == 1:
             pieces, company_first = _split_run(pieces[0])
+        elif flattened and pieces and not any(_is_company(p) for p in pieces[1:]):
+            # "Analista de BI Pleno Ambev Tech, Campinas": the run is the title and the
+            # company; what follows the comma is where the role was.
+            run, first_company = _split_run(pieces[0])
+            if len(run) == 2 and not first_company:
+                pieces = [*run, *pieces[1:]]
         inherited = False
         if len(pieces) == 1 and group is not None and _is_title(pieces[0]):
             pieces.append(group)

@@ -60,17 +60,13 @@ def parse_cv(
         sections=sections,
         experience=experience,
         education=education,
-        # A job title or a degree names its field ("Assistente Contábil", "Graduação em
-        # Estatística"): as good a context as a skills section.
+        # A job title names the field its holder works in ("Assistente Contábil"): as
+        # good a context as a skills section. A degree names what was studied
+        # ("Graduação em Estatística"), which vouches for a technical field only.
         skills=find_cv_skills(
             text,
-            "\n".join(
-                [
-                    *bodies(SectionKind.SKILLS),
-                    *(e.title for e in experience if e.title),
-                    *(e.degree for e in education if e.degree),
-                ]
-            ),
+            "\n".join([*bodies(SectionKind.SKILLS), *(e.title for e in experience if e.title)]),
+            studied="\n".join(e.degree for e in education if e.degree),
         ),
         languages=languages,
         personal_data=find_personal_data(text, photo=photo),

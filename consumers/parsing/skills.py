@@ -181,12 +181,38 @@ def _is_list(line: str, count: int) -> bool:
     return long_items * 3 <= len(items)
 
 
-def find_cv_skills(text: str, listed: str = "") -> list[str]:
+_SENTENCE_WORDS = 9
+
+
+def _tells(line: str, count: int) -> bool:
+    """A line that reads as a sentence: long, not a list, mostly lower-case words."""
+    words = line.split()
+    if len(words) < _SENTENCE_WORDS or _is_list(line, count):
+        return False
+    lower = sum(1 for word in words if word[:1].islower())
+    return lower * 2 >= len(words)
+
+
+def find_cv_skills(text: str, listed: str = "", studied: str = "") -> list[str]:
     """Skills of a CV: every skill named in ``listed`` (its skills sections), and in the
     rest of ``text`` only those a context vouches for. A line that enumerates names its
     skills; a sentence does so for tools and technologies, but "communication",
-    "leadership" or "sales" in a sentence are ordinary words, not a claimed skill."""
-    found = find_skills(listed) if listed else []
+    "leadership" or "sales" in a sentence are ordinary words, not a claimed skill.
+    ``studied`` (its degrees) vouches for technical fields ("Estatística") only: a
+    degree in business administration or marketing is what was studied, not a claim."""
+    # A sentence in a skills section (often the next section run on into it: "Managed
+    # a team migrating sites written in Java to Drupal") is read as any sentence is.
+    # The other lines stay together: a narrow column wraps "Power BI" across two.
+    told: list[str] = []
+    kept: list[str] = []
+    for line in listed.split("\n"):
+        sentence = _tells(line, len(find_skills(line)))
+        (told if sentence else kept).append(line)
+    found = find_skills(_SEASON.sub(" ", "\n".join(kept))) if kept else []
+    text = "\n".join([*told, text])
+    for skill in find_skills(_SEASON.sub(" ", studied)) if studied else []:
+        if skill not in found and skill_category(skill) in _TECHNICAL:
+            found.append(skill)
     seen = set(found)
     sensitive = _matcher().sensitive
     for line in text.split("\n"):

@@ -140,3 +140,42 @@ def test_flattened_company_dash_title_after_a_bullet_and_english_qualifiers():
         ("Senior Graphic Designer", "Unbabel"),
         ("UX Designer II", "Tramontina Digital"),
     ]
+
+
+def test_a_wrapped_bullet_end_above_a_title_at_company_line_is_not_the_company():
+    body = (
+        "Comprador at Loja Azul\n01/2020 – 12/2021\n"
+        "• Rolled the new ordering flow out with Excel\nand Google Sheets\n"
+        "Buyer II at Padaria Real\n02/2022 – Present\n• Negotiated with suppliers"
+    )
+
+    assert _pairs(body) == [("Comprador", "Loja Azul"), ("Buyer II", "Padaria Real")]
+
+
+def test_a_company_line_with_an_unknown_city_still_leaves_room_for_the_title_above():
+    body = "Analista de Dados Pleno\nFerragens Sul, Chapecó\n03/2020 até 05/2022\nMentoria"
+
+    assert _pairs(body) == [("Analista de Dados Pleno", "Ferragens Sul")]
+
+
+def test_flattened_title_and_company_run_together_before_the_city():
+    body = "Analista de Dados Pleno Ferragens Sul, Chapecó 03/2020 até 05/2022\n• Mentoria"
+
+    assert _pairs(body, flattened=True) == [("Analista de Dados Pleno", "Ferragens Sul")]
+
+
+def test_flattened_header_running_into_its_sentences_is_cut_after_the_dates():
+    body = (
+        "Analista de Dados Pleno na Ferragens Sul Mar 2020 - Mai 2022 · 2 anos e 2 meses "
+        "Reduzi o tempo de fechamento de 6 para 4 dias com SQL Padronizei o uso de "
+        "painéis em 4 equipes e treinei 5 pessoas recém-contratadas"
+    )
+
+    (entry,) = parse_experience(body, flattened=True)
+
+    assert (entry.title, entry.company, entry.start, entry.end) == (
+        "Analista de Dados Pleno",
+        "Ferragens Sul",
+        "2020-03",
+        "2022-05",
+    )

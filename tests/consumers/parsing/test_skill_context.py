@@ -44,3 +44,22 @@ def test_the_skills_section_is_taken_whole():
 def test_single_letters_inside_other_tokens_are_not_languages():
     assert find_skills("R&D at SAP R/3, grade (C), C/o the office") == ["SAP"]
     assert find_skills("C, C++ and R") == ["C", "C++", "R"]
+
+
+def test_a_degree_vouches_for_a_technical_field_but_not_a_business_one():
+    degrees = "Bachelor of Business Administration\nMestrado em Estatística"
+    text = f"Education\n{degrees}"
+
+    assert find_cv_skills(text, studied=degrees) == ["Statistics"]
+
+
+def test_a_season_in_a_listed_line_is_a_term_not_the_framework():
+    assert "Spring" not in find_cv_skills("", listed="Java, Hibernate (course, Spring 2019)")
+
+
+def test_a_sentence_run_into_a_skills_section_is_read_as_prose():
+    listed = (
+        "Java, SQL, Docker\nExcellent communication with the customers and the whole sales team"
+    )
+
+    assert find_cv_skills(listed, listed=listed) == ["Java", "SQL", "Docker"]
