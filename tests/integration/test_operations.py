@@ -53,11 +53,14 @@ _LAST_OFFSETS: dict[str, object] = {}
 
 
 async def _quiet(system: RunningSystem) -> None:
-    """Wait until the CV workers have consumed everything and the outbox is empty."""
+    """Wait until the CV workers (and the notifications they cause) have consumed
+    everything and the outbox is empty."""
     for group, topic in (
         ("parsing", "cv.uploaded"),
         ("scoring", "cv.parsed"),
         ("report", "cv.scored"),
+        ("notifications", "user.registered"),
+        ("notifications", "cv.scored"),
     ):
         try:
             await wait_for(partial(_caught_up, system, group, topic), timeout=30)
