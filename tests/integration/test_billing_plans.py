@@ -9,9 +9,10 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
-from infra.db.models import Subscription, UserEvent
+from infra.db.models import StripeEvent, Subscription, UserEvent
+from infra.db.session import Database
 from infra.settings import BillingSettings, Settings
 from producers.grace import announce_grace_expiries
 from tests.support.api import new_user, upload, user_id_of, wait_for_status
@@ -94,6 +95,13 @@ async def test_coach_messages_are_limited_per_day(shipped: httpx.AsyncClient) ->
     path = f"/v1/coach/sessions/{session_id}/messages"
     for text in ("Oi", "Como melhoro meu CV?"):
         assert (await shipped.post(path, headers=headers, json={"text": text})).status_code == 202
+
+    async def replied() -> bool:
+        listed = await shipped.get(path, headers=headers)
+        done = [m for m in listed.json()["items"] if m["role"] == "assistant"]
+        return len(done) == 2 and all(m["status"] == "completed" for m in done)
+
+    await wait_for(replied, timeout=20, what="both replies")
     # A new session gives nothing back: the limit is the user's, not the session's.
     await shipped.delete(f"/v1/coach/sessions/{session_id}", headers=headers)
     other = (await shipped.post("/v1/coach/sessions", headers=headers, json={})).json()["id"]
@@ -105,22 +113,33 @@ async def test_coach_messages_are_limited_per_day(shipped: httpx.AsyncClient) ->
     assert refused.json()["limit"] == 2
 
 
-async def _become_pro(client: httpx.AsyncClient, headers: dict[str, str]) -> str:
+async def _become_pro(client: httpx.AsyncClient, headers: dict[str, str], db: Database) -> str:
     life = subscription_life(user_id_of(headers))
     for event in life.events[:3]:
         assert (await post_event(client, event, SUITE_WEBHOOK_SECRET)).status_code == 200
 
-    async def pro() -> bool:
-        body = (await client.get("/v1/billing/subscription", headers=headers)).json()
-        return bool(body["plan"] == "pro")
+    async def applied() -> bool:
+        # All three, not only the first: a later one would overwrite what a test sets.
+        async with db.sessions() as session:
+            done = await session.scalar(
+                select(func.count())
+                .select_from(StripeEvent)
+                .where(
+                    StripeEvent.id.in_([e["id"] for e in life.events[:3]]),
+                    StripeEvent.processed_at.is_not(None),
+                )
+            )
+        return done == 3
 
-    await wait_for(pro, timeout=20, what="the user to be pro")
+    await wait_for(applied, timeout=20, what="the subscription's events to be applied")
     return life.subscription_id
 
 
-async def test_a_pro_user_s_fourth_analysis_is_accepted(shipped: httpx.AsyncClient) -> None:
+async def test_a_pro_user_s_fourth_analysis_is_accepted(
+    system: RunningSystem, shipped: httpx.AsyncClient
+) -> None:
     headers = await new_user(shipped)
-    await _become_pro(shipped, headers)
+    await _become_pro(shipped, headers, system.db)
     for n in range(4):
         assert (await _txt(shipped, headers, n)).status_code == 202, n
     usage = (await shipped.get("/v1/billing/subscription", headers=headers)).json()["usage"]
@@ -132,7 +151,7 @@ async def test_the_grace_period_running_out_falls_back_to_free_and_says_so(
 ) -> None:
     headers = await new_user(shipped)
     user_id = user_id_of(headers)
-    sub_id = await _become_pro(shipped, headers)
+    sub_id = await _become_pro(shipped, headers, system.db)
     async with system.db.transaction() as session:
         await session.execute(
             update(Subscription)
