@@ -144,7 +144,9 @@ async def running_system(
         yield RunningSystem(settings=settings, base_url=base_url, db=db, stopping=stopping)
     finally:
         stopping.set()
-        await asyncio.wait_for(task, timeout=30)
+        # Every worker may use its graceful time after a broker restart; on a loaded
+        # 2-core machine that passed 30 s.
+        await asyncio.wait_for(task, timeout=90)
         await db.dispose()
 
 
