@@ -160,8 +160,15 @@ class MeOut(BaseModel):
     seniority: Seniority | None
     role: str
     mfa_enabled: bool
+    # Set once the link of the welcome mail was followed.
+    email_verified_at: datetime | None
     created_at: datetime
     updated_at: datetime
+
+
+class EmailVerifiedOut(BaseModel):
+    email: str
+    email_verified_at: datetime
 
 
 class MeUpdate(BaseModel):

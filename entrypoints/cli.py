@@ -543,6 +543,62 @@ def notifications_sent(
         typer.echo(line)
 
 
+@notifications_app.command("send")
+def notifications_send(
+    template: Annotated[str, typer.Argument(help="e.g. announcement")],
+    user: Annotated[str, typer.Option("--user", help="The user's e-mail address")],
+    data: Annotated[
+        str, typer.Option("--data", help='The template\'s data as JSON, e.g. {"title": ..}')
+    ] = "{}",
+    link: Annotated[str, typer.Option("--link", help="Where the message points")] = "/",
+) -> None:
+    """Queue a notification for one user (notifications.requested); it is sent once, by
+    the user's choices and in their language."""
+    import json
+    import uuid
+
+    from pydantic import ValidationError
+
+    from consumers.notifications.render import render
+    from infra.db.repositories import users as users_repo
+    from infra.db.session import Database
+    from producers.outbox import stage_events
+    from schemas.notifications import LOCALES, TEMPLATES
+    from schemas.users import NotificationRequested
+
+    if template not in TEMPLATES:
+        raise typer.BadParameter(f"unknown template {template!r}; known: {', '.join(TEMPLATES)}")
+    try:
+        values = json.loads(data)
+        event = NotificationRequested(
+            correlation_id=f"cli-{uuid.uuid4()}", template=template, data=values, link=link
+        )
+        for locale in LOCALES:
+            render(template, locale, {**event.data, "link": link})
+    except (ValueError, ValidationError) as exc:
+        raise typer.BadParameter(f"--data: {exc}") from exc
+    except Exception as exc:  # jinja2's errors: what the template needs is missing
+        raise typer.BadParameter(f"{template} cannot render with this data: {exc}") from exc
+    settings = _settings()
+    if not settings.database.url:
+        raise NotConfiguredError("DATABASE_URL")
+
+    async def run() -> uuid.UUID:
+        assert settings.database.url is not None
+        db = Database(settings.database.url, pool_size=1)
+        try:
+            async with db.transaction() as session:
+                found = await users_repo.by_email(session, user.strip().lower())
+                if found is None:
+                    raise OperatorError(f"no user with the address {user!r}", "check the address")
+                await stage_events(session, event.model_copy(update={"user_id": found.id}))
+        finally:
+            await db.dispose()
+        return event.event_id
+
+    typer.echo(f"queued {template} for {user} (event {asyncio.run(run())})")
+
+
 def main() -> None:
     """The entry point: errors are one or two lines on stderr and a non-zero exit code;
     ``--debug`` shows the traceback instead."""

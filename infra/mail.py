@@ -7,7 +7,6 @@ trying again will not help), each with the server's reply when there was one.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
@@ -15,10 +14,7 @@ from email.utils import format_datetime, make_msgid
 
 import aiosmtplib
 
-from infra.settings import Settings, SmtpSettings
-from infra.signing import InvalidSignatureError, sign_token, verify_token
-
-_UNSUBSCRIBE = "unsubscribe"
+from infra.settings import SmtpSettings
 
 
 class MailError(Exception):
@@ -98,24 +94,3 @@ async def send(settings: SmtpSettings, mail: OutgoingMail) -> str:
         raise TransientMailError(f"{type(exc).__name__}: {exc}") from exc
     # aiosmtplib gives the text of the reply to DATA, whose code is always 250 on success.
     return f"250 {reply}"
-
-
-def _link_key(settings: Settings) -> bytes:
-    return b"notifications:" + settings.auth.secret_key.get_secret_value().encode()
-
-
-def unsubscribe_url(settings: Settings, user_id: uuid.UUID, category: str) -> str:
-    """The one-click link of an optional mail: turns ``category`` mail off for the user,
-    without logging in (RFC 8058)."""
-    token = sign_token(_link_key(settings), _UNSUBSCRIBE, f"{user_id}:{category}")
-    return f"{settings.notifications.public_url}/v1/notifications/unsubscribe?token={token}"
-
-
-def read_unsubscribe(settings: Settings, token: str) -> tuple[uuid.UUID, str]:
-    """(user, category) of an unsubscribe token, or ``InvalidSignatureError``."""
-    body = verify_token(_link_key(settings), _UNSUBSCRIBE, token)
-    user, _, category = body.partition(":")
-    try:
-        return uuid.UUID(user), category
-    except ValueError as exc:
-        raise InvalidSignatureError("malformed token") from exc

@@ -246,6 +246,17 @@ class StreamSlots:
         except (RedisError, OSError, TimeoutError) as exc:
             self._fallback.redis_failed("stream slots", exc)
 
+    async def open_count(self, owner: str) -> int | None:
+        """How many streams ``owner`` has open across processes; None when that cannot be
+        known (counting is off, or Redis does not answer)."""
+        if not self.enabled:
+            return None
+        try:
+            found = await self._run(self._redis.zcount(self._prefix + owner, time.time(), "+inf"))
+        except (RedisError, OSError, TimeoutError):
+            return None
+        return int(found)
+
     async def _run(self, call: Awaitable[T]) -> T:
         async with asyncio.timeout(self._timeout):
             return await call

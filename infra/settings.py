@@ -353,6 +353,8 @@ class SmtpSettings(BaseModel):
 class NotificationSettings(BaseModel):
     # Where the links in mails point (the web application's origin).
     public_url: str = "http://127.0.0.1:8000"
+    # How long the e-mail verification link of the welcome mail works.
+    verify_link_hours: int = Field(default=72, ge=1, le=24 * 30)
 
 
 class Settings(BaseSettings):

@@ -65,6 +65,15 @@ class CoachMessageSent(Event):
     reply_id: uuid.UUID = Field(description="The id the reply will have")
 
 
+class CoachReplyCompleted(Event):
+    """The coach finished a reply (ids only: the text stays sealed in the database)."""
+
+    TYPE: ClassVar[str] = "coach.reply.completed"
+
+    session_id: uuid.UUID
+    message_id: uuid.UUID = Field(description="The reply")
+
+
 class ReplyMetadata(BaseModel):
     """How a reply was made: recorded with it and sent in ``coach.reply.completed``."""
 

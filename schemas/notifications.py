@@ -27,8 +27,10 @@ SECURITY = Category("security", optional=False)
 BILLING = Category("billing", optional=False)
 PRIVACY = Category("privacy", optional=False)
 ANALYSIS = Category("analysis", optional=True)
+COACH = Category("coach", optional=True)
+PRODUCT = Category("product", optional=True)
 CATEGORIES: dict[str, Category] = {
-    c.name: c for c in (ACCOUNT, SECURITY, BILLING, PRIVACY, ANALYSIS)
+    c.name: c for c in (ACCOUNT, SECURITY, BILLING, PRIVACY, ANALYSIS, COACH, PRODUCT)
 }
 
 
@@ -44,9 +46,23 @@ CV_FAILED = Template("cv_failed", ANALYSIS)
 SUBSCRIPTION_CHANGED = Template("subscription_changed", BILLING)
 PAYMENT_FAILED = Template("payment_failed", BILLING)
 EXPORT_READY = Template("export_ready", PRIVACY)
+SECURITY_ALERT = Template("security_alert", SECURITY)
+COACH_REPLIED = Template("coach_replied", COACH)
+# What operators write to users (notifications.requested): a title and plain text.
+ANNOUNCEMENT = Template("announcement", PRODUCT)
 TEMPLATES: dict[str, Template] = {
     t.name: t
-    for t in (WELCOME, CV_SCORED, CV_FAILED, SUBSCRIPTION_CHANGED, PAYMENT_FAILED, EXPORT_READY)
+    for t in (
+        WELCOME,
+        CV_SCORED,
+        CV_FAILED,
+        SUBSCRIPTION_CHANGED,
+        PAYMENT_FAILED,
+        EXPORT_READY,
+        SECURITY_ALERT,
+        COACH_REPLIED,
+        ANNOUNCEMENT,
+    )
 }
 
 

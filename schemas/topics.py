@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from schemas.billing import PaymentFailed, StripeEventReceived, SubscriptionChanged
-from schemas.coach import CoachMessageSent
+from schemas.coach import CoachMessageSent, CoachReplyCompleted
 from schemas.envelope import Event
 from schemas.events import (
     CvFailed,
@@ -16,7 +16,7 @@ from schemas.events import (
     ReportReady,
 )
 from schemas.privacy import UserErasureRequested, UserExportReady, UserExportRequested
-from schemas.users import UserRegistered, UserUpdated
+from schemas.users import NotificationRequested, UserRegistered, UserSecurityAlert, UserUpdated
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,18 @@ USER_REGISTERED = Topic(
     "user.registered", UserRegistered, "user_id", "An account was created (welcome mail)."
 )
 USER_UPDATED = Topic("user.updated", UserUpdated, "user_id", "A user's profile changed.")
+USER_SECURITY_ALERT = Topic(
+    "user.security-alert",
+    UserSecurityAlert,
+    "user_id",
+    "A new device signed in, or the password, MFA or API keys changed: tell the owner.",
+)
+NOTIFICATIONS_REQUESTED = Topic(
+    "notifications.requested",
+    NotificationRequested,
+    "user_id",
+    "Send a user a notification template with the given data.",
+)
 REPORT_READY = Topic(
     "report.ready", ReportReady, "cv_id", "The PDF report of a CV analysis was stored."
 )
@@ -54,6 +66,12 @@ COACH_MESSAGE_SENT = Topic(
     CoachMessageSent,
     "session_id",
     "A user wrote to the coach; answer it (a session's messages in order).",
+)
+COACH_REPLY_COMPLETED = Topic(
+    "coach.reply.completed",
+    CoachReplyCompleted,
+    "session_id",
+    "The coach finished a reply (tell a user who is not watching).",
 )
 
 BILLING_STRIPE_EVENT = Topic(
@@ -96,8 +114,11 @@ TOPICS: tuple[Topic, ...] = (
     USER_ERASURE_REQUESTED,
     USER_REGISTERED,
     USER_UPDATED,
+    USER_SECURITY_ALERT,
+    NOTIFICATIONS_REQUESTED,
     REPORT_READY,
     COACH_MESSAGE_SENT,
+    COACH_REPLY_COMPLETED,
     BILLING_STRIPE_EVENT,
     BILLING_SUBSCRIPTION_CHANGED,
     BILLING_PAYMENT_FAILED,
@@ -126,6 +147,9 @@ CONSUMER_GROUPS: dict[str, tuple[Topic, ...]] = {
         BILLING_SUBSCRIPTION_CHANGED,
         BILLING_PAYMENT_FAILED,
         USER_EXPORT_READY,
+        USER_SECURITY_ALERT,
+        COACH_REPLY_COMPLETED,
+        NOTIFICATIONS_REQUESTED,
     ),
 }
 

@@ -2,14 +2,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, status
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Header, Query, status
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.security import OAuth2PasswordRequestForm
 
 from api.deps import RequestMetaDep, ResourcesDep, SessionDep
 from api.errors import PROBLEM, PROBLEM_MEDIA_TYPE, Problem, problem
+from api.link_pages import link_page
 from api.policies import PUBLIC, USER, PrincipalDep, requires
-from api.schemas import MfaLogInIn, RefreshIn, RegisterIn, TokenOut, UserOut
+from api.schemas import EmailVerifiedOut, MfaLogInIn, RefreshIn, RegisterIn, TokenOut, UserOut
 from api.services import auth
 from api.services.errors import MfaRequiredError
 from api.services.locale import locale_from_accept_language
@@ -124,3 +125,36 @@ async def logout(
 ) -> None:
     """End this session: its refresh token and every access token issued with it."""
     await auth.log_out(session, resources.sessions, principal.user_id, principal.family_id, meta)
+
+
+@router.get(
+    "/verify",
+    dependencies=[requires(PUBLIC, limit=Bucket.LOGIN_IP)],
+    response_model=EmailVerifiedOut,
+    responses={
+        200: {"content": {"text/html": {}}},
+        400: PROBLEM,
+        410: PROBLEM,
+        422: PROBLEM,
+        429: PROBLEM,
+    },
+)
+async def verify(
+    token: Annotated[str, Query(min_length=10, max_length=512)],
+    session: SessionDep,
+    resources: ResourcesDep,
+    meta: RequestMetaDep,
+    accept: Annotated[str | None, Header()] = None,
+) -> EmailVerifiedOut | HTMLResponse:
+    """The link of the welcome mail: proves the address reaches the account's owner.
+    Works again without changing anything; a browser gets a page, a client JSON."""
+    user = await auth.verify_email(session, resources.settings, token, meta)
+    assert user.email_verified_at is not None
+    if accept and "text/html" in accept:
+        done = (
+            "Your email address is confirmed. Thank you!"
+            if user.locale == "en"
+            else "Seu e-mail está confirmado. Obrigado!"
+        )
+        return link_page(user.locale, f"<p>{done}</p>")
+    return EmailVerifiedOut(email=user.email, email_verified_at=user.email_verified_at)

@@ -42,6 +42,7 @@ def _me(user: User, mfa_enabled: bool) -> MeOut:
         seniority=user.seniority,
         role=user.role,
         mfa_enabled=mfa_enabled,
+        email_verified_at=user.email_verified_at,
         created_at=user.created_at,
         updated_at=user.updated_at,
     )

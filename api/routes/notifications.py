@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 
 from api.deps import ResourcesDep, SessionDep
 from api.errors import PROBLEM
+from api.link_pages import link_page
 from api.policies import PUBLIC, USER, CurrentUserId, requires
 from api.schemas import (
     NotificationChoiceOut,
@@ -116,32 +117,22 @@ async def put_choices(
     return _choices_out(await notifications.set_choices(session, user_id, wanted))
 
 
-_PAGE = """<!doctype html><html lang="{lang}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width"><title>Recoloca</title></head>
-<body style="font-family:Arial,Helvetica,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem">
-<h1 style="color:#0b6e4f">Recoloca</h1>{body}</body></html>"""
-
-
-def _page(locale: str, body: str) -> HTMLResponse:
-    return HTMLResponse(_PAGE.format(lang=html.escape(locale), body=body))
-
-
 @router.get(
     "/v1/notifications/unsubscribe",
     dependencies=[requires(PUBLIC)],
     response_class=HTMLResponse,
-    responses={400: PROBLEM},
+    responses={400: PROBLEM, 410: PROBLEM},
 )
 async def unsubscribe_page(
     token: _TOKEN, session: SessionDep, resources: ResourcesDep
 ) -> HTMLResponse:
     """A confirmation page (a GET changes nothing: mail scanners follow links)."""
-    user, _ = await notifications.check_unsubscribe(session, resources.settings, token)
+    user, _, _ = await notifications.check_unsubscribe(session, resources.settings, token)
     en = user.locale == "en"
     question = "Stop these emails?" if en else "Parar de receber estes e-mails?"
     button = "Yes, stop them" if en else "Sim, parar"
     action = f"/v1/notifications/unsubscribe?token={html.escape(token)}"
-    return _page(
+    return link_page(
         user.locale,
         f'<p>{question}</p><form method="post" action="{action}">'
         '<input type="hidden" name="List-Unsubscribe" value="One-Click">'
@@ -153,15 +144,14 @@ async def unsubscribe_page(
     "/v1/notifications/unsubscribe",
     dependencies=[requires(PUBLIC)],
     response_class=HTMLResponse,
-    responses={400: PROBLEM},
+    responses={400: PROBLEM, 410: PROBLEM},
 )
 async def unsubscribe(token: _TOKEN, session: SessionDep, resources: ResourcesDep) -> HTMLResponse:
     """One-click unsubscribe (RFC 8058: mail clients POST ``List-Unsubscribe=One-Click``)."""
-    user, _ = await notifications.check_unsubscribe(session, resources.settings, token)
-    await notifications.unsubscribe(session, resources.settings, token)
+    user = await notifications.unsubscribe(session, resources.settings, token)
     done = (
         "Done: you will not get these emails any more. You can turn them back on in your settings."
         if user.locale == "en"
         else "Pronto: você não vai mais receber estes e-mails. Dá para reativar nas configurações."
     )
-    return _page(user.locale, f"<p>{done}</p>")
+    return link_page(user.locale, f"<p>{done}</p>")

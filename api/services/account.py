@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.services import audit
+from api.services import audit, security_alerts
 from api.services.audit import RequestMeta
 from api.services.auth import TokenPair, issue
 from api.services.errors import InvalidPasswordError, NotFoundError
@@ -19,6 +19,7 @@ from infra.db.repositories import users as users_repo
 from infra.db.repositories.sessions import FamilyRow
 from infra.security import Hashing
 from infra.settings import AuthSettings
+from schemas.users import SecurityAlertKind
 
 
 async def change_password(
@@ -53,8 +54,13 @@ async def change_password(
     user.updated_at = now
     revoked = await sessions_repo.revoke_all(session, user_id, now)
     pair = await issue(session, auth, user_id, family_id=uuid.uuid4(), meta=meta)
-    await audit.record(
-        session, "auth.password_changed", meta, actor_id=user_id, detail={"tokens_revoked": revoked}
+    await security_alerts.record(
+        session,
+        "auth.password_changed",
+        meta,
+        SecurityAlertKind.PASSWORD_CHANGED,
+        user_id=user_id,
+        detail={"tokens_revoked": revoked},
     )
     await session.commit()
     # Access tokens of the revoked families stop at once here, elsewhere within the check.

@@ -18,12 +18,13 @@ from typing import Literal, get_args
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.services import audit
+from api.services import audit, security_alerts
 from api.services.audit import RequestMeta
 from api.services.errors import NotFoundError, TooManyApiKeysError
 from infra.db.models import ApiKey
 from infra.db.repositories import api_keys as keys_repo
 from infra.db.session import Database
+from schemas.users import SecurityAlertKind
 
 ApiKeyScope = Literal["cvs:read", "cvs:write", "coach"]
 SCOPES: tuple[str, ...] = get_args(ApiKeyScope)
@@ -112,12 +113,12 @@ async def create(
         key_hash=key_hash,
         scopes=sorted(set(scopes)),
     )
-    await audit.record(
+    await security_alerts.record(
         session,
         "api_key.created",
         meta,
-        actor_id=user_id,
-        subject_id=user_id,
+        SecurityAlertKind.API_KEY_CREATED,
+        user_id=user_id,
         detail={"key_id": str(key.id), "prefix": prefix, "scopes": key.scopes},
     )
     await session.commit()

@@ -50,8 +50,9 @@ async def record(
     subject_id: uuid.UUID | None = None,
     outcome: str = "ok",
     detail: dict[str, Any] | None = None,
-) -> None:
-    await audit_repo.append(
+) -> int:
+    """Append the entry; its id."""
+    entry = await audit_repo.append(
         session,
         action=action,
         outcome=outcome,
@@ -62,3 +63,4 @@ async def record(
         request_id=meta.request_id,
         detail=detail or {},
     )
+    return entry.id

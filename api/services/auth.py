@@ -9,23 +9,27 @@ from datetime import UTC, datetime, timedelta
 import jwt
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.services import audit, mfa
+from api.services import audit, mfa, security_alerts
 from api.services.audit import RequestMeta
 from api.services.errors import (
     AccountDisabledError,
     EmailTakenError,
+    ExpiredVerificationLinkError,
     InvalidCredentialsError,
     InvalidMfaTokenError,
     InvalidRefreshTokenError,
+    InvalidVerificationLinkError,
     MfaRequiredError,
 )
 from api.services.passwords import check_password
 from api.services.sessions import SessionChecks
+from infra import mail_links
 from infra.db.models import User
 from infra.db.repositories import users as users_repo
 from infra.ratelimit import Bucket, RateLimitedError, RateLimiter
 from infra.security import ALGORITHM, DUMMY_HASH, Hashing, create_access_token
 from infra.settings import AuthSettings, Settings
+from infra.signing import InvalidSignatureError
 from producers.outbox import stage_events
 from schemas.users import Locale, UserRegistered
 
@@ -121,8 +125,8 @@ async def log_in(
         await audit.record(session, "auth.login", meta, actor_id=user.id, outcome="mfa_required")
         await session.commit()
         raise MfaRequiredError(mfa_token)
+    await security_alerts.record_sign_in(session, user.id, meta, {"method": "password"})
     pair = await issue(session, settings.auth, user.id, family_id=uuid.uuid4(), meta=meta)
-    await audit.record(session, "auth.login", meta, actor_id=user.id, detail={"method": "password"})
     await session.commit()
     return pair
 
@@ -138,10 +142,10 @@ async def complete_mfa(
         raise InvalidMfaTokenError()
     if user.disabled_at is not None:
         await _refuse_disabled(session, user.id, meta)
-    pair = await issue(session, settings.auth, challenge.user_id, family_id=uuid.uuid4(), meta=meta)
-    await audit.record(
-        session, "auth.login", meta, actor_id=challenge.user_id, detail={"method": challenge.method}
+    await security_alerts.record_sign_in(
+        session, challenge.user_id, meta, {"method": challenge.method}
     )
+    pair = await issue(session, settings.auth, challenge.user_id, family_id=uuid.uuid4(), meta=meta)
     await session.commit()
     return pair
 
@@ -245,3 +249,29 @@ async def issue(
         refresh_token=refresh_token,
         expires_in=auth.access_token_minutes * 60,
     )
+
+
+async def verify_email(
+    session: AsyncSession, settings: Settings, token: str, meta: RequestMeta
+) -> User:
+    """Mark the address a verification link was sent to as the user's; following the
+    link again changes nothing. A link for an address the account no longer has is
+    refused like a forged one."""
+    try:
+        link = mail_links.read_verification(settings, token)
+    except mail_links.ExpiredLinkError as exc:
+        raise ExpiredVerificationLinkError() from exc
+    except InvalidSignatureError as exc:
+        raise InvalidVerificationLinkError() from exc
+    user = await users_repo.by_id(session, link.user_id, lock=True)
+    if (
+        user is None
+        or user.erasure_requested_at is not None
+        or mail_links.email_digest(user.email) != link.email_digest
+    ):
+        raise InvalidVerificationLinkError()
+    if user.email_verified_at is None:
+        user.email_verified_at = datetime.now(UTC)
+        await audit.record(session, "auth.email_verified", meta, actor_id=user.id)
+        await session.commit()
+    return user

@@ -305,6 +305,18 @@ class InvalidUnsubscribeLinkError(DomainError):
     status, code, title = 400, "invalid_unsubscribe_link", "This unsubscribe link is not valid"
 
 
+class UsedUnsubscribeLinkError(DomainError):
+    status, code, title = 410, "unsubscribe_link_used", "This unsubscribe link was used already"
+
+
+class InvalidVerificationLinkError(DomainError):
+    status, code, title = 400, "invalid_verification_link", "This verification link is not valid"
+
+
+class ExpiredVerificationLinkError(DomainError):
+    status, code, title = 410, "verification_link_expired", "This verification link has expired"
+
+
 class UnknownNotificationChoiceError(DomainError):
     status, code, title = (
         422,

@@ -29,7 +29,7 @@ import pyotp
 import segno
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.services import audit
+from api.services import audit, security_alerts
 from api.services.audit import NO_REQUEST, RequestMeta
 from api.services.errors import (
     InvalidMfaCodeError,
@@ -51,6 +51,7 @@ from infra.db.repositories import users as users_repo
 from infra.secrets_box import SecretBox, derive_key
 from infra.security import ALGORITHM, Hashing
 from infra.settings import MfaSettings, Settings
+from schemas.users import SecurityAlertKind
 
 STEP_SECONDS = 30
 DIGITS = 6
@@ -301,7 +302,9 @@ async def confirm_enrolment(
     await mfa_repo.replace_recovery_codes(
         session, user.id, (recovery_code_hash(user.id, c) for c in codes)
     )
-    await audit.record(session, "mfa.enabled", meta, actor_id=user.id)
+    await security_alerts.record(
+        session, "mfa.enabled", meta, SecurityAlertKind.MFA_ENABLED, user_id=user.id
+    )
     await session.commit()
     return codes
 
@@ -323,7 +326,9 @@ async def disable(
     except (InvalidPasswordError, StepUpMfaCodeError, StepUpMfaCodeReusedError) as exc:
         raise await _refuse(session, "mfa.disabled", meta, user.id, exc, exc.code) from None
     await mfa_repo.remove(session, user.id)
-    await audit.record(session, "mfa.disabled", meta, actor_id=user.id)
+    await security_alerts.record(
+        session, "mfa.disabled", meta, SecurityAlertKind.MFA_DISABLED, user_id=user.id
+    )
     await session.commit()
 
 

@@ -14,8 +14,9 @@ from api.services.errors import (
     NotFoundError,
     NotificationNotOptionalError,
     UnknownNotificationChoiceError,
+    UsedUnsubscribeLinkError,
 )
-from infra import mail
+from infra import mail_links
 from infra.db.models import Notification, User
 from infra.db.repositories import notifications as repo
 from infra.settings import Settings
@@ -79,21 +80,27 @@ async def set_choices(
 
 async def check_unsubscribe(
     session: AsyncSession, settings: Settings, token: str
-) -> tuple[User, cat.Category]:
+) -> tuple[User, cat.Category, mail_links.UnsubscribeLink]:
+    """The user and category of a link that may still be used; 400 for one we did not
+    make, 410 for one used already."""
     try:
-        user_id, name = mail.read_unsubscribe(settings, token)
+        link = mail_links.read_unsubscribe(settings, token)
     except InvalidSignatureError as exc:
         raise InvalidUnsubscribeLinkError() from exc
-    category = cat.CATEGORIES.get(name)
-    user = await session.get(User, user_id)
+    category = cat.CATEGORIES.get(link.category)
+    user = await session.get(User, link.user_id)
     if category is None or not category.optional or user is None:
         raise InvalidUnsubscribeLinkError()
-    return user, category
+    if await repo.link_used(session, mail_links.UNSUBSCRIBE, link.nonce):
+        raise UsedUnsubscribeLinkError()
+    return user, category, link
 
 
-async def unsubscribe(session: AsyncSession, settings: Settings, token: str) -> cat.Category:
-    """Turn the link's category of email off for its user; doing it again changes nothing."""
-    user, category = await check_unsubscribe(session, settings, token)
+async def unsubscribe(session: AsyncSession, settings: Settings, token: str) -> User:
+    """Turn the link's category of email off for its user; the link works once."""
+    user, category, link = await check_unsubscribe(session, settings, token)
+    if not await repo.use_link(session, mail_links.UNSUBSCRIBE, link.nonce, user.id):
+        raise UsedUnsubscribeLinkError()
     await repo.set_choice(session, user.id, category.name, cat.EMAIL, False)
     await session.commit()
-    return category
+    return user

@@ -53,12 +53,14 @@ from infra.personal_data import (
     set_suggestion_change,
 )
 from infra.redis import coach_channel
+from producers.outbox import stage_events
 from schemas.coach import (
     REPLY_COMPLETED,
     REPLY_DELTA,
     REPLY_FAILED,
     CoachMessageSent,
     CoachMode,
+    CoachReplyCompleted,
     CoachRole,
     FailureReason,
     ReplyMetadata,
@@ -495,6 +497,17 @@ async def _finish(
             "suggestions": [str(s.id) for s in suggestions],
         }
         wake = await user_events.record(session, work.user_id, REPLY_COMPLETED, data)
+        if status == ReplyStatus.COMPLETED:
+            # Notifications tells a user who was not watching.
+            await stage_events(
+                session,
+                CoachReplyCompleted(
+                    correlation_id=event.correlation_id,
+                    user_id=work.user_id,
+                    session_id=work.session_id,
+                    message_id=work.reply_id,
+                ),
+            )
     log.info(
         "coach reply finished",
         reply_id=str(work.reply_id),

@@ -8,17 +8,21 @@ from consumers.context import WorkerContext
 from consumers.notifications import service
 from consumers.runtime import consumer_topics, subscriber_options
 from schemas.billing import PaymentFailed, SubscriptionChanged
+from schemas.coach import CoachReplyCompleted
 from schemas.events import CvFailed, CvScored
 from schemas.privacy import UserExportReady
 from schemas.topics import (
     BILLING_PAYMENT_FAILED,
     BILLING_SUBSCRIPTION_CHANGED,
+    COACH_REPLY_COMPLETED,
     CV_FAILED,
     CV_SCORED,
+    NOTIFICATIONS_REQUESTED,
     USER_EXPORT_READY,
     USER_REGISTERED,
+    USER_SECURITY_ALERT,
 )
-from schemas.users import UserRegistered
+from schemas.users import NotificationRequested, UserRegistered, UserSecurityAlert
 
 CONSUMER = service.CONSUMER
 
@@ -62,6 +66,25 @@ def build_router(ctx: WorkerContext) -> KafkaRouter:
         *consumer_topics(CONSUMER, USER_EXPORT_READY), **options(USER_EXPORT_READY.name)
     )
     async def on_export_ready(event: UserExportReady) -> None:
+        await service.handle(ctx, event)
+
+    @router.subscriber(
+        *consumer_topics(CONSUMER, USER_SECURITY_ALERT), **options(USER_SECURITY_ALERT.name)
+    )
+    async def on_security_alert(event: UserSecurityAlert) -> None:
+        await service.handle(ctx, event)
+
+    @router.subscriber(
+        *consumer_topics(CONSUMER, COACH_REPLY_COMPLETED), **options(COACH_REPLY_COMPLETED.name)
+    )
+    async def on_coach_reply(event: CoachReplyCompleted) -> None:
+        await service.handle(ctx, event)
+
+    @router.subscriber(
+        *consumer_topics(CONSUMER, NOTIFICATIONS_REQUESTED),
+        **options(NOTIFICATIONS_REQUESTED.name),
+    )
+    async def on_requested(event: NotificationRequested) -> None:
         await service.handle(ctx, event)
 
     return router

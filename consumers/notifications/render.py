@@ -40,7 +40,14 @@ def render(template: str, locale: str, data: dict[str, Any]) -> Rendered:
     if locale not in LOCALES:
         raise KeyError(f"unknown locale {locale!r}; known: {', '.join(LOCALES)}")
     env = _environment()
-    context = {"name": None, "link": None, "unsubscribe_url": None, **data, "locale": locale}
+    context = {
+        "name": None,
+        "link": None,
+        "unsubscribe_url": None,
+        "verify_url": None,
+        **data,
+        "locale": locale,
+    }
     text_template = env.get_template(f"{template}.{locale}.txt")
     subject = "".join(text_template.blocks["subject"](text_template.new_context(context)))
     context["subject"] = " ".join(subject.split())
@@ -67,7 +74,10 @@ def sample_data(template: str, locale: str) -> dict[str, Any]:
         "unsubscribe_url": None,
     }
     samples: dict[str, dict[str, Any]] = {
-        "welcome": {},
+        "welcome": {
+            "verify_url": "http://127.0.0.1:8000/v1/auth/verify?token=sample",
+            "verify_hours": 72,
+        },
         "cv_scored": {
             "score": 72,
             "fixes": [
@@ -92,5 +102,25 @@ def sample_data(template: str, locale: str) -> dict[str, Any]:
         },
         "payment_failed": {"amount": "R$ 29,90", "next_attempt": "2026-12-05"},
         "export_ready": {},
+        "security_alert": {
+            "kind": "new_device",
+            "when": "2 Dec 2026, 12:04 (America/Sao_Paulo)"
+            if en
+            else "02/12/2026 12:04 (America/Sao_Paulo)",
+            "ip": "203.0.113.7",
+            "device": "Firefox · Windows",
+            "key_name": None,
+        },
+        "coach_replied": {
+            "session_id": "00000000-0000-0000-0000-000000000000",
+            "unsubscribe_url": "http://127.0.0.1:8000/v1/notifications/unsubscribe?token=sample",
+        },
+        "announcement": {
+            "title": "Job match is better now" if en else "A comparação com vagas melhorou",
+            "body": "Paste a job ad next to your CV to see the missing keywords."
+            if en
+            else "Cole o anúncio da vaga junto do currículo para ver as palavras que faltam.",
+            "unsubscribe_url": "http://127.0.0.1:8000/v1/notifications/unsubscribe?token=sample",
+        },
     }
     return {**base, **samples[template]}

@@ -20,32 +20,44 @@ import asyncio
 import random
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import structlog
+from jinja2 import TemplateError, UndefinedError
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from consumers import user_events
 from consumers.context import WorkerContext
 from consumers.notifications import rules
 from consumers.notifications.render import render
-from infra import mail
-from infra.db.models import Cv, User
+from consumers.runtime import PermanentError
+from infra import mail, mail_links
+from infra.db.models import ApiKey, AuditEntry, Cv, User
 from infra.db.repositories import cvs as cvs_repo
 from infra.db.repositories import notifications as repo
 from infra.db.repositories import users as users_repo
 from infra.personal_data import analysis_body
+from infra.ratelimit import StreamSlots
 from infra.settings import Settings
 from schemas import notifications as cat
 from schemas.billing import PaymentFailed, SubscriptionChanged
+from schemas.coach import CoachReplyCompleted
 from schemas.cv import Analysis
 from schemas.envelope import Event
 from schemas.events import CvFailed, CvScored
 from schemas.privacy import UserExportReady
-from schemas.users import UserRegistered
+from schemas.users import (
+    NotificationRequested,
+    SecurityAlertKind,
+    UserRegistered,
+    UserSecurityAlert,
+)
 
 CONSUMER = "notifications"
 CREATED = "notification.created"
+COACH_NOTICE_WINDOW = timedelta(hours=1)
 log = structlog.get_logger(__name__)
 
 
@@ -57,6 +69,8 @@ class Planned:
     user_id: uuid.UUID
     link: str
     data: dict[str, Any] = field(default_factory=dict)
+    # Coach replies: at most one notification per session in this window.
+    per_session_window: timedelta | None = None
 
 
 async def handle(ctx: WorkerContext, event: Event) -> None:
@@ -82,6 +96,12 @@ async def plan(ctx: WorkerContext, event: Event) -> Planned | None:
         return None
     if isinstance(event, UserRegistered):
         return Planned(cat.WELCOME, event.user_id, "/")
+    if isinstance(event, UserSecurityAlert):
+        return await _plan_security_alert(ctx, event)
+    if isinstance(event, CoachReplyCompleted):
+        return await _plan_coach_reply(ctx, event)
+    if isinstance(event, NotificationRequested):
+        return _plan_requested(event)
     if isinstance(event, SubscriptionChanged):
         return Planned(
             cat.SUBSCRIPTION_CHANGED,
@@ -131,6 +151,63 @@ async def _plan_cv(ctx: WorkerContext, event: CvScored | CvFailed) -> Planned | 
         return Planned(cat.CV_SCORED, cv.user_id, link, {"score": event.score, "fixes": fixes})
 
 
+async def _plan_security_alert(ctx: WorkerContext, event: UserSecurityAlert) -> Planned | None:
+    assert event.user_id is not None
+    async with ctx.db.sessions() as session:
+        entry = await session.get(AuditEntry, event.audit_id)
+        user = await session.get(User, event.user_id)
+        if entry is None or user is None or entry.actor_id != user.id:
+            return None
+        key_name = None
+        if event.kind == SecurityAlertKind.API_KEY_CREATED and "key_id" in entry.detail:
+            key = await session.get(ApiKey, uuid.UUID(entry.detail["key_id"]))
+            key_name = key.name if key is not None else None
+    return Planned(
+        cat.SECURITY_ALERT,
+        user.id,
+        "/v1/me/security-activity",
+        {
+            "kind": event.kind.value,
+            "when": rules.local_time(
+                entry.created_at, user.time_zone, rules.locale_of(user.locale)
+            ),
+            "ip": entry.ip,
+            "device": rules.device_of(entry.user_agent),
+            "key_name": key_name,
+        },
+    )
+
+
+async def _plan_coach_reply(ctx: WorkerContext, event: CoachReplyCompleted) -> Planned | None:
+    assert event.user_id is not None
+    # Someone watching a stream sees the reply arrive; the notice is for those who left.
+    watching = await StreamSlots(ctx.redis, ctx.settings.ratelimit).open_count(str(event.user_id))
+    if watching:
+        log.info("user is watching, no coach notice", streams=watching)
+        return None
+    return Planned(
+        cat.COACH_REPLIED,
+        event.user_id,
+        f"/v1/coach/sessions/{event.session_id}",
+        {"session_id": str(event.session_id)},
+        per_session_window=COACH_NOTICE_WINDOW,
+    )
+
+
+def _plan_requested(event: NotificationRequested) -> Planned:
+    assert event.user_id is not None
+    template = cat.TEMPLATES.get(event.template)
+    if template is None:
+        raise PermanentError(f"unknown template {event.template!r}")
+    try:
+        for locale in cat.LOCALES:
+            render(template.name, locale, {**event.data, "link": event.link})
+    except (UndefinedError, TemplateError) as exc:
+        # The request lacks what the template needs: no retry can mend it.
+        raise PermanentError(f"template {template.name!r} cannot render: {exc}") from exc
+    return Planned(template, event.user_id, event.link, dict(event.data))
+
+
 def _absolute(settings: Settings, link: str) -> str:
     return (
         link
@@ -157,13 +234,14 @@ async def deliver(ctx: WorkerContext, event_id: uuid.UUID, planned: Planned) -> 
         bounced = template.category.optional and await repo.hard_bounced(
             session, user.id, cat.EMAIL
         )
+        if planned.per_session_window is not None and await _told_lately(session, planned):
+            log.info("coach notice sent lately for this session", template=template.name)
+            return
         for channel in cat.CHANNELS:
             on = cat.enabled(template.category, channel, choices)
             data = {**planned.data, "name": user.display_name, "link": link}
-            if channel == cat.EMAIL and template.category.optional:
-                data["unsubscribe_url"] = mail.unsubscribe_url(
-                    settings, user.id, template.category.name
-                )
+            if channel == cat.EMAIL:
+                data.update(_mail_links(settings, template, user))
             rendered = render(template.name, locale, data)
             if channel == cat.EMAIL:
                 status = cat.QUEUED if on and not bounced else cat.SUPPRESSED
@@ -202,6 +280,36 @@ async def deliver(ctx: WorkerContext, event_id: uuid.UUID, planned: Planned) -> 
     if wake is not None:
         await ctx.wake_user_streams(planned.user_id, wake)
     await send_email(ctx, event_id, template.name)
+
+
+def _mail_links(settings: Settings, template: cat.Template, user: User) -> dict[str, Any]:
+    """The signed links only the mail carries."""
+    links: dict[str, Any] = {}
+    if template.category.optional:
+        links["unsubscribe_url"] = mail_links.unsubscribe_url(
+            settings, user.id, template.category.name
+        )
+    if template is cat.WELCOME and user.email_verified_at is None:
+        links["verify_url"] = mail_links.verification_url(settings, user.id, user.email)
+        links["verify_hours"] = settings.notifications.verify_link_hours
+    return links
+
+
+async def _told_lately(session: AsyncSession, planned: Planned) -> bool:
+    """Whether the session was noticed within the window. A transaction-scoped lock on
+    (user, session) makes two workers handling replies of one session take turns."""
+    assert planned.per_session_window is not None
+    session_id = str(planned.data["session_id"])
+    await session.execute(
+        select(func.pg_advisory_xact_lock(func.hashtextextended(f"notice:{session_id}", 0)))
+    )
+    return await repo.recent_for_session(
+        session,
+        planned.user_id,
+        planned.template.name,
+        session_id,
+        datetime.now(UTC) - planned.per_session_window,
+    )
 
 
 async def send_email(ctx: WorkerContext, event_id: uuid.UUID, template: str) -> None:

@@ -60,6 +60,8 @@ class User(Base):
     # Set when the user asked to be erased: every token and log-in stops at once, and
     # workers drop what they were doing for the user.
     erasure_requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the owner of ``email`` followed the link of the welcome mail.
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = _created_at()
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
@@ -608,3 +610,17 @@ class NotificationPreference(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
+
+
+class UsedLink(Base):
+    """A single-use link from a mail (unsubscribe) that has been followed: the second
+    use of the same link finds its row."""
+
+    __tablename__ = "used_links"
+
+    purpose: Mapped[str] = mapped_column(String(32), primary_key=True)
+    nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    used_at: Mapped[datetime] = _created_at()

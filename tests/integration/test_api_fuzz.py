@@ -35,9 +35,10 @@ _CONTENT_RULES = {
     "POST /webhooks/stripe",
     "GET /v1/notifications/unsubscribe",
     "POST /v1/notifications/unsubscribe",
+    "GET /v1/auth/verify",
     "PUT /v1/me/notifications",
 }
-# A Stripe webhook and an unsubscribe link are judged by their signatures (a 400
+# A Stripe webhook, an unsubscribe and a verification link are judged by their signatures (a 400
 # otherwise); notification choices name known categories, some not optional (422/409).
 # Payments are not configured in the suite's system, so these answer 503
 # billing_unavailable by design; tests/integration/test_billing_stripe.py runs them

@@ -21,17 +21,26 @@ from sqlalchemy import func, select
 from consumers.context import WorkerContext
 from consumers.notifications import service
 from consumers.notifications.render import sample_data
+from consumers.runtime import PermanentError
 from infra import mail
 from infra.db.models import Analysis, Cv, Notification, User, UserEvent
+from infra.db.repositories import audit as audit_repo
 from infra.db.repositories import notifications as repo
 from infra.embedded import free_port
+from infra.ratelimit import StreamSlots
 from infra.settings import Settings
 from schemas import notifications as cat
 from schemas.billing import PaymentFailed, Plan, SubscriptionChanged
+from schemas.coach import CoachReplyCompleted
 from schemas.envelope import Event
 from schemas.events import CvFailed, CvScored
 from schemas.privacy import UserExportReady
-from schemas.users import UserRegistered
+from schemas.users import (
+    NotificationRequested,
+    SecurityAlertKind,
+    UserRegistered,
+    UserSecurityAlert,
+)
 
 
 class ScriptedServer:
@@ -155,10 +164,37 @@ def _parts(message: EmailMessage) -> tuple[str, str]:
     return text.get_content(), html.get_content()
 
 
-def _events_for(user: User, cv: Cv | None = None) -> dict[str, Event]:
+async def _audit_entry(ctx: WorkerContext, user: User, action: str = "auth.login") -> int:
+    async with ctx.db.transaction() as session:
+        entry = await audit_repo.append(
+            session,
+            action=action,
+            outcome="ok",
+            actor_id=user.id,
+            subject_id=user.id,
+            ip="203.0.113.9",
+            user_agent="Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Version/18.0 Safari/604.1",
+            request_id=None,
+            detail={},
+        )
+        return entry.id
+
+
+def _events_for(user: User, cv: Cv | None = None, audit_id: int = 0) -> dict[str, Event]:
     common: dict[str, Any] = {"correlation_id": "t", "user_id": user.id}
     cv_id = cv.id if cv else uuid.uuid4()
     return {
+        "security_alert": UserSecurityAlert(
+            kind=SecurityAlertKind.NEW_DEVICE, audit_id=audit_id, **common
+        ),
+        "coach_replied": CoachReplyCompleted(
+            session_id=uuid.uuid4(), message_id=uuid.uuid4(), **common
+        ),
+        "announcement": NotificationRequested(
+            template="announcement",
+            data={"title": "Novidade", "body": "Um parágrafo.\n\nOutro parágrafo."},
+            **common,
+        ),
         "welcome": UserRegistered(locale="pt-BR", **common),
         "cv_scored": CvScored(cv_id=cv_id, analysis_version=1, score=58, provider="x", **common),
         "cv_failed": CvFailed(
@@ -188,7 +224,8 @@ async def test_each_template_arrives_with_both_parts_and_headers(
     server, _ = smtp_server
     user = await _user(ctx, locale=locale)
     cv = await _scored_cv(ctx, user)
-    events = _events_for(user, cv)
+    events = _events_for(user, cv, await _audit_entry(ctx, user))
+    assert set(events) == set(cat.TEMPLATES)
     for event in events.values():
         await service.handle(ctx, event)
 
@@ -401,3 +438,117 @@ async def test_a_burst_of_500_events_sends_500_emails_once_each(
     assert len(addresses) == 500
     assert set(addresses) == {u.email for u in users}
     print(f"\n500 emails (1000 deliveries) in {elapsed:.1f}s: {500 / elapsed:.0f} emails/s")
+
+
+async def test_a_security_alert_names_the_time_address_and_device(
+    ctx: WorkerContext, smtp_server: tuple[ScriptedServer, int]
+) -> None:
+    server, _ = smtp_server
+    user = await _user(ctx, locale="en")
+    events = _events_for(user, audit_id=await _audit_entry(ctx, user))
+    await service.handle(ctx, events["security_alert"])
+    (alert,) = server.to(user.email)
+    text, _ = _parts(alert)
+    assert alert["Subject"] == "New sign-in to your Recoloca account"
+    assert "203.0.113.9" in text
+    assert "Safari · iPhone" in text
+    assert "(America/Sao_Paulo)" in text
+    # Opting out is not possible for security mail: the choice is ignored.
+    async with ctx.db.transaction() as session:
+        await repo.set_choice(session, user.id, "security", cat.EMAIL, False)
+    again = UserSecurityAlert(
+        kind=SecurityAlertKind.PASSWORD_CHANGED,
+        audit_id=await _audit_entry(ctx, user, "auth.password_changed"),
+        correlation_id="t",
+        user_id=user.id,
+    )
+    await service.handle(ctx, again)
+    assert [m["Subject"] for m in server.to(user.email)][-1] == "Your Recoloca password was changed"
+
+
+async def test_an_alert_naming_another_users_audit_entry_sends_nothing(
+    ctx: WorkerContext, smtp_server: tuple[ScriptedServer, int]
+) -> None:
+    server, _ = smtp_server
+    user, other = await _user(ctx), await _user(ctx)
+    events = _events_for(user, audit_id=await _audit_entry(ctx, other))
+    await service.handle(ctx, events["security_alert"])
+    assert server.to(user.email) == []
+    assert await _rows(ctx, user.id) == []
+
+
+async def test_coach_replies_notify_once_per_session_per_hour_and_never_a_watcher(
+    ctx: WorkerContext, smtp_server: tuple[ScriptedServer, int]
+) -> None:
+    server, _ = smtp_server
+    user = await _user(ctx)
+    first, second = uuid.uuid4(), uuid.uuid4()
+
+    def reply(session_id: uuid.UUID) -> CoachReplyCompleted:
+        return CoachReplyCompleted(
+            session_id=session_id, message_id=uuid.uuid4(), correlation_id="t", user_id=user.id
+        )
+
+    # Three replies in one session, two of them handled at once by two workers.
+    await asyncio.gather(service.handle(ctx, reply(first)), service.handle(ctx, reply(first)))
+    await service.handle(ctx, reply(first))
+    await service.handle(ctx, reply(second))
+    subjects = [m["Subject"] for m in server.to(user.email)]
+    assert subjects == ["Seu coach respondeu"] * 2
+    links = sorted(_parts(m)[0] for m in server.to(user.email))
+    assert any(f"/v1/coach/sessions/{first}" in t for t in links)
+    assert any(f"/v1/coach/sessions/{second}" in t for t in links)
+
+    # A user with a stream open watches the reply arrive: no notice.
+    slots = StreamSlots(ctx.redis, ctx.settings.ratelimit)
+    slot = await slots.acquire(str(user.id))
+    try:
+        await service.handle(ctx, reply(uuid.uuid4()))
+    finally:
+        await slots.release(slot)
+    assert len(server.to(user.email)) == 2
+    # Once the stream is closed, a new session's reply is noticed again.
+    await service.handle(ctx, reply(uuid.uuid4()))
+    assert len(server.to(user.email)) == 3
+
+
+async def test_a_requested_notification_is_sent_once_by_its_templates_rules(
+    ctx: WorkerContext, smtp_server: tuple[ScriptedServer, int]
+) -> None:
+    server, _ = smtp_server
+    user = await _user(ctx, locale="en")
+    event = _events_for(user)["announcement"]
+    await service.handle(ctx, event)
+    await service.handle(ctx, NotificationRequested.model_validate_json(event.model_dump_json()))
+    (sent,) = server.to(user.email)
+    text, html = _parts(sent)
+    assert sent["Subject"] == "Novidade"
+    assert "Um parágrafo." in text
+    assert "<p>Outro parágrafo.</p>" in html
+    assert sent["List-Unsubscribe"]  # product news can be turned off
+    async with ctx.db.transaction() as session:
+        await repo.set_choice(session, user.id, "product", cat.EMAIL, False)
+    later = NotificationRequested(
+        template="announcement",
+        data={"title": "t", "body": "b"},
+        correlation_id="t",
+        user_id=user.id,
+    )
+    await service.handle(ctx, later)
+    assert len(server.to(user.email)) == 1
+
+
+@pytest.mark.parametrize(
+    ("template", "data"),
+    [("no_such_template", {}), ("announcement", {"title": "a title but no body"})],
+)
+async def test_a_request_that_cannot_be_rendered_is_permanent(
+    ctx: WorkerContext, smtp_server: tuple[ScriptedServer, int], template: str, data: dict[str, Any]
+) -> None:
+    server, _ = smtp_server
+    user = await _user(ctx)
+    event = NotificationRequested(template=template, data=data, correlation_id="t", user_id=user.id)
+    with pytest.raises(PermanentError):
+        await service.handle(ctx, event)
+    assert server.to(user.email) == []
+    assert await _rows(ctx, user.id) == []

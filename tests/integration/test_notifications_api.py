@@ -4,13 +4,22 @@ the one-click unsubscribe link."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import logging
 import re
+import time
 from email.message import EmailMessage
 
 import httpx
+import pytest
+from typer.testing import CliRunner, Result
 
+from entrypoints.cli import app
+from infra import mail_links
 from infra.mail_sink import read_messages
-from tests.support.api import new_user, upload, wait_for_status
+from infra.settings import get_settings
+from tests.support.api import PASSWORD, new_user, upload, user_id_of, wait_for_status
 from tests.support.documents import txt_cv
 from tests.support.sse import collect_until
 from tests.support.system import RunningSystem, wait_for
@@ -125,10 +134,32 @@ async def test_choices_and_one_click_unsubscribe(system: RunningSystem) -> None:
             "enabled": False,
             "optional": True,
         } in after
+        # The link works once: a second use, GET or POST, is told it was used.
+        for method in ("GET", "POST"):
+            again = await client.request(method, path)
+            assert again.status_code == 410, again.text
+            assert again.json()["code"] == "unsubscribe_link_used"
         # A tampered token is refused.
         bad = await client.post(path[:-3] + "abc")
         assert bad.status_code == 400
         assert bad.json()["code"] == "invalid_unsubscribe_link"
+        # Another user's token with this user's id in it does not verify either.
+        other = await new_user(client)
+        other_address = await _me(client, other)
+        other_up = await upload(client, other, txt_cv(), "cv.txt", "text/plain")
+        await wait_for_status(client, other, other_up.json()["id"], "scored", timeout=30)
+        other_mail = next(
+            m for m in await _mails_to(system, other_address, 2) if m["List-Unsubscribe"]
+        )
+        other_token = other_mail["List-Unsubscribe"].split("token=")[1].rstrip(">")
+        mac = other_token.partition(".")[2]
+        mine = path.split("token=")[1]
+        forged = await client.post(
+            f"/v1/notifications/unsubscribe?token={mine.partition('.')[0]}.{mac}"
+        )
+        assert forged.status_code == 400
+        assert forged.json()["code"] == "invalid_unsubscribe_link"
+        assert (await client.get("/v1/me/notifications", headers=other)).json() == choices
 
         # The next analysis is not mailed; the in-app notification still comes.
         uploaded = await upload(client, headers, txt_cv(), "cv2.txt", "text/plain")
@@ -162,3 +193,168 @@ async def test_a_new_notification_is_pushed_on_the_event_stream(system: RunningS
     assert created.data["template"] == "welcome"
     assert created.data["title"] == "Boas-vindas à Recoloca"
     assert created.data["notification_id"]
+
+
+def _text(message: EmailMessage) -> str:
+    part = message.get_body(preferencelist=("plain",))
+    assert part is not None
+    return str(part.get_content())
+
+
+def _html(message: EmailMessage) -> str:
+    part = message.get_body(preferencelist=("html",))
+    assert part is not None
+    return str(part.get_content())
+
+
+async def test_the_welcome_mail_verifies_the_address(system: RunningSystem) -> None:
+    async with system.client() as client:
+        headers = await new_user(client)
+        address = await _me(client, headers)
+        assert (await client.get("/v1/me", headers=headers)).json()["email_verified_at"] is None
+        (welcome,) = await _mails_to(system, address, 1)
+        found = re.search(r"https?://\S+(/v1/auth/verify\?token=\S+)", _text(welcome))
+        assert found is not None
+        path = found.group(1)
+        assert path in _html(welcome)
+
+        verified = await client.get(path)
+        assert verified.status_code == 200, verified.text
+        assert verified.json()["email"] == address
+        at = verified.json()["email_verified_at"]
+        me = (await client.get("/v1/me", headers=headers)).json()
+        assert me["email_verified_at"] == at
+        # Following it again (a mail scanner, a second click) changes nothing.
+        again = await client.get(path, headers={"Accept": "text/html"})
+        assert again.status_code == 200
+        assert "confirmado" in again.text
+        assert (await client.get("/v1/me", headers=headers)).json()["email_verified_at"] == at
+
+        tampered = await client.get(path[:-3] + "abc")
+        assert tampered.status_code == 400
+        assert tampered.json()["code"] == "invalid_verification_link"
+        user_id = user_id_of(headers)
+        stale = mail_links.verification_url(
+            system.settings, user_id, address, now=time.time() - 73 * 3600
+        )
+        expired = await client.get(stale[stale.index("/v1/") :])
+        assert expired.status_code == 410
+        assert expired.json()["code"] == "verification_link_expired"
+        # A link made for another address (the account's old one) proves nothing.
+        moved = mail_links.verification_url(system.settings, user_id, "old@example.com")
+        refused = await client.get(moved[moved.index("/v1/") :])
+        assert refused.status_code == 400
+        # An unsubscribe token is no verification token.
+        unsubscribe = mail_links.unsubscribe_url(system.settings, user_id, "analysis")
+        token = unsubscribe.split("token=")[1]
+        confused = await client.get(f"/v1/auth/verify?token={token}")
+        assert confused.status_code == 400
+        assert confused.json()["code"] == "invalid_verification_link"
+
+
+_FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
+
+
+async def test_security_alerts_tell_the_owner_of_new_devices_and_changes(
+    system: RunningSystem,
+) -> None:
+    async with system.client() as client:
+        headers = await new_user(client)
+        address = await _me(client, headers)
+        # The first sign-in follows the registration: no alert for it.
+        await _mails_to(system, address, 1)
+
+        async def sign_in(user_agent: str) -> dict[str, str]:
+            response = await client.post(
+                "/v1/auth/token",
+                data={"username": address, "password": PASSWORD},
+                headers={"User-Agent": user_agent},
+            )
+            assert response.status_code == 200, response.text
+            return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+        firefox = await sign_in(_FIREFOX)
+        (_, new_device) = await _mails_to(system, address, 2)
+        assert new_device["Subject"] == "Novo acesso à sua conta na Recoloca"
+        text = _text(new_device)
+        assert "Firefox · Windows" in text
+        assert "127.0.0.1" in text
+        assert "(America/Sao_Paulo)" in text
+        assert new_device["List-Unsubscribe"] is None  # security mail cannot be turned off
+        # The same device again is no news.
+        await sign_in(_FIREFOX)
+
+        created = await client.post(
+            "/v1/me/api-keys",
+            json={"name": "<b>laptop</b>", "scopes": ["cvs:read"]},
+            headers=firefox,
+        )
+        assert created.status_code == 201, created.text
+        mails = await _mails_to(system, address, 3)
+        key_mail = next(m for m in mails if "chave de API" in m["Subject"])
+        assert "“<b>laptop</b>”" in _text(key_mail)
+        assert "&lt;b&gt;laptop&lt;/b&gt;" in _html(key_mail)
+        assert "<b>laptop</b>" not in _html(key_mail)
+
+        changed = await client.post(
+            "/v1/me/password",
+            json={"current_password": PASSWORD, "new_password": "another horse battery staple"},
+            headers=firefox,
+        )
+        assert changed.status_code == 200, changed.text
+        mails = await _mails_to(system, address, 4)
+        assert any(m["Subject"] == "A senha da sua conta na Recoloca foi alterada" for m in mails)
+
+        async def four_in_app() -> dict[str, object] | None:
+            body: dict[str, object] = (
+                await client.get(
+                    "/v1/notifications",
+                    headers={"Authorization": f"Bearer {changed.json()['access_token']}"},
+                )
+            ).json()
+            return body if body["total"] == 4 else None
+
+        page = await wait_for(four_in_app, timeout=15, what="four in-app notifications")
+        items = page["items"]
+        assert isinstance(items, list)
+        assert sum(1 for i in items if i["template"] == "security_alert") == 3
+    # Exactly one mail per alert once everything settled: welcome + three alerts.
+    assert len(read_messages_to(system, address)) == 4
+
+
+async def test_an_operator_sends_a_notification_from_the_command_line(
+    system: RunningSystem, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with system.client() as client:
+        headers = await new_user(client)
+        address = await _me(client, headers)
+    monkeypatch.setenv("RECOLOCA_DATABASE_URL", system.settings.database.url or "")
+    get_settings.cache_clear()
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+
+    def send(*args: str) -> Result:
+        return CliRunner().invoke(app, ["notifications", "send", *args])
+
+    try:
+        data = json.dumps({"title": "Novidade na Recoloca", "body": "Agora com vagas."})
+        sent = await asyncio.to_thread(send, "announcement", "--user", address, "--data", data)
+        missing = await asyncio.to_thread(
+            send, "announcement", "--user", address, "--data", '{"title": "no body"}'
+        )
+        unknown = await asyncio.to_thread(send, "nope", "--user", address)
+        nobody = await asyncio.to_thread(
+            send, "announcement", "--user", "nobody@example.com", "--data", data
+        )
+    finally:
+        get_settings.cache_clear()
+        root.handlers[:] = handlers
+        root.setLevel(level)
+    assert sent.exit_code == 0, sent.output
+    assert "queued announcement" in sent.output
+    for refused in (missing, unknown, nobody):
+        assert refused.exit_code != 0
+    mails = await _mails_to(system, address, 2)
+    news = next(m for m in mails if m["Subject"] == "Novidade na Recoloca")
+    assert "Agora com vagas." in _text(news)
+    assert news["List-Unsubscribe"]

@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from infra.db.models import Notification, NotificationPreference
+from infra.db.models import Notification, NotificationPreference, UsedLink
 
 
 async def add_once(session: AsyncSession, **values: Any) -> uuid.UUID | None:
@@ -131,6 +131,7 @@ async def delete_of_user(session: AsyncSession, user_id: uuid.UUID) -> int:
     await session.execute(
         delete(NotificationPreference).where(NotificationPreference.user_id == user_id)
     )
+    await session.execute(delete(UsedLink).where(UsedLink.user_id == user_id))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
@@ -153,6 +154,42 @@ async def hard_bounced(session: AsyncSession, user_id: uuid.UUID, channel: str) 
             Notification.channel == channel,
             Notification.status == "failed",
             Notification.smtp_reply.like("55%"),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+async def use_link(session: AsyncSession, purpose: str, nonce: str, user_id: uuid.UUID) -> bool:
+    """Mark a single-use link used; False when it had been used already."""
+    statement = (
+        insert(UsedLink)
+        .values(purpose=purpose, nonce=nonce, user_id=user_id)
+        .on_conflict_do_nothing()
+        .returning(UsedLink.nonce)
+    )
+    return await session.scalar(statement) is not None
+
+
+async def link_used(session: AsyncSession, purpose: str, nonce: str) -> bool:
+    return await session.get(UsedLink, (purpose, nonce)) is not None
+
+
+async def recent_for_session(
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    template: str,
+    coach_session_id: str,
+    since: datetime,
+) -> bool:
+    """Whether the user was told of this coach session with ``template`` since ``since``."""
+    found = await session.scalar(
+        select(Notification.id)
+        .where(
+            Notification.user_id == user_id,
+            Notification.template == template,
+            Notification.data["session_id"].astext == coach_session_id,
+            Notification.created_at >= since,
         )
         .limit(1)
     )

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -92,3 +92,14 @@ async def revoke_all(session: AsyncSession, user_id: uuid.UUID, at: datetime) ->
         .returning(RefreshToken.id)
     )
     return len(revoked.all())
+
+
+async def known_device(session: AsyncSession, user_id: uuid.UUID, user_agent: str | None) -> bool:
+    """Whether a sign-in with ``user_agent`` comes from a device the user signed in with
+    before. The very first sign-in counts as known: it follows the registration."""
+    mine = RefreshToken.user_id == user_id
+    if await session.scalar(
+        select(exists().where(mine, RefreshToken.user_agent.is_not_distinct_from(user_agent)))
+    ):
+        return True
+    return not await session.scalar(select(exists().where(mine)))

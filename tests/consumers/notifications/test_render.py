@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, datetime
+
 import pytest
 
 from consumers.notifications import rules
 from consumers.notifications.render import render, sample_data
+from infra import mail_links
+from infra.settings import Settings
 from infra.signing import InvalidSignatureError, sign_token, verify_token
 from schemas import notifications as cat
 
@@ -98,3 +103,65 @@ def test_signed_tokens_are_bound_to_key_and_purpose() -> None:
     ):
         with pytest.raises(InvalidSignatureError):
             verify_token(key, purpose, value)
+
+
+@pytest.mark.parametrize(
+    ("user_agent", "device"),
+    [
+        (
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0",
+            "Edge · Windows",
+        ),
+        (
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like "
+            "Gecko) Version/17.5 Safari/605.1.15",
+            "Safari · macOS",
+        ),
+        (
+            "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/131.0.0.0 Mobile Safari/537.36",
+            "Chrome · Android",
+        ),
+        ("curl/8.5.0", "curl/8.5.0"),
+        (None, None),
+    ],
+)
+def test_device_of_a_user_agent(user_agent: str | None, device: str | None) -> None:
+    assert rules.device_of(user_agent) == device
+
+
+def test_local_time_is_the_users_clock() -> None:
+    moment = datetime(2026, 12, 2, 15, 4, tzinfo=UTC)
+    assert rules.local_time(moment, "America/Sao_Paulo", "pt-BR") == (
+        "02/12/2026 12:04 (America/Sao_Paulo)"
+    )
+    assert rules.local_time(moment, "Europe/Lisbon", "en") == "2 Dec 2026, 15:04 (Europe/Lisbon)"
+    assert rules.local_time(moment, "Not/AZone", "en") == "2 Dec 2026, 15:04 (UTC)"
+
+
+def test_verification_links_expire_and_name_the_address(settings: Settings) -> None:
+    user_id = uuid.uuid4()
+    url = mail_links.verification_url(settings, user_id, "Ana@Example.com", now=1_000_000)
+    token = url.split("token=")[1]
+    hours = settings.notifications.verify_link_hours
+    link = mail_links.read_verification(settings, token, now=1_000_000 + hours * 3600 - 1)
+    assert link.user_id == user_id
+    assert link.email_digest == mail_links.email_digest("ana@example.com")
+    with pytest.raises(mail_links.ExpiredLinkError):
+        mail_links.read_verification(settings, token, now=1_000_000 + hours * 3600 + 1)
+
+
+def test_link_tokens_serve_one_purpose_and_each_mail_gets_its_own(settings: Settings) -> None:
+    user_id = uuid.uuid4()
+    first = mail_links.unsubscribe_url(settings, user_id, "analysis").split("token=")[1]
+    second = mail_links.unsubscribe_url(settings, user_id, "analysis").split("token=")[1]
+    assert first != second
+    assert mail_links.read_unsubscribe(settings, first).nonce != (
+        mail_links.read_unsubscribe(settings, second).nonce
+    )
+    with pytest.raises(InvalidSignatureError):
+        mail_links.read_verification(settings, first)
+    verify = mail_links.verification_url(settings, user_id, "a@example.com").split("token=")[1]
+    with pytest.raises(InvalidSignatureError):
+        mail_links.read_unsubscribe(settings, verify)
