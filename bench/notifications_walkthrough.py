@@ -1,6 +1,7 @@
 """Notifications end to end, as a scripted client against a running ``make run`` whose
 mail goes to an SMTP server outside the product:
 
+    python -c "import mailbox; mailbox.Maildir('/tmp/maildir')"   # the handler needs it
     python -m aiosmtpd -n -l 127.0.0.1:2525 -c aiosmtpd.handlers.Mailbox /tmp/maildir &
     RECOLOCA_SMTP_HOST=127.0.0.1 RECOLOCA_SMTP_PORT=2525 make run &
     python -m bench.notifications_walkthrough --maildir /tmp/maildir

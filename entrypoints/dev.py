@@ -150,7 +150,7 @@ def check_port_free(host: str, port: int) -> None:
             raise OperatorError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
-def banner(settings: Settings) -> str:
+def banner(settings: Settings, mail_kept_in: Path | None = None) -> str:
     base = f"http://{settings.api.host}:{settings.api.port}"
     return "\n".join(
         [
@@ -160,11 +160,7 @@ def banner(settings: Settings) -> str:
             f"  bus docs  {base}/asyncapi",
             f"  data      {settings.data_dir.resolve()}",
             f"  mail      {settings.smtp.host}:{settings.smtp.port}"
-            + (
-                f" (kept in {(settings.data_dir / 'mail').resolve()})"
-                if settings.smtp.host == "127.0.0.1"
-                else ""
-            ),
+            + (f" (kept in {mail_kept_in.resolve()})" if mail_kept_in else ""),
             "Press Ctrl-C to stop.",
         ]
     )
@@ -196,7 +192,8 @@ def run_dev(settings: Settings) -> None:
                     }
                 )
             )
-            asyncio.run(_serve(settings, [API, RELAY, *WORKERS]))
+            kept_in = settings.data_dir / "mail" if sink is not None else None
+            asyncio.run(_serve(settings, [API, RELAY, *WORKERS], kept_in))
         finally:
             endpoints.unlink(missing_ok=True)
             if sink is not None:
@@ -205,7 +202,7 @@ def run_dev(settings: Settings) -> None:
             print("Recoloca stopped.", file=sys.stderr, flush=True)
 
 
-async def _serve(settings: Settings, components: list[str]) -> None:
+async def _serve(settings: Settings, components: list[str], mail_kept_in: Path | None) -> None:
     from entrypoints.runner import run_components
     from infra.readiness import Readiness
 
@@ -214,6 +211,6 @@ async def _serve(settings: Settings, components: list[str]) -> None:
     ready = asyncio.create_task(readiness.wait_ready())
     await asyncio.wait({running, ready}, return_when=asyncio.FIRST_COMPLETED)
     if ready.done() and not running.done():
-        print(banner(settings), file=sys.stderr, flush=True)
+        print(banner(settings, mail_kept_in), file=sys.stderr, flush=True)
     ready.cancel()
     await running

@@ -197,3 +197,15 @@ def test_operator_errors_against_a_running_system_are_one_or_two_lines(run_dir: 
         assert set(urls) == {"database", "redis", "kafka"}
     finally:
         assert run.interrupt() == 0, run.output
+
+
+def test_the_banner_says_where_mail_goes(tmp_path: Path) -> None:
+    from entrypoints.dev import banner
+    from infra.settings import Settings, SmtpSettings
+
+    outside = Settings(smtp=SmtpSettings(host="127.0.0.1", port=2525))
+    line = next(x for x in banner(outside).splitlines() if x.lstrip().startswith("mail"))
+    # An SMTP server of the operator's own, even on this machine, keeps nothing here.
+    assert line.split() == ["mail", "127.0.0.1:2525"]
+    kept = banner(outside, tmp_path / "mail")
+    assert f"(kept in {(tmp_path / 'mail').resolve()})" in kept
