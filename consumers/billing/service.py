@@ -60,6 +60,15 @@ def _state_of(row: Subscription) -> SubscriptionState:
     )
 
 
+def _write_state(row: Subscription, state: SubscriptionState) -> None:
+    """The row takes the state's fields; when a past-due spell starts is each writer's own
+    rule (an applied event keeps the merged one, a repair keeps the spell it finds)."""
+    row.status, row.state_at, row.state_rank = state.status, state.state_at, state.state_rank
+    row.price_id, row.interval, row.currency = state.price_id, state.interval, state.currency
+    row.current_period_end = state.current_period_end
+    row.cancel_at_period_end = state.cancel_at_period_end
+
+
 async def user_standing(
     session: AsyncSession, user_id: uuid.UUID, now: datetime, grace: timedelta
 ) -> Standing:
@@ -280,10 +289,7 @@ async def _save_subscription(
         session.add(row)
     elif row.user_id is None:
         row.user_id = user_id
-    row.status, row.state_at, row.state_rank = state.status, state.state_at, state.state_rank
-    row.price_id, row.interval, row.currency = state.price_id, state.interval, state.currency
-    row.current_period_end = state.current_period_end
-    row.cancel_at_period_end = state.cancel_at_period_end
+    _write_state(row, state)
     if state.past_due_since != row.past_due_since:
         # A new past-due spell gets its own grace period (and its own downgrade notice).
         row.past_due_since, row.grace_expired_at = state.past_due_since, None
@@ -386,10 +392,7 @@ async def _force_subscription(
         row = Subscription(id=fact.subscription_id, customer_id=fact.customer_id, user_id=user_id)
         session.add(row)
     state = merge(None, fact)
-    row.status, row.state_at, row.state_rank = state.status, state.state_at, state.state_rank
-    row.price_id, row.interval, row.currency = state.price_id, state.interval, state.currency
-    row.current_period_end = state.current_period_end
-    row.cancel_at_period_end = state.cancel_at_period_end
+    _write_state(row, state)
     if state.status != "past_due":
         row.past_due_since = None
     elif row.past_due_since is None:
