@@ -194,7 +194,16 @@ async def _apply_for_user(
     cause = message.model_copy(update={"user_id": user_id})
     events: list[SubscriptionChanged | PaymentFailed] = []
     if _changed(before, after):
-        events.append(changed_event(cause, before, after, facts.type))
+        events.append(
+            changed_event(
+                before,
+                after,
+                facts.type,
+                correlation_id=message.correlation_id,
+                causation_id=message.event_id,
+                user_id=user_id,
+            )
+        )
     if facts.payment_failed and facts.invoice is not None:
         invoice = facts.invoice
         events.append(
@@ -260,14 +269,19 @@ def _changed(before: Standing, after: Standing) -> bool:
 
 
 def changed_event(
-    cause: StripeEventReceived | SubscriptionChanged,
     before: Standing,
     after: Standing,
     reason: str,
+    *,
+    correlation_id: str,
+    user_id: uuid.UUID,
+    causation_id: uuid.UUID | None = None,
 ) -> SubscriptionChanged:
     sub = after.subscription
-    return cause.caused(
-        SubscriptionChanged,
+    return SubscriptionChanged(
+        correlation_id=correlation_id,
+        causation_id=causation_id,
+        user_id=user_id,
         plan=after.plan,
         previous_plan=before.plan,
         status=after.status,
@@ -359,15 +373,15 @@ async def reconcile(
                 changes.append(f"{customer_id} {sub_id}: " + ", ".join(differs))
             after = await user_standing(session, owner, now, grace)
             if _changed(before, after):
-                cause = StripeEventReceived(
+                # No message caused a repair: it starts a correlation of its own.
+                event = changed_event(
+                    before,
+                    after,
+                    "reconcile",
                     correlation_id=f"reconcile-{uuid.uuid4().hex[:12]}",
                     user_id=owner,
-                    stripe_event_id="reconcile",
-                    stripe_type="reconcile",
-                    stripe_created=now,
-                    customer_id=customer_id,
                 )
-                await stage_events(session, changed_event(cause, before, after, "reconcile"))
+                await stage_events(session, event)
             if changes:
                 await audit_repo.append(
                     session,
