@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import structlog
 from sqlalchemy.exc import SQLAlchemyError
@@ -29,6 +29,7 @@ from infra.db.repositories import billing as billing_repo
 from infra.db.repositories import users as users_repo
 from infra.entitlements import Metric, Standing, limit_of
 from infra.settings import Settings
+from infra.stripe_events import event_customer
 from infra.stripe_gateway import (
     BillingProviderUnavailable,
     BillingRequestRejected,
@@ -179,16 +180,6 @@ async def invoices(
     return await _call(stripe.list_invoices(customer.id))
 
 
-def _customer_of(event: dict[str, Any]) -> str | None:
-    obj = (event.get("data") or {}).get("object") or {}
-    if not isinstance(obj, dict):
-        return None
-    value = obj.get("id") if event.get("type") == "customer.deleted" else obj.get("customer")
-    if isinstance(value, dict):
-        value = value.get("id")
-    return value if isinstance(value, str) and value else None
-
-
 async def receive_webhook(
     session: AsyncSession,
     settings: Settings,
@@ -220,7 +211,7 @@ async def receive_webhook(
         and isinstance(created, int)
     ):
         raise InvalidWebhookEventError("An event needs an id, a type and a created time.")
-    customer = _customer_of(event)
+    customer = event_customer(event)
     stripe_created = datetime.fromtimestamp(created, UTC)
     try:
         new = await billing_repo.record_event(

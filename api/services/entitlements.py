@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -40,16 +41,21 @@ async def current_standing(
     return standing(views, now, timedelta(days=settings.grace_days))
 
 
+async def _user_zone(session: AsyncSession, user_id: uuid.UUID) -> ZoneInfo:
+    user = await users_repo.by_id(session, user_id)
+    return zone(user.time_zone if user else None)
+
+
 async def _usage(
     session: AsyncSession,
     settings: BillingSettings,
     user_id: uuid.UUID,
     metric: Metric,
     plan_standing: Standing,
+    tz: ZoneInfo,
     now: datetime,
 ) -> Usage:
-    user = await users_repo.by_id(session, user_id)
-    start, end = period_bounds(now, PERIODS[metric], zone(user.time_zone if user else None))
+    start, end = period_bounds(now, PERIODS[metric], tz)
     used = await billing_repo.usage(session, user_id, metric, start, end)
     return Usage(metric, used, limit_of(settings, plan_standing.plan, metric), PERIODS[metric], end)
 
@@ -60,8 +66,10 @@ async def usage(
     """The user's plan and each limit's use this period."""
     now = datetime.now(UTC)
     plan_standing = await current_standing(session, settings, user_id, now)
+    tz = await _user_zone(session, user_id)
     return plan_standing, [
-        await _usage(session, settings, user_id, metric, plan_standing, now) for metric in Metric
+        await _usage(session, settings, user_id, metric, plan_standing, tz, now)
+        for metric in Metric
     ]
 
 
@@ -78,7 +86,8 @@ async def spend(
     await billing_repo.lock_usage(session, user_id, metric)
     now = datetime.now(UTC)
     plan_standing = await current_standing(session, settings, user_id, now)
-    current = await _usage(session, settings, user_id, metric, plan_standing, now)
+    tz = await _user_zone(session, user_id)
+    current = await _usage(session, settings, user_id, metric, plan_standing, tz, now)
     if current.used >= current.limit:
         what = "analyses this month" if metric is Metric.ANALYSES else "coach messages today"
         raise PlanLimitReachedError(

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from infra.stripe_events import event_customer, event_object, reference
 from schemas.billing import TERMINAL_STATUSES
 
 HANDLED_TYPES = frozenset(
@@ -54,13 +55,6 @@ def timestamp(value: Any) -> datetime | None:
     if isinstance(value, int | float) and value > 0:
         return datetime.fromtimestamp(value, UTC)
     return None
-
-
-def _id(value: Any) -> str | None:
-    """A reference: Stripe sends an id, or the object itself when it was expanded."""
-    if isinstance(value, dict):
-        value = value.get("id")
-    return value if isinstance(value, str) and value else None
 
 
 def _user_id(*candidates: Any) -> uuid.UUID | None:
@@ -136,7 +130,7 @@ def subscription_fact(
     obj: dict[str, Any], at: datetime, *, precedence_bonus: int = 0
 ) -> SubscriptionFact | None:
     """A subscription object, from an event or fetched from Stripe."""
-    sub_id, customer = _id(obj.get("id")), _id(obj.get("customer"))
+    sub_id, customer = reference(obj.get("id")), reference(obj.get("customer"))
     status = obj.get("status")
     if sub_id is None or customer is None or not isinstance(status, str):
         return None
@@ -155,7 +149,7 @@ def subscription_fact(
         status=status,
         precedence=status_rank(status) + precedence_bonus,
         user_id=_user_id(_metadata_user(obj)),
-        price_id=_id(price.get("id")),
+        price_id=reference(price.get("id")),
         interval=recurring.get("interval") or price.get("interval"),
         currency=obj.get("currency") or price.get("currency"),
         current_period_end=period_end,
@@ -167,13 +161,13 @@ def _invoice_subscription(obj: dict[str, Any]) -> tuple[str | None, Any]:
     """The invoice's subscription and its metadata (the 2025 ``parent`` shape first)."""
     details = (obj.get("parent") or {}).get("subscription_details") or {}
     legacy = obj.get("subscription_details") or {}
-    subscription = _id(details.get("subscription")) or _id(obj.get("subscription"))
+    subscription = reference(details.get("subscription")) or reference(obj.get("subscription"))
     metadata = details.get("metadata") or legacy.get("metadata") or {}
     return subscription, metadata.get("user_id") if isinstance(metadata, dict) else None
 
 
 def _invoice_fact(obj: dict[str, Any], at: datetime, status: str) -> InvoiceFact | None:
-    invoice_id, customer = _id(obj.get("id")), _id(obj.get("customer"))
+    invoice_id, customer = reference(obj.get("id")), reference(obj.get("customer"))
     if invoice_id is None or customer is None:
         return None
     subscription, user = _invoice_subscription(obj)
@@ -206,8 +200,8 @@ def read_event(event: dict[str, Any]) -> EventFacts:
     """The facts of a verified Stripe event (an unknown type yields none)."""
     kind = str(event.get("type") or "")
     at = timestamp(event.get("created")) or datetime.now(UTC)
-    obj = (event.get("data") or {}).get("object") or {}
-    customer = _id(obj.get("id")) if kind == "customer.deleted" else _id(obj.get("customer"))
+    obj = event_object(event)
+    customer = event_customer(event)
     if kind not in HANDLED_TYPES or not isinstance(obj, dict):
         return EventFacts(kind, False, customer, None)
 
@@ -219,7 +213,7 @@ def read_event(event: dict[str, Any]) -> EventFacts:
 
     if kind.startswith("checkout.session."):
         user = _user_id(obj.get("client_reference_id"), _metadata_user(obj))
-        subscription = _id(obj.get("subscription"))
+        subscription = reference(obj.get("subscription"))
         if obj.get("mode") != "subscription" or subscription is None or customer is None:
             return EventFacts(kind, True, customer, user)
         paid = kind.endswith("async_payment_succeeded") or (

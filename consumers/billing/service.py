@@ -60,6 +60,15 @@ def _state_of(row: Subscription) -> SubscriptionState:
     )
 
 
+def _write_state(row: Subscription, state: SubscriptionState) -> None:
+    """The row takes the state's fields; when a past-due spell starts is each writer's own
+    rule (an applied event keeps the merged one, a repair keeps the spell it finds)."""
+    row.status, row.state_at, row.state_rank = state.status, state.state_at, state.state_rank
+    row.price_id, row.interval, row.currency = state.price_id, state.interval, state.currency
+    row.current_period_end = state.current_period_end
+    row.cancel_at_period_end = state.cancel_at_period_end
+
+
 async def user_standing(
     session: AsyncSession, user_id: uuid.UUID, now: datetime, grace: timedelta
 ) -> Standing:
@@ -185,7 +194,16 @@ async def _apply_for_user(
     cause = message.model_copy(update={"user_id": user_id})
     events: list[SubscriptionChanged | PaymentFailed] = []
     if _changed(before, after):
-        events.append(changed_event(cause, before, after, facts.type))
+        events.append(
+            changed_event(
+                before,
+                after,
+                facts.type,
+                correlation_id=message.correlation_id,
+                causation_id=message.event_id,
+                user_id=user_id,
+            )
+        )
     if facts.payment_failed and facts.invoice is not None:
         invoice = facts.invoice
         events.append(
@@ -251,14 +269,19 @@ def _changed(before: Standing, after: Standing) -> bool:
 
 
 def changed_event(
-    cause: StripeEventReceived | SubscriptionChanged,
     before: Standing,
     after: Standing,
     reason: str,
+    *,
+    correlation_id: str,
+    user_id: uuid.UUID,
+    causation_id: uuid.UUID | None = None,
 ) -> SubscriptionChanged:
     sub = after.subscription
-    return cause.caused(
-        SubscriptionChanged,
+    return SubscriptionChanged(
+        correlation_id=correlation_id,
+        causation_id=causation_id,
+        user_id=user_id,
         plan=after.plan,
         previous_plan=before.plan,
         status=after.status,
@@ -280,10 +303,7 @@ async def _save_subscription(
         session.add(row)
     elif row.user_id is None:
         row.user_id = user_id
-    row.status, row.state_at, row.state_rank = state.status, state.state_at, state.state_rank
-    row.price_id, row.interval, row.currency = state.price_id, state.interval, state.currency
-    row.current_period_end = state.current_period_end
-    row.cancel_at_period_end = state.cancel_at_period_end
+    _write_state(row, state)
     if state.past_due_since != row.past_due_since:
         # A new past-due spell gets its own grace period (and its own downgrade notice).
         row.past_due_since, row.grace_expired_at = state.past_due_since, None
@@ -353,15 +373,15 @@ async def reconcile(
                 changes.append(f"{customer_id} {sub_id}: " + ", ".join(differs))
             after = await user_standing(session, owner, now, grace)
             if _changed(before, after):
-                cause = StripeEventReceived(
+                # No message caused a repair: it starts a correlation of its own.
+                event = changed_event(
+                    before,
+                    after,
+                    "reconcile",
                     correlation_id=f"reconcile-{uuid.uuid4().hex[:12]}",
                     user_id=owner,
-                    stripe_event_id="reconcile",
-                    stripe_type="reconcile",
-                    stripe_created=now,
-                    customer_id=customer_id,
                 )
-                await stage_events(session, changed_event(cause, before, after, "reconcile"))
+                await stage_events(session, event)
             if changes:
                 await audit_repo.append(
                     session,
@@ -386,10 +406,7 @@ async def _force_subscription(
         row = Subscription(id=fact.subscription_id, customer_id=fact.customer_id, user_id=user_id)
         session.add(row)
     state = merge(None, fact)
-    row.status, row.state_at, row.state_rank = state.status, state.state_at, state.state_rank
-    row.price_id, row.interval, row.currency = state.price_id, state.interval, state.currency
-    row.current_period_end = state.current_period_end
-    row.cancel_at_period_end = state.cancel_at_period_end
+    _write_state(row, state)
     if state.status != "past_due":
         row.past_due_since = None
     elif row.past_due_since is None:

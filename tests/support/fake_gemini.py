@@ -12,21 +12,19 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from infra.ai.prompts import CV_CLOSE, CV_OPEN
+from tests.support.served_app import ServedApp
 
 _BULLETS = "•-*–·"
 _ERROR_STATUS = {
@@ -216,9 +214,7 @@ class _State:
 class FakeGemini:
     def __init__(self) -> None:
         self._state = _State()
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self._served: ServedApp | None = None
         self._stopping: asyncio.Event | None = None
         self.port = 0
 
@@ -320,36 +316,19 @@ class FakeGemini:
         app = Starlette(
             routes=[Route("/{version}/models/{target}", self._generate, methods=["POST"])]
         )
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        config = uvicorn.Config(
-            app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1
-        )
-        self._server = server = uvicorn.Server(config)
+        self._served = ServedApp(app, "Gemini", timeout=timeout, on_loop=self._on_server_loop)
+        self.port = self._served.port
 
-        async def serve() -> None:
-            self._loop = asyncio.get_running_loop()
-            self._stopping = asyncio.Event()
-            await server.serve(sockets=[sock])
-
-        self._thread = threading.Thread(target=asyncio.run, args=(serve(),), daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + timeout
-        while not server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the fake Gemini server did not start")
-            time.sleep(0.01)
+    def _on_server_loop(self) -> None:
+        self._stopping = asyncio.Event()
 
     def stop(self) -> None:
-        if self._server is None or self._thread is None:
+        if self._served is None:
             return
-        if self._loop is not None and self._stopping is not None:
-            self._loop.call_soon_threadsafe(self._stopping.set)
-        self._server.should_exit = True
-        self._thread.join(timeout=5)
-        self._server = self._thread = None
+        if self._stopping is not None:
+            self._served.call_soon(self._stopping.set)
+        self._served.stop()
+        self._served = None
 
 
 def _error(status: int, message: str) -> JSONResponse:

@@ -13,10 +13,8 @@ refuses the next one as invalid. Every request is recorded.
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import secrets
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -26,13 +24,13 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import stripe
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tests.support import stripe_objects
+from tests.support.served_app import ServedApp
 
 
 def sign(payload: bytes, secret: str, timestamp: int | None = None) -> str:
@@ -111,8 +109,7 @@ def _list(url: str, data: list[dict[str, Any]]) -> JSONResponse:
 class FakeStripe:
     def __init__(self) -> None:
         self._state = _State()
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
+        self._served: ServedApp | None = None
         self.port = 0
 
     @property
@@ -344,30 +341,14 @@ class FakeStripe:
                 Route("/{rest:path}", self._not_faked, methods=["GET", "POST", "DELETE", "PATCH"]),
             ]
         )
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        config = uvicorn.Config(
-            app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1
-        )
-        self._server = server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=asyncio.run, args=(server.serve(sockets=[sock]),), daemon=True
-        )
-        self._thread.start()
-        deadline = time.monotonic() + timeout
-        while not server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the fake Stripe server did not start")
-            time.sleep(0.01)
+        self._served = ServedApp(app, "Stripe", timeout=timeout)
+        self.port = self._served.port
 
     def stop(self) -> None:
-        if self._server is None or self._thread is None:
+        if self._served is None:
             return
-        self._server.should_exit = True
-        self._thread.join(timeout=5)
-        self._server = self._thread = None
+        self._served.stop()
+        self._served = None
 
 
 @contextmanager
