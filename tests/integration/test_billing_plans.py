@@ -9,15 +9,15 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
-from infra.db.models import StripeEvent, Subscription, UserEvent
+from infra.db.models import Subscription, UserEvent
 from infra.db.session import Database
 from infra.settings import BillingSettings, Settings
 from producers.grace import announce_grace_expiries
 from tests.support.api import new_user, upload, user_id_of, wait_for_status
 from tests.support.asgi import api_clients
-from tests.support.billing import post_event, subscription_life
+from tests.support.billing import post_event, subscription_life, wait_applied
 from tests.support.documents import image_only_pdf, txt_cv
 from tests.support.system import SUITE_WEBHOOK_SECRET, RunningSystem, wait_for
 
@@ -118,20 +118,7 @@ async def _become_pro(client: httpx.AsyncClient, headers: dict[str, str], db: Da
     for event in life.events[:3]:
         assert (await post_event(client, event, SUITE_WEBHOOK_SECRET)).status_code == 200
 
-    async def applied() -> bool:
-        # All three, not only the first: a later one would overwrite what a test sets.
-        async with db.sessions() as session:
-            done = await session.scalar(
-                select(func.count())
-                .select_from(StripeEvent)
-                .where(
-                    StripeEvent.id.in_([e["id"] for e in life.events[:3]]),
-                    StripeEvent.processed_at.is_not(None),
-                )
-            )
-        return done == 3
-
-    await wait_for(applied, timeout=20, what="the subscription's events to be applied")
+    await wait_applied(db, life.events[:3])
     return life.subscription_id
 
 

@@ -20,12 +20,13 @@ from consumers.erasure.service import Target, erase_billing
 from entrypoints.cli import app
 from infra.db.models import BillingCustomer, Erasure, Invoice, StripeEvent, Subscription
 from infra.db.repositories import billing as billing_repo
+from infra.db.session import Database
 from infra.settings import BillingSettings, Settings, get_settings
 from schemas.billing import StripeEventReceived, stripe_event_uuid
 from tests.support import stripe_objects as so
 from tests.support.api import new_user, user_id_of
 from tests.support.asgi import api_clients
-from tests.support.billing import PRICE_MONTHLY, Life, post_event, subscription_life
+from tests.support.billing import PRICE_MONTHLY, Life, post_event, subscription_life, wait_applied
 from tests.support.fake_stripe import FakeStripe, running_fake_stripe
 from tests.support.system import SUITE_WEBHOOK_SECRET, RunningSystem, wait_for
 
@@ -69,8 +70,11 @@ async def ctx(system: RunningSystem, fake: FakeStripe) -> AsyncIterator[WorkerCo
     await context.close()
 
 
-async def _pro(client: httpx.AsyncClient, fake: FakeStripe, headers: dict[str, str]) -> Life:
-    """A user whose checkout, subscription and first invoice Stripe has reported."""
+async def _pro(
+    client: httpx.AsyncClient, fake: FakeStripe, headers: dict[str, str], db: Database
+) -> Life:
+    """A user whose checkout, subscription and first invoice Stripe has reported, and
+    the billing worker has applied."""
     life = subscription_life(user_id_of(headers))
     fake.put_customer(so.customer(life.customer_id))
     fake.put_subscription(life.events[1]["data"]["object"])
@@ -82,6 +86,7 @@ async def _pro(client: httpx.AsyncClient, fake: FakeStripe, headers: dict[str, s
         return bool(body["plan"] == "pro")
 
     await wait_for(pro, timeout=20, what="the user to be pro")
+    await wait_applied(db, life.events[:3])
     return life
 
 
@@ -120,7 +125,7 @@ async def test_checkout_names_the_user_everywhere_stripe_will_echo_it(
 
 
 async def test_a_subscriber_gets_the_portal_invoices_and_no_second_checkout(
-    client: httpx.AsyncClient, fake: FakeStripe
+    client: httpx.AsyncClient, fake: FakeStripe, system: RunningSystem
 ) -> None:
     headers = await new_user(client)
     refused = await client.post("/v1/billing/portal", headers=headers)
@@ -128,7 +133,7 @@ async def test_a_subscriber_gets_the_portal_invoices_and_no_second_checkout(
     assert refused.json()["code"] == "no_billing_account"
     assert (await client.get("/v1/billing/invoices", headers=headers)).json() == []
 
-    life = await _pro(client, fake, headers)
+    life = await _pro(client, fake, headers, system.db)
     fake.put_invoice(life.events[2]["data"]["object"])
     portal = await client.post("/v1/billing/portal", headers=headers)
     assert portal.status_code == 200, portal.text
@@ -206,7 +211,7 @@ async def test_reconcile_repairs_drift_and_a_second_run_changes_nothing(
     client: httpx.AsyncClient, ctx: WorkerContext, fake: FakeStripe
 ) -> None:
     headers = await new_user(client)
-    life = await _pro(client, fake, headers)
+    life = await _pro(client, fake, headers, ctx.db)
     # We missed the cancellation: Stripe has it, we do not.
     fake.put_subscription(life.events[4]["data"]["object"])
     assert ctx.stripe is not None
@@ -222,7 +227,7 @@ async def test_erasure_deletes_the_stripe_customer_and_keeps_the_invoices_pseudo
     client: httpx.AsyncClient, ctx: WorkerContext, fake: FakeStripe
 ) -> None:
     headers = await new_user(client)
-    life = await _pro(client, fake, headers)
+    life = await _pro(client, fake, headers, ctx.db)
     pseudonym = uuid.uuid4()
     target = Target(erasure_id=uuid.uuid4(), user_id=life.user_id, pseudonym=pseudonym)
     async with ctx.db.transaction() as session:
@@ -251,7 +256,7 @@ async def test_the_reconcile_command_prints_what_it_repaired(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     headers = await new_user(client)
-    life = await _pro(client, fake, headers)
+    life = await _pro(client, fake, headers, system.db)
     fake.put_subscription(life.events[4]["data"]["object"])
     env = {
         "RECOLOCA_DATABASE_URL": system.settings.database.url or "",

@@ -10,9 +10,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from sqlalchemy import func, select
 
+from infra.db.models import StripeEvent
+from infra.db.session import Database
 from tests.support import stripe_objects as so
 from tests.support.fake_stripe import sign
+from tests.support.system import wait_for
 
 PRICE_MONTHLY = "price_pro_monthly_test"
 
@@ -103,3 +107,20 @@ async def post_event(
 ) -> httpx.Response:
     body, headers = signed(event, secret)
     return await client.post("/webhooks/stripe", content=body, headers=headers)
+
+
+async def wait_applied(db: Database, events: list[dict[str, Any]], timeout: float = 20) -> None:
+    """Until the billing worker has applied every one of ``events``: not only the first,
+    since a later one (a retried one, say) would overwrite what a test sets or reads."""
+    ids = [e["id"] for e in events]
+
+    async def applied() -> bool:
+        async with db.sessions() as session:
+            done = await session.scalar(
+                select(func.count())
+                .select_from(StripeEvent)
+                .where(StripeEvent.id.in_(ids), StripeEvent.processed_at.is_not(None))
+            )
+        return done == len(ids)
+
+    await wait_for(applied, timeout=timeout, what="the subscription's events to be applied")
