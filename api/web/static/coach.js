@@ -1,0 +1,85 @@
+// The coach chat: a sent message appears at once; the reply streams in as it is written.
+import { csrfToken, on, openStream, postForm } from "./live.js";
+
+export function start(root) {
+  const list = root.querySelector("[data-messages]");
+  const form = root.querySelector("[data-coach-form]");
+  const cancel = root.querySelector("[data-coach-cancel]");
+  const sessionId = root.dataset.sessionId;
+  const stream = openStream(Number(root.dataset.since));
+  const replies = new Map(); // reply id -> {element, text}
+  let current = null; // the message whose reply is being written
+
+  const bubble = (role, text) => {
+    const item = document.createElement("li");
+    item.className = `msg ${role}`;
+    const who = document.createElement("p");
+    who.className = "who";
+    who.textContent = role === "user" ? root.dataset.msgYou : root.dataset.msgBot;
+    const body = document.createElement("div");
+    body.className = "text";
+    body.textContent = text; // text, never markup
+    item.append(who, body);
+    list.append(item);
+    item.scrollIntoView({ block: "nearest" });
+    return body;
+  };
+  const replyFor = (id) => {
+    if (!replies.has(id)) {
+      replies.set(id, { element: bubble("assistant", root.dataset.msgThinking), text: "" });
+    }
+    return replies.get(id);
+  };
+  const finish = () => {
+    current = null;
+    cancel.hidden = true;
+  };
+
+  on(stream, "coach.reply.delta", (data) => {
+    if (data.session_id !== sessionId) return;
+    const reply = replyFor(data.message_id);
+    reply.text = data.reset ? data.text : reply.text + data.text;
+    reply.element.textContent = reply.text;
+  });
+  on(stream, "coach.reply.completed", (data) => {
+    const reply = replies.get(data.message_id) || (current && current.reply === data.message_id ? replyFor(data.message_id) : null);
+    if (!reply) return;
+    if (data.status === "cancelled") reply.element.textContent = reply.text || root.dataset.msgCancelled;
+    else if (typeof data.text === "string") reply.element.textContent = data.text;
+    reply.element.closest("li").dataset.done = data.status;
+    finish();
+  });
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const field = form.querySelector("textarea");
+    const text = field.value.trim();
+    if (!text) return;
+    const button = form.querySelector('button[type="submit"]');
+    button.disabled = true;
+    try {
+      const body = await postForm(form.action, new FormData(form), csrfToken(form));
+      bubble("user", text);
+      field.value = "";
+      current = { message: body.message_id, reply: body.reply_id };
+      replyFor(body.reply_id);
+      cancel.hidden = false;
+    } catch (error) {
+      bubble("assistant", error.message);
+    } finally {
+      button.disabled = false;
+    }
+  });
+
+  cancel.addEventListener("click", async () => {
+    if (!current) return;
+    const body = new FormData();
+    body.set("csrf_token", csrfToken(form));
+    body.set("message_id", current.message);
+    try {
+      await postForm(`/app/coach/${sessionId}/cancel`, body, csrfToken(form));
+    } catch {
+      // The reply may have finished meanwhile; its completed event says how it ended.
+    }
+  });
+}
