@@ -115,7 +115,12 @@ async def landing(request: Request, resources: ResourcesDep) -> Response:
             return _see_other("/app")
     viewer = anonymous(request)
     return render(
-        request, resources.settings, viewer, "landing.html", plans=billing.plans(resources.settings)
+        request,
+        resources.settings,
+        viewer,
+        "landing.html",
+        plans=billing.plans(resources.settings),
+        deleted=request.query_params.get("deleted") == "1",
     )
 
 
@@ -690,9 +695,20 @@ async def account_page(
     session: SessionDep,
     resources: ResourcesDep,
     done: str | None = None,
+    export: uuid.UUID | None = None,
 ) -> Response:
     notice = done if done in ("saved", "export", "password") else None
-    return await _account(request, viewer, principal, session, resources, notice=notice)
+    state = await privacy.export_state(session, principal.user_id, export) if export else None
+    return await _account(
+        request,
+        viewer,
+        principal,
+        session,
+        resources,
+        notice=notice,
+        export=state,
+        since=await _since(session, principal.user_id),
+    )
 
 
 @router.post("/app/account/profile", dependencies=[requires(USER)])
@@ -776,8 +792,8 @@ async def account_revoke_session(
 async def account_export(
     principal: PrincipalDep, session: SessionDep, meta: RequestMetaDep
 ) -> Response:
-    await privacy.request_export(session, principal.user_id, meta)
-    return _see_other("/app/account?done=export")
+    export = await privacy.request_export(session, principal.user_id, meta)
+    return _see_other(f"/app/account?done=export&export={export.id}#export-h")
 
 
 @router.post("/app/account/delete", dependencies=[requires(USER)])

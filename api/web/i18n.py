@@ -42,6 +42,10 @@ _T: dict[str, tuple[str, str]] = {
         "Envie seu CV e receba em segundos uma nota de 0 a 100, o que pesou nela e sugestões concretas, com a linha exata de cada uma. Cole uma vaga e veja as palavras que faltam.",
         "Upload your CV and get, in seconds, a 0–100 score, what weighed on it and concrete suggestions, each pointing at the exact line. Paste a job ad and see the words you are missing.",
     ),
+    "landing.deleted": (
+        "Sua conta está sendo apagada. Obrigado por ter usado o Recoloca.",
+        "Your account is being erased. Thank you for using Recoloca.",
+    ),
     "landing.cta": ("Comece grátis", "Start for free"),
     "landing.how": ("Como funciona", "How it works"),
     "landing.step1": ("Envie um PDF, DOCX ou TXT.", "Upload a PDF, DOCX or TXT."),
@@ -234,6 +238,11 @@ _T: dict[str, tuple[str, str]] = {
         "Exportação pedida. Avisaremos quando estiver pronta.",
         "Export requested. We will let you know when it is ready.",
     ),
+    "account.export_download": ("Baixar o arquivo", "Download the file"),
+    "account.export_status.queued": ("preparando…", "preparing…"),
+    "account.export_status.ready": ("pronto", "ready"),
+    "account.export_status.failed": ("falhou; peça de novo", "failed; ask again"),
+    "account.export_status.expired": ("expirou; peça de novo", "expired; ask again"),
     "account.delete": ("Apagar minha conta", "Delete my account"),
     "account.delete_lead": (
         "Isso apaga seus currículos, análises, conversas e a conta. Não dá para desfazer.",

@@ -15,6 +15,7 @@ from infra.entitlements import Metric
 from schemas.billing import Interval, Plan
 from schemas.coach import CoachMode
 from schemas.cv import CvStatus, Severity
+from schemas.privacy import ExportStatus
 
 # A key followed by ``~`` is a prefix completed from data.
 _KEY = re.compile(r"""t\(\s*'([a-z_.]+)'(?!\s*~)""")
@@ -46,6 +47,7 @@ def test_every_value_a_page_names_from_data_has_a_phrase():
         + [f"plan.{p.value}" for p in Plan]
         + [f"plan.{m.value}" for m in Metric]
         + [f"plan.per_{i.value}" for i in Interval]
+        + [f"account.export_status.{e.value}" for e in ExportStatus]
     )
     assert [key for key in wanted if key not in table] == []
     assert "nav.skip" in _template_keys(), "the template scan finds nothing"

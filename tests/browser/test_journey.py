@@ -21,6 +21,10 @@ from tests.support.api import PASSWORD
 from tests.support.system import RunningSystem
 
 _CVS = generate(count=12, seed=12)
+_JOBS = {
+    "pt-BR": "Vaga para analista: Excel, Power BI, SQL, Python e inglês avançado.",
+    "en": "Data analyst role: Excel, Power BI, SQL, Python and stakeholder management.",
+}
 _WORDS = {
     "pt-BR": {"signup": "Criar conta", "score": "Nota ATS", "coach": "Coach de carreira"},
     "en": {"signup": "Create account", "score": "ATS score", "coach": "Career coach"},
@@ -88,6 +92,9 @@ async def test_journey(
         await page.evaluate("window.__same_document = true")
         pdf, quoted = _two_column_pdf(locale[:2], tmp_path)
         await page.locator('input[type="file"]').set_input_files(str(pdf))
+        with_job = size == "phone"
+        if with_job:
+            await page.locator("#job_description").fill(_JOBS[locale])
         await page.locator("[data-upload] button[type=submit]").click()
         score = page.locator("[data-result] [data-score]")
         await expect(score).to_have_text(re.compile(r"^\d{1,3}$"), timeout=60_000)
@@ -104,6 +111,11 @@ async def test_journey(
         await suggestion.locator("summary").click()
         await expect(evidence).to_be_visible()
         assert (await evidence.inner_text()).strip() in quoted
+        match = page.locator("section", has=page.locator("#match-h"))
+        if with_job:
+            await expect(match.locator(".chip")).not_to_have_count(0)
+        else:
+            await expect(match).to_have_count(0)
         await check_page(page, axe, f"{tag}-06-analysis", timings)
 
         await page.goto("/app")
@@ -119,15 +131,35 @@ async def test_journey(
         await page.locator("textarea[name=text]").fill(question)
         await page.evaluate("window.__same_document = true")
         await page.locator("[data-coach-form] button[type=submit]").click()
-        reply = page.locator(".msg.assistant[data-done='completed'] .text")
-        await expect(reply).to_have_count(1, timeout=60_000)
-        assert len((await reply.inner_text()).strip()) > 20
+        done = page.locator(".msg.assistant[data-done='completed']")
+        await expect(done).to_have_count(1, timeout=60_000)
+        assert len((await done.locator(".text").inner_text()).strip()) > 20
+        # The reply was drawn as it streamed, not only once it was complete.
+        assert int(await done.get_attribute("data-deltas") or 0) >= 1
         assert await page.evaluate("window.__same_document === true")
         await check_page(page, axe, f"{tag}-10-coach-replied")
 
         await _open(page, "/app/billing", axe, f"{tag}-11-billing", timings)
         await _open(page, "/app/notifications", axe, f"{tag}-12-notifications", timings)
         await _open(page, "/app/account", axe, f"{tag}-13-account", timings)
-        await _open(page, "/login", axe, f"{tag}-14-login", timings)
+
+        await page.locator("form[action='/app/account/export'] button").click()
+        download = page.locator("[data-export-download]")
+        await expect(download).to_be_visible(timeout=60_000)
+        archive = await page.request.get(await download.get_attribute("href") or "")
+        assert archive.status == 200
+        assert (await archive.body()).startswith(b"PK")
+        await check_page(page, axe, f"{tag}-14-account-exported")
+
+        await page.locator("#delete_password").fill(PASSWORD)
+        await page.locator("form[action='/app/account/delete'] button").click()
+        await page.wait_for_url("**/?deleted=1")
+        await expect(page.get_by_role("status")).to_be_visible()
+        await check_page(page, axe, f"{tag}-15-deleted", timings)
+        cookies = {c["name"] for c in await context.cookies()}
+        assert "recoloca_session" not in cookies
+        await page.goto("/app")
+        await page.wait_for_url("**/login?next=/app")
+        await check_page(page, axe, f"{tag}-16-login", timings)
     finally:
         await context.close()

@@ -6,6 +6,7 @@ const modules = [
   ["[data-upload]", () => import("./upload.js")],
   ["[data-cv-live]", () => import("./cv.js")],
   ["[data-coach]", () => import("./coach.js")],
+  ["[data-export]", () => import("./account.js")],
 ];
 for (const [selector, load] of modules) {
   const element = document.querySelector(selector);

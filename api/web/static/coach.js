@@ -40,6 +40,8 @@ export function start(root) {
     const reply = replyFor(data.message_id);
     reply.text = data.reset ? data.text : reply.text + data.text;
     reply.element.textContent = reply.text;
+    const item = reply.element.closest("li");
+    item.dataset.deltas = String(Number(item.dataset.deltas || 0) + 1);
   });
   on(stream, "coach.reply.completed", (data) => {
     const reply = replies.get(data.message_id) || (current && current.reply === data.message_id ? replyFor(data.message_id) : null);

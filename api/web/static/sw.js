@@ -8,6 +8,7 @@ const FILES = [
   "/static/upload.js",
   "/static/cv.js",
   "/static/coach.js",
+  "/static/account.js",
   "/static/icon.svg",
 ];
 
