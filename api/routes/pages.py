@@ -42,6 +42,7 @@ from api.web.routing import PageRoute, wants_json
 from infra.db.repositories import user_events as user_events_repo
 from infra.ratelimit import Bucket
 from infra.storage import FileNotStoredError
+from schemas import notifications as notification_kinds
 from schemas.billing import Currency, Interval, Plan
 from schemas.coach import CoachMode
 from schemas.cv import CvStatus
@@ -651,7 +652,28 @@ async def notifications_page(
         rows=rows,
         total=total,
         unread=unread,
+        choices=await notifications.choices(session, principal.user_id),
+        channels=notification_kinds.CHANNELS,
+        saved=request.query_params.get("saved") == "1",
     )
+
+
+@router.post("/app/notifications/preferences", dependencies=[requires(USER)])
+async def notifications_preferences(
+    principal: PrincipalDep,
+    session: SessionDep,
+    choice: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    """The checked boxes are on; every optional box left unchecked is off."""
+    checked = set(choice or [])
+    wanted = [
+        (category.name, channel, f"{category.name}:{channel}" in checked)
+        for category in notification_kinds.CATEGORIES.values()
+        if category.optional
+        for channel in notification_kinds.CHANNELS
+    ]
+    await notifications.set_choices(session, principal.user_id, wanted)
+    return _see_other("/app/notifications?saved=1")
 
 
 @router.post("/app/notifications/read", dependencies=[requires(USER)])

@@ -212,6 +212,18 @@ _T: dict[str, tuple[str, str]] = {
     "notifications.mark_all": ("Marcar todas como lidas", "Mark all as read"),
     "notifications.unread": ("não lida", "unread"),
     "notifications.prefs": ("Preferências", "Preferences"),
+    "notifications.category": ("Assunto", "Topic"),
+    "notifications.channel.email": ("E-mail", "Email"),
+    "notifications.channel.in_app": ("No app", "In the app"),
+    "notifications.kind.account": ("Conta", "Account"),
+    "notifications.kind.security": ("Segurança", "Security"),
+    "notifications.kind.billing": ("Pagamentos", "Payments"),
+    "notifications.kind.privacy": ("Privacidade", "Privacy"),
+    "notifications.kind.analysis": ("Análises de CV", "CV analyses"),
+    "notifications.required_hint": (
+        "Avisos de conta, segurança, pagamento e privacidade sempre chegam.",
+        "Account, security, payment and privacy notices always arrive.",
+    ),
     "notifications.save": ("Salvar preferências", "Save preferences"),
     # account
     "account.title": ("Sua conta", "Your account"),

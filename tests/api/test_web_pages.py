@@ -12,6 +12,7 @@ from api.web import i18n
 from api.web.render import HERE
 from consumers.scoring.rubric import CATEGORIES
 from infra.entitlements import Metric
+from schemas import notifications as notification_kinds
 from schemas.billing import Interval, Plan
 from schemas.coach import CoachMode
 from schemas.cv import CvStatus, Severity
@@ -48,6 +49,8 @@ def test_every_value_a_page_names_from_data_has_a_phrase():
         + [f"plan.{m.value}" for m in Metric]
         + [f"plan.per_{i.value}" for i in Interval]
         + [f"account.export_status.{e.value}" for e in ExportStatus]
+        + [f"notifications.kind.{name}" for name in notification_kinds.CATEGORIES]
+        + [f"notifications.channel.{channel}" for channel in notification_kinds.CHANNELS]
     )
     assert [key for key in wanted if key not in table] == []
     assert "nav.skip" in _template_keys(), "the template scan finds nothing"
