@@ -607,6 +607,8 @@ async def billing_page(
 
 @router.post("/app/billing/checkout", dependencies=[requires(USER)])
 async def billing_checkout(
+    request: Request,
+    viewer: ViewerDep,
     principal: PrincipalDep,
     session: SessionDep,
     resources: ResourcesDep,
@@ -624,15 +626,27 @@ async def billing_checkout(
         currency=currency,
         request_id=request_id,
     )
-    return _see_other(link.url)
+    return _external(request, viewer, resources, link.url)
 
 
 @router.post("/app/billing/portal", dependencies=[requires(USER)])
 async def billing_portal(
-    principal: PrincipalDep, session: SessionDep, resources: ResourcesDep
+    request: Request,
+    viewer: ViewerDep,
+    principal: PrincipalDep,
+    session: SessionDep,
+    resources: ResourcesDep,
 ) -> Response:
     url = await billing.portal(session, resources.settings, resources.stripe, principal.user_id)
-    return _see_other(url)
+    return _external(request, viewer, resources, url)
+
+
+def _external(request: Request, viewer: Viewer, resources: ResourcesDep, url: str) -> Response:
+    """Off to Stripe's hosted page. Not a redirect: the CSP's form-action keeps forms to
+    this site, redirects included, so the script navigates, or the visitor follows a link."""
+    if wants_json(request):
+        return JSONResponse({"url": url})
+    return render(request, resources.settings, viewer, "external.html", url=url)
 
 
 @router.get("/app/notifications", dependencies=[requires(USER)], response_class=HTMLResponse)

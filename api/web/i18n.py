@@ -205,6 +205,20 @@ _T: dict[str, tuple[str, str]] = {
         "Pagamentos indisponíveis no momento.",
         "Payments are unavailable right now.",
     ),
+    "billing.continue": ("Continuar para o pagamento", "Continue to payment"),
+    "billing.continue_lead": (
+        "O pagamento é feito na página segura da Stripe.",
+        "Payment happens on Stripe's secure page.",
+    ),
+    "billing.state.none": ("sem assinatura", "no subscription"),
+    "billing.state.active": ("ativa", "active"),
+    "billing.state.trialing": ("em teste", "on trial"),
+    "billing.state.past_due": ("pagamento pendente", "payment overdue"),
+    "billing.state.unpaid": ("não paga", "unpaid"),
+    "billing.state.canceled": ("cancelada", "cancelled"),
+    "billing.state.incomplete": ("aguardando pagamento", "awaiting payment"),
+    "billing.state.incomplete_expired": ("expirada", "expired"),
+    "billing.state.paused": ("pausada", "paused"),
     "billing.status": ("Situação", "Status"),
     # notifications
     "notifications.title": ("Notificações", "Notifications"),
@@ -319,10 +333,10 @@ def translator(locale: Locale) -> Callable[..., str]:
     a missing phrase is visible on the page instead of blank."""
     index = 0 if locale == "pt-BR" else 1
 
-    def t(key: str, **values: Any) -> str:
+    def t(key: str, default: str | None = None, **values: Any) -> str:
         entry = _T.get(key)
         if entry is None:
-            return key
+            return key if default is None else default
         text = entry[index]
         return text.format(**values) if values else text
 

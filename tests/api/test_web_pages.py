@@ -13,7 +13,7 @@ from api.web.render import HERE
 from consumers.scoring.rubric import CATEGORIES
 from infra.entitlements import Metric
 from schemas import notifications as notification_kinds
-from schemas.billing import Interval, Plan
+from schemas.billing import ENTITLING_STATUSES, TERMINAL_STATUSES, Interval, Plan
 from schemas.coach import CoachMode
 from schemas.cv import CvStatus, Severity
 from schemas.privacy import ExportStatus
@@ -49,6 +49,7 @@ def test_every_value_a_page_names_from_data_has_a_phrase():
         + [f"plan.{m.value}" for m in Metric]
         + [f"plan.per_{i.value}" for i in Interval]
         + [f"account.export_status.{e.value}" for e in ExportStatus]
+        + [f"billing.state.{s}" for s in (*ENTITLING_STATUSES, *TERMINAL_STATUSES, "none")]
         + [f"notifications.kind.{name}" for name in notification_kinds.CATEGORIES]
         + [f"notifications.channel.{channel}" for channel in notification_kinds.CHANNELS]
     )

@@ -7,6 +7,7 @@ const modules = [
   ["[data-cv-live]", () => import("./cv.js")],
   ["[data-coach]", () => import("./coach.js")],
   ["[data-export]", () => import("./account.js")],
+  ["form[data-external]", () => import("./billing.js")],
 ];
 for (const [selector, load] of modules) {
   const element = document.querySelector(selector);

@@ -9,6 +9,7 @@ const FILES = [
   "/static/cv.js",
   "/static/coach.js",
   "/static/account.js",
+  "/static/billing.js",
   "/static/icon.svg",
 ];
 
