@@ -56,6 +56,8 @@ class Timings:
     """How long each page took to be interactive (DOMContentLoaded, module scripts run)."""
 
     samples: dict[str, list[float]] = field(default_factory=dict)
+    # What the first page a visitor opens loads: bytes per URL.
+    first_page: dict[str, int] = field(default_factory=dict)
 
     def add(self, name: str, ms: float) -> None:
         self.samples.setdefault(name, []).append(ms)
@@ -70,17 +72,23 @@ def timings() -> Timings:
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if not _TIMINGS.samples:
+    if not _TIMINGS.samples and not _TIMINGS.first_page:
         return
     every = sorted(ms for values in _TIMINGS.samples.values() for ms in values)
 
     def pct(values: list[float], p: float) -> float:
         return values[min(len(values) - 1, round(p * (len(values) - 1)))]
 
-    terminalreporter.write_line(
-        f"pages interactive (DOMContentLoaded): n={len(every)} "
-        f"p50={pct(every, 0.5):.0f} ms p95={pct(every, 0.95):.0f} ms"
-    )
+    if every:
+        terminalreporter.write_line(
+            f"pages interactive (DOMContentLoaded): n={len(every)} "
+            f"p50={pct(every, 0.5):.0f} ms p95={pct(every, 0.95):.0f} ms"
+        )
+    if _TIMINGS.first_page:
+        total = sum(_TIMINGS.first_page.values())
+        terminalreporter.write_line(
+            f"first page: {len(_TIMINGS.first_page)} files, {total / 1024:.1f} KiB uncompressed"
+        )
 
 
 async def new_context(
