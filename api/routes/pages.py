@@ -5,6 +5,7 @@ token), which scripts may send with fetch for a live page instead of a reload.""
 
 from __future__ import annotations
 
+import base64
 import uuid
 from typing import Annotated, Any
 
@@ -15,7 +16,7 @@ from pydantic import ValidationError
 from api.deps import RequestIdDep, RequestMetaDep, ResourcesDep, SessionDep
 from api.forms import read_cv_form
 from api.policies import PUBLIC, USER, PrincipalDep, get_principal, requires
-from api.schemas import RegisterIn
+from api.schemas import ApiKeyIn, RegisterIn
 from api.services import (
     account,
     api_keys,
@@ -871,3 +872,98 @@ async def account_delete(
     response = _see_other("/?deleted=1")
     web_sessions.clear_session_cookie(response, resources.settings)
     return response
+
+
+@router.post("/app/account/api-keys", dependencies=[requires(USER)])
+async def account_create_key(
+    request: Request,
+    viewer: ViewerDep,
+    principal: PrincipalDep,
+    session: SessionDep,
+    resources: ResourcesDep,
+    meta: RequestMetaDep,
+    name: Annotated[str, Form(max_length=100)],
+    scope: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    """The key's secret is shown on the page this once, never stored in a form of ours."""
+    try:
+        body = ApiKeyIn.model_validate({"name": name.strip(), "scopes": scope or []})
+        _, token = await api_keys.create(session, principal.user_id, body.name, body.scopes, meta)
+    except ValidationError:
+        return await _account(
+            request,
+            viewer,
+            principal,
+            session,
+            resources,
+            status_code=422,
+            error=i18n.error_text(viewer.locale, "api_key_invalid", "Check the fields."),
+        )
+    except DomainError as exc:
+        return await _account(
+            request,
+            viewer,
+            principal,
+            session,
+            resources,
+            status_code=exc.status,
+            error=i18n.error_text(viewer.locale, exc.code, exc.title),
+        )
+    return await _account(request, viewer, principal, session, resources, new_key=token)
+
+
+@router.post("/app/account/api-keys/{key_id}/revoke", dependencies=[requires(USER)])
+async def account_revoke_key(
+    key_id: uuid.UUID, principal: PrincipalDep, session: SessionDep, meta: RequestMetaDep
+) -> Response:
+    await api_keys.revoke(session, principal.user_id, key_id, meta)
+    return _see_other("/app/account#keys-h")
+
+
+@router.post("/app/account/mfa", dependencies=[requires(USER)])
+async def account_mfa_start(
+    request: Request,
+    viewer: ViewerDep,
+    principal: PrincipalDep,
+    session: SessionDep,
+    resources: ResourcesDep,
+    meta: RequestMetaDep,
+) -> Response:
+    enrolment = await mfa.start_enrolment(session, resources.settings, principal.user_id, meta)
+    qr = base64.b64encode(enrolment.qr_svg.encode()).decode()
+    return await _account(
+        request,
+        viewer,
+        principal,
+        session,
+        resources,
+        enrolment=enrolment,
+        qr_data_uri=f"data:image/svg+xml;base64,{qr}",
+    )
+
+
+@router.post("/app/account/mfa/confirm", dependencies=[requires(USER)])
+async def account_mfa_confirm(
+    request: Request,
+    viewer: ViewerDep,
+    principal: PrincipalDep,
+    session: SessionDep,
+    resources: ResourcesDep,
+    meta: RequestMetaDep,
+    code: Annotated[str, Form(max_length=64)],
+) -> Response:
+    try:
+        codes = await mfa.confirm_enrolment(
+            session, resources.settings, principal.user_id, code.strip(), meta
+        )
+    except DomainError as exc:
+        return await _account(
+            request,
+            viewer,
+            principal,
+            session,
+            resources,
+            status_code=exc.status,
+            error=i18n.error_text(viewer.locale, exc.code, exc.title),
+        )
+    return await _account(request, viewer, principal, session, resources, recovery_codes=codes)

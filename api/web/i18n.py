@@ -255,6 +255,36 @@ _T: dict[str, tuple[str, str]] = {
     "account.revoke": ("Encerrar", "End"),
     "account.api_keys": ("Chaves de API", "API keys"),
     "account.no_keys": ("Nenhuma chave.", "No keys."),
+    "account.mfa_lead": (
+        "Proteja a conta com um código do aplicativo autenticador a cada entrada.",
+        "Protect the account with a code from an authenticator app at each sign-in.",
+    ),
+    "account.mfa_start": ("Ativar", "Turn on"),
+    "account.mfa_scan": (
+        "Escaneie o código com o aplicativo autenticador.",
+        "Scan the code with your authenticator app.",
+    ),
+    "account.mfa_qr_alt": (
+        "Código QR para o aplicativo autenticador",
+        "QR code for the authenticator app",
+    ),
+    "account.mfa_manual": ("Ou digite esta chave:", "Or type this key:"),
+    "account.mfa_confirm_code": ("Código de 6 dígitos do aplicativo", "6-digit code from the app"),
+    "account.mfa_confirm": ("Confirmar", "Confirm"),
+    "account.recovery_lead": (
+        "Guarde estes códigos de recuperação num lugar seguro: cada um entra uma vez sem o celular. Eles não serão mostrados de novo.",
+        "Keep these recovery codes somewhere safe: each signs you in once without your phone. They will not be shown again.",
+    ),
+    "account.key_name": ("Nome da chave", "Key name"),
+    "account.key_scopes": ("O que a chave pode fazer", "What the key may do"),
+    "account.scope.cvs_read": ("Ler CVs e análises", "Read CVs and analyses"),
+    "account.scope.cvs_write": ("Enviar CVs", "Upload CVs"),
+    "account.scope.coach": ("Conversar com o coach", "Talk to the coach"),
+    "account.key_create": ("Criar chave", "Create key"),
+    "account.key_once": (
+        "Copie a chave agora: ela não será mostrada de novo.",
+        "Copy the key now: it will not be shown again.",
+    ),
     "account.export": ("Exportar meus dados", "Export my data"),
     "account.export_lead": (
         "Um arquivo .zip com tudo o que guardamos sobre você. Avisamos quando estiver pronto.",
@@ -318,6 +348,22 @@ _T: dict[str, tuple[str, str]] = {
         "You have used all of your plan's analyses this month.",
     ),
     "error.invalid_password": ("Senha incorreta.", "Wrong password."),
+    "error.api_key_invalid": (
+        "Dê um nome e escolha ao menos uma permissão.",
+        "Give it a name and pick at least one permission.",
+    ),
+    "error.too_many_api_keys": (
+        "Você atingiu o limite de chaves; encerre uma antes.",
+        "You have reached the key limit; revoke one first.",
+    ),
+    "error.mfa_code_reused": (
+        "Este código já foi usado; espere o próximo.",
+        "This code was already used; wait for the next one.",
+    ),
+    "error.mfa_code_required": (
+        "Digite o código do aplicativo autenticador.",
+        "Type the code from your authenticator app.",
+    ),
     "error.validation_error": ("Confira os campos.", "Check the fields."),
 }
 
