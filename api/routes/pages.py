@@ -45,7 +45,7 @@ from infra.ratelimit import Bucket
 from infra.storage import FileNotStoredError
 from schemas import notifications as notification_kinds
 from schemas.billing import Currency, Interval, Plan
-from schemas.coach import CoachMode
+from schemas.coach import CoachMode, Rating
 from schemas.cv import CvStatus
 from schemas.files import report_key
 
@@ -310,10 +310,18 @@ async def logout(
     return response
 
 
-def _change(current: Any, previous: Any) -> int | None:
-    if current is None or previous is None:
-        return None
-    return int(current.score) - int(previous.score)
+def score_changes(rows: list[cvs.CvView]) -> dict[uuid.UUID, int]:
+    """Each scored CV's score minus that of the scored CV uploaded before it (``rows``
+    newest first): how the user's versions of their CV are going."""
+    changes: dict[uuid.UUID, int] = {}
+    previous: int | None = None
+    for row in reversed(rows):
+        if row.analysis is None:
+            continue
+        if previous is not None:
+            changes[row.cv.id] = row.analysis.score - previous
+        previous = row.analysis.score
+    return changes
 
 
 @router.get("/app", dependencies=[requires(USER)], response_class=HTMLResponse)
@@ -337,6 +345,7 @@ async def dashboard(
         viewer,
         "dashboard.html",
         rows=rows,
+        changes=score_changes(rows),
         total=total,
         plan=standing.plan,
         usage=usage,
@@ -578,6 +587,24 @@ async def coach_cancel(
     if wants_json(request):
         return JSONResponse({"reply_id": str(reply_id), "status": reply_status}, status_code=202)
     return _see_other(f"/app/coach/{session_id}")
+
+
+@router.post("/app/coach/{session_id}/messages/{message_id}/rating", dependencies=[requires(USER)])
+async def coach_rate(
+    session_id: uuid.UUID,
+    message_id: uuid.UUID,
+    request: Request,
+    principal: PrincipalDep,
+    session: SessionDep,
+    resources: ResourcesDep,
+    rating: Annotated[Rating, Form()],
+) -> Response:
+    await coach.rate(
+        session, resources.vault, principal.user_id, session_id, message_id, rating, None
+    )
+    if wants_json(request):
+        return JSONResponse({"message_id": str(message_id), "rating": rating.value})
+    return _see_other(f"/app/coach/{session_id}#m-{message_id}")
 
 
 # --- plan, notifications, account ------------------------------------------------------

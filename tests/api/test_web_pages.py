@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+import uuid
 from pathlib import Path
 
 import pytest
 
-from api.routes.pages import _safe_next
+from api.routes.pages import _safe_next, score_changes
+from api.services.cvs import CvView
 from api.web import i18n
 from api.web.render import HERE
 from consumers.scoring.rubric import CATEGORIES
+from infra.db.models import Analysis, Cv
 from infra.entitlements import Metric
 from schemas import notifications as notification_kinds
 from schemas.billing import ENTITLING_STATUSES, TERMINAL_STATUSES, Interval, Plan
@@ -76,3 +79,14 @@ def test_the_translator_formats_and_shows_unknown_keys():
 )
 def test_after_sign_in_only_paths_of_this_site_are_followed(target, expected):
     assert _safe_next(target) == expected
+
+
+def test_the_dashboard_compares_each_cv_with_the_one_before():
+    def view(score: int | None) -> CvView:
+        cv = Cv(id=uuid.uuid4())
+        analysis = Analysis(score=score) if score is not None else None
+        return CvView(cv=cv, filename="cv.pdf", analysis=analysis)
+
+    oldest, failed, middle, newest = view(60), view(None), view(72), view(70)
+    changes = score_changes([newest, middle, failed, oldest])
+    assert changes == {middle.cv.id: 12, newest.cv.id: -2}

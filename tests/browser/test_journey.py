@@ -137,7 +137,15 @@ async def test_journey(
         # The reply was drawn as it streamed, not only once it was complete.
         assert int(await done.get_attribute("data-deltas") or 0) >= 1
         assert await page.evaluate("window.__same_document === true")
+        helpful = done.locator("form[data-rating] button[value='up']")
+        await helpful.click()
+        await expect(helpful).to_have_attribute("aria-pressed", "true")
         await check_page(page, axe, f"{tag}-10-coach-replied")
+        # The rating was saved: the page drawn afresh shows it.
+        await page.reload()
+        await expect(
+            page.locator(".msg.assistant form[data-rating] button[value='up']")
+        ).to_have_attribute("aria-pressed", "true")
 
         await _open(page, "/app/billing", axe, f"{tag}-11-billing", timings)
         await _open(page, "/app/notifications", axe, f"{tag}-12-notifications", timings)

@@ -30,6 +30,48 @@ export function start(root) {
     }
     return replies.get(id);
   };
+  const rate = (form) =>
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const chosen = event.submitter;
+      try {
+        await postForm(form.action, new FormData(form, chosen), csrfToken(form));
+      } catch {
+        return;
+      }
+      for (const button of form.querySelectorAll("button")) {
+        button.setAttribute("aria-pressed", String(button === chosen));
+      }
+    });
+  const ratingFor = (replyId) => {
+    const form = document.createElement("form");
+    form.method = "post";
+    form.action = `/app/coach/${sessionId}/messages/${encodeURIComponent(replyId)}/rating`;
+    form.className = "rating";
+    form.dataset.rating = "";
+    const token = document.createElement("input");
+    token.type = "hidden";
+    token.name = "csrf_token";
+    token.value = csrfToken(root);
+    const label = document.createElement("span");
+    label.className = "visually-hidden";
+    label.textContent = root.dataset.msgRate;
+    form.append(token, label);
+    for (const [value, text] of [["up", root.dataset.msgHelpful], ["down", root.dataset.msgNotHelpful]]) {
+      const button = document.createElement("button");
+      button.type = "submit";
+      button.name = "rating";
+      button.value = value;
+      button.className = "secondary";
+      button.setAttribute("aria-pressed", "false");
+      button.textContent = text;
+      form.append(button);
+    }
+    rate(form);
+    return form;
+  };
+  for (const form of root.querySelectorAll("form[data-rating]")) rate(form);
+
   const finish = () => {
     current = null;
     cancel.hidden = true;
@@ -48,7 +90,11 @@ export function start(root) {
     if (!reply) return;
     if (data.status === "cancelled") reply.element.textContent = reply.text || root.dataset.msgCancelled;
     else if (typeof data.text === "string") reply.element.textContent = data.text;
-    reply.element.closest("li").dataset.done = data.status;
+    const item = reply.element.closest("li");
+    item.dataset.done = data.status;
+    if (data.status === "completed" && !item.querySelector("form[data-rating]")) {
+      item.append(ratingFor(data.message_id));
+    }
     finish();
   });
 
