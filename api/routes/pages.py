@@ -45,7 +45,7 @@ from infra.ratelimit import Bucket
 from infra.storage import FileNotStoredError
 from schemas import notifications as notification_kinds
 from schemas.billing import Currency, Interval, Plan
-from schemas.coach import CoachMode, Rating
+from schemas.coach import MAX_MESSAGE_CHARS, CoachMode, Rating
 from schemas.cv import CvStatus
 from schemas.files import report_key
 
@@ -543,6 +543,7 @@ async def coach_session_page(
         viewer,
         "coach_session.html",
         coach_session=found,
+        max_chars=MAX_MESSAGE_CHARS,
         messages=messages,
         since=await _since(session, principal.user_id),
     )

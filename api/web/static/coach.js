@@ -88,8 +88,14 @@ export function start(root) {
   on(stream, "coach.reply.completed", (data) => {
     const reply = replies.get(data.message_id) || (current && current.reply === data.message_id ? replyFor(data.message_id) : null);
     if (!reply) return;
-    if (data.status === "cancelled") reply.element.textContent = reply.text || root.dataset.msgCancelled;
-    else if (typeof data.text === "string") reply.element.textContent = data.text;
+    // The record is what the worker kept, which for a stopped reply is what was streamed.
+    if (typeof data.text === "string" && data.text) reply.element.textContent = data.text;
+    if (data.status === "cancelled") {
+      const note = document.createElement("p");
+      note.className = "hint";
+      note.textContent = root.dataset.msgCancelled;
+      reply.element.after(note);
+    }
     const item = reply.element.closest("li");
     item.dataset.done = data.status;
     if (data.status === "completed" && !item.querySelector("form[data-rating]")) {
