@@ -138,6 +138,22 @@ _T: dict[str, tuple[str, str]] = {
     ),
     "upload.see": ("Ver a análise completa", "See the full analysis"),
     "upload.sending": ("Enviando…", "Sending…"),
+    "failure.no_extractable_text": (
+        "não há texto para ler — parece um arquivo escaneado ou só com imagens.",
+        "there is no text to read — it looks scanned or made of images.",
+    ),
+    "failure.unreadable_file": (
+        "o arquivo está danificado ou incompleto.",
+        "the file is damaged or incomplete.",
+    ),
+    "failure.file_too_complex": (
+        "o arquivo é complexo demais para ler com segurança.",
+        "the file is too complex to read safely.",
+    ),
+    "failure.unsafe_content": (
+        "o arquivo traz scripts ou anexos, que não abrimos.",
+        "the file carries scripts or attachments, which we do not open.",
+    ),
     # analysis
     "cv.title": ("Análise do currículo", "CV analysis"),
     "cv.score": ("Nota ATS", "ATS score"),

@@ -187,8 +187,10 @@ async def _presented_token(request: Request) -> str | None:
         return header
     content_type = request.headers.get("content-type", "")
     if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-        # Cached by Starlette: the route reads the same parsed form afterwards.
-        form = await request.form(max_files=2, max_fields=8)
+        # Cached by Starlette: the route reads the same parsed form afterwards (the upload
+        # form's limits of one file and a few fields are kept for it here).
+        multipart = content_type.startswith("multipart/")
+        form = await request.form(max_files=2, max_fields=8 if multipart else 64)
         value = form.get(CSRF_FIELD)
         return value if isinstance(value, str) else None
     return None

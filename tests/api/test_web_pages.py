@@ -12,6 +12,7 @@ from api.routes.pages import _safe_next, score_changes
 from api.services.cvs import CvView
 from api.web import i18n
 from api.web.render import HERE
+from consumers.parsing.errors import CODES as PARSE_FAILURES
 from consumers.scoring.rubric import CATEGORIES
 from infra.db.models import Analysis, Cv
 from infra.entitlements import Metric
@@ -52,6 +53,7 @@ def test_every_value_a_page_names_from_data_has_a_phrase():
         + [f"plan.{m.value}" for m in Metric]
         + [f"plan.per_{i.value}" for i in Interval]
         + [f"account.export_status.{e.value}" for e in ExportStatus]
+        + [f"failure.{code}" for code in PARSE_FAILURES]
         + [f"billing.state.{s}" for s in (*ENTITLING_STATUSES, *TERMINAL_STATUSES, "none")]
         + [f"notifications.kind.{name}" for name in notification_kinds.CATEGORIES]
         + [f"notifications.channel.{channel}" for channel in notification_kinds.CHANNELS]

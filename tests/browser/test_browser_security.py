@@ -11,6 +11,7 @@ from playwright.async_api import Browser, BrowserContext, Page, Request, expect
 
 from tests.browser.conftest import DESKTOP, PHONE, check_page, new_context
 from tests.support.api import PASSWORD
+from tests.support.documents import image_only_pdf
 from tests.support.system import RunningSystem
 
 # Browsers percent-encode quotes in a multipart file name: this one needs none.
@@ -159,3 +160,22 @@ async def test_the_language_switch_is_remembered_in_the_profile(
         await expect(other.get_by_role("heading", level=1)).to_have_text("Your dashboard")
     finally:
         await phone.close()
+
+
+async def test_a_scanned_cv_fails_live_with_the_reason_in_the_page_language(
+    browser: Browser, system: RunningSystem, axe: Axe
+):
+    context, page = await _signed_in(browser, system, "pt-BR")
+    try:
+        await page.goto("/app/upload")
+        await page.evaluate("window.__same_document = true")
+        await page.locator('input[type="file"]').set_input_files(
+            {"name": "digitalizado.pdf", "mimeType": "application/pdf", "buffer": image_only_pdf()}
+        )
+        await page.locator("[data-upload] button[type=submit]").click()
+        reason = page.locator("[data-result] [data-failure-code='no_extractable_text']")
+        await expect(reason).to_contain_text("arquivo escaneado", timeout=60_000)
+        assert await page.evaluate("window.__same_document === true"), "the page reloaded"
+        await check_page(page, axe, "security-scanned-cv-failed")
+    finally:
+        await context.close()

@@ -40,7 +40,6 @@ export function start(form) {
   const button = form.querySelector('button[type="submit"]');
   const progress = document.querySelector("[data-progress]");
   const result = progress.querySelector("[data-result]");
-  const failure = progress.querySelector("[data-failure]");
   const stream = openStream(Number(form.dataset.since));
   let cvId = null;
   const early = [];
@@ -99,7 +98,7 @@ export function start(form) {
       button.textContent = button.dataset.label;
     }
     if (type === "cv.failed") {
-      failure.hidden = false;
+      // The fragment says why, in the page's language, and what to do.
       await swapFragment(`/app/cvs/${cvId}/analysis`, result);
       button.disabled = false;
       button.textContent = button.dataset.label;
@@ -125,7 +124,6 @@ export function start(form) {
       return;
     }
     progress.hidden = false;
-    failure.hidden = true;
     result.replaceChildren();
     mark("queued");
     for (const [type, data] of early.splice(0)) await handle(type, data);
