@@ -70,6 +70,7 @@ async def signed_in_viewer(
     handle = getattr(request.state, "browser_session", None)
     csrf = web_sessions.csrf_token(resources.settings, handle) if handle else ""
     request.state.user_email = user.email
+    request.state.user_locale = user.locale
     return Viewer(locale=user.locale, csrf=csrf, user_email=user.email)  # type: ignore[arg-type]
 
 

@@ -18,7 +18,8 @@ from fastapi.routing import APIRoute
 
 from api.services.errors import DomainError, NotAuthenticatedError
 from api.web import i18n
-from api.web.render import anonymous, render
+from api.web import sessions as web_sessions
+from api.web.render import Viewer, anonymous, render
 
 
 def wants_json(request: Request) -> bool:
@@ -29,7 +30,15 @@ def wants_json(request: Request) -> bool:
 def error_page(request: Request, status: int, code: str, title: str) -> Response:
     settings = request.app.state.resources.settings
     viewer = anonymous(request)
-    viewer.user_email = getattr(request.state, "user_email", None)
+    handle = getattr(request.state, "browser_session", None)
+    email = getattr(request.state, "user_email", None)
+    if handle and email:
+        # Signed in: the header's forms (language, sign out) need the session's token.
+        viewer = Viewer(
+            locale=getattr(request.state, "user_locale", viewer.locale),
+            csrf=web_sessions.csrf_token(settings, handle),
+            user_email=email,
+        )
     message = i18n.error_text(viewer.locale, code, title)
     return render(
         request, settings, viewer, "error.html", status_code=status, code=code, message=message

@@ -217,3 +217,9 @@ async def test_another_users_cv_page_is_not_found(system: RunningSystem):
         assert 'data-error-code="not_found"' in response.text
         assert (await other.get(f"/app/cvs/{cv_id}/analysis")).status_code == 404
         assert (await other.get("/app/cvs/not-a-uuid")).status_code == 404
+        # The error page's own forms (sign out, language) carry the session's token.
+        out = await other.post(
+            "/logout", data={"csrf_token": csrf_of(response.text)}, headers=origin_of(other)
+        )
+        assert out.status_code == 303
+        assert out.headers["location"] == "/"
