@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from api.deps import RequestIdDep, RequestMetaDep, ResourcesDep, SessionDep
 from api.forms import read_cv_form
 from api.policies import PUBLIC, USER, PrincipalDep, get_principal, requires
-from api.schemas import ApiKeyIn, RegisterIn
+from api.schemas import ApiKeyIn, MatchIn, RegisterIn
 from api.services import (
     account,
     api_keys,
@@ -33,6 +33,7 @@ from api.services import (
 from api.services.errors import (
     CsrfFailedError,
     DomainError,
+    InvalidFormError,
     MfaRequiredError,
     NotAuthenticatedError,
 )
@@ -476,6 +477,38 @@ async def cv_analysis_fragment(
         a=view.analysis_body,
         report_ready=await _report_ready(resources, view),
     )
+
+
+@router.post("/app/cvs/{cv_id}/match", dependencies=[requires(USER)])
+async def cv_match(
+    cv_id: uuid.UUID,
+    request: Request,
+    viewer: ViewerDep,
+    principal: PrincipalDep,
+    session: SessionDep,
+    resources: ResourcesDep,
+    request_id: RequestIdDep,
+    job_description: Annotated[str, Form(max_length=20_000)],
+) -> Response:
+    """A new analysis of the CV against another job; ``cv.scored`` brings it to the page."""
+    try:
+        body = MatchIn(job_description=job_description)
+    except ValidationError as exc:
+        raise InvalidFormError(
+            i18n.error_text(viewer.locale, "job_too_short", "The job description is too short.")
+        ) from exc
+    await cvs.request_match(
+        session,
+        resources.vault,
+        user_id=principal.user_id,
+        cv_id=cv_id,
+        job_description=body.job_description,
+        correlation_id=request_id,
+        billing=resources.settings.billing,
+    )
+    if wants_json(request):
+        return JSONResponse({"id": str(cv_id), "status": "queued"}, status_code=202)
+    return _see_other(f"/app/cvs/{cv_id}")
 
 
 # --- coach -----------------------------------------------------------------------------

@@ -175,6 +175,12 @@ _T: dict[str, tuple[str, str]] = {
     "cv.match": ("Aderência à vaga", "Job match"),
     "cv.matched": ("Tem", "You have"),
     "cv.missing": ("Falta", "Missing"),
+    "cv.rematch": ("Comparar com uma vaga", "Compare with a job"),
+    "cv.rematch_hint": (
+        "Uma nova análise do mesmo CV contra este anúncio; conta como uma análise do plano.",
+        "A new analysis of the same CV against this ad; it counts as one of the plan's analyses.",
+    ),
+    "cv.rematch_submit": ("Comparar", "Compare"),
     "cv.report": ("Baixar o relatório em PDF", "Download the PDF report"),
     "cv.report_pending": (
         "O relatório em PDF está sendo gerado.",
@@ -380,6 +386,10 @@ _T: dict[str, tuple[str, str]] = {
     "error.mfa_code_required": (
         "Digite o código do aplicativo autenticador.",
         "Type the code from your authenticator app.",
+    ),
+    "error.job_too_short": (
+        "Cole o anúncio inteiro: pelo menos 30 caracteres.",
+        "Paste the whole ad: at least 30 characters.",
     ),
     "error.validation_error": ("Confira os campos.", "Check the fields."),
 }
