@@ -4,7 +4,7 @@ BIN        := $(VENV)/bin
 UV_VERSION := 0.13.9
 PYTHON     ?= $(shell command -v python3.11 || command -v python3)
 
-.PHONY: install run test lint format bench bench-coach bench-billing eval eval-coach clean
+.PHONY: install run test test-browser lint format bench bench-coach bench-billing eval eval-coach clean
 
 # Bytecode is compiled at install: start-up stays fast even where PYTHONDONTWRITEBYTECODE is set.
 $(BIN)/.installed: pyproject.toml uv.lock Makefile
@@ -19,9 +19,21 @@ install: $(BIN)/.installed
 run: install
 	$(BIN)/recoloca dev
 
+# The browser tests drive Debian's Chromium; they fail (never skip) without it.
+CHROMIUM := /usr/bin/chromium
+
+$(CHROMIUM):
+	@echo "Installing Chromium for the browser tests (apt-get)..."
+	@apt-get install -y chromium >/dev/null 2>&1 || \
+		(apt-get update >/dev/null && apt-get install -y chromium >/dev/null)
+
 ## The whole test suite against real services (embedded unless RECOLOCA_* URLs are set)
-test: install
+test: install $(CHROMIUM)
 	$(BIN)/pytest
+
+## The web application in real Chromium (screenshots in test-artefacts/browser)
+test-browser: install $(CHROMIUM)
+	$(BIN)/pytest tests/browser
 
 lint: install
 	$(BIN)/ruff check .
@@ -54,4 +66,4 @@ bench-billing: install
 
 ## Everything make run and make test wrote: all of it lives in this folder
 clean:
-	rm -rf $(VENV) .recoloca .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .recoloca .pytest_cache .mypy_cache .ruff_cache .hypothesis test-artefacts

@@ -35,11 +35,13 @@ from api.routes import (
     me,
     notifications,
     ops,
+    pages,
     privacy,
 )
 from api.services.api_keys import ApiKeys
 from api.services.event_stream import Wakeups
 from api.services.sessions import SessionChecks
+from api.web.render import STATIC_DIR, STATIC_PATH
 from infra.db.session import Database
 from infra.metrics import HttpMetricsMiddleware
 from infra.ratelimit import RateLimiter, StreamSlots
@@ -132,8 +134,10 @@ def create_app(
         app.include_router(router)
     app.include_router(me.router)
     app.include_router(api_keys.router)
+    app.include_router(pages.router)
     if undeclared := undeclared_routes(app):
         raise RuntimeError(f"routes without a policy (see api/policies.py): {undeclared}")
+    app.mount(STATIC_PATH, StaticFiles(directory=STATIC_DIR), "static")
     app.mount(
         docs.SWAGGER_ASSETS, StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), "swagger-ui"
     )

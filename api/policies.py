@@ -22,12 +22,14 @@ from fastapi.security import OAuth2PasswordBearer
 
 from api.deps import Resources, ResourcesDep
 from api.services import api_keys
+from api.services.audit import RequestMeta
 from api.services.errors import (
     ApiKeyNotAllowedError,
     ForbiddenError,
     InsufficientScopeError,
     NotAuthenticatedError,
 )
+from api.web import sessions as web_sessions
 from infra.ratelimit import Bucket
 from infra.security import AccessClaims, InvalidTokenError, decode_access_token
 
@@ -116,10 +118,18 @@ bearer_token = OAuth2PasswordBearer(tokenUrl="/v1/auth/token", auto_error=False)
 
 
 async def get_principal(
-    resources: ResourcesDep, token: Annotated[str | None, Depends(bearer_token)]
+    request: Request,
+    resources: ResourcesDep,
+    token: Annotated[str | None, Depends(bearer_token)],
 ) -> Principal:
     """The verified caller. A session's user must exist, be enabled and the session be
-    live; an API key must exist and not be revoked."""
+    live; an API key must exist and not be revoked.
+
+    Without a bearer token, a browser's session cookie stands for one; a state-changing
+    request made with the cookie must also carry its CSRF token and come from this site,
+    since the browser attaches the cookie to whatever page sent it."""
+    if not token:
+        token = await _cookie_token(request, resources)
     if not token:
         raise NotAuthenticatedError()
     if api_keys.looks_like_key(token):
@@ -142,6 +152,22 @@ async def get_principal(
         family_id=claims.family_id,
         expires_at=claims.expires_at,
     )
+
+
+async def _cookie_token(request: Request, resources: Resources) -> str | None:
+    handle = request.cookies.get(web_sessions.SESSION_COOKIE)
+    if not handle:
+        return None
+    client = request.client.host if request.client else None
+    meta = RequestMeta.of(client, request.headers.get("user-agent"), request.state.request_id)
+    token = await web_sessions.access_token(
+        resources.redis, resources.db, resources.settings, resources.sessions, handle, meta
+    )
+    if token is None:
+        return None
+    await web_sessions.check_csrf(request, web_sessions.csrf_token(resources.settings, handle))
+    request.state.browser_session = handle
+    return token
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

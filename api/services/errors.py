@@ -331,3 +331,11 @@ class NotificationNotOptionalError(DomainError):
         "notification_not_optional",
         "Account, billing, privacy and security messages cannot be turned off",
     )
+
+
+class CsrfFailedError(DomainError):
+    status, code, title = (
+        403,
+        "csrf_failed",
+        "A signed-in browser request needs its CSRF token and a same-site Origin",
+    )

@@ -1,0 +1,1 @@
+"""The web application: server-rendered pages over the same services as the JSON API."""

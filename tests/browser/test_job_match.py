@@ -1,0 +1,54 @@
+"""Matching an analysed CV against another job from its page, live."""
+
+from __future__ import annotations
+
+import uuid
+
+from axe_playwright_python.async_playwright import Axe
+from playwright.async_api import Browser, expect
+
+from tests.browser.conftest import DESKTOP, check_page, new_context
+from tests.support.api import PASSWORD
+from tests.support.documents import txt_cv
+from tests.support.system import RunningSystem
+
+JOB = "Vaga de pessoa desenvolvedora Python sênior: FastAPI, PostgreSQL, Kafka e Docker."
+
+
+async def test_a_new_job_description_brings_a_new_analysis_without_a_reload(
+    browser: Browser, system: RunningSystem, axe: Axe
+):
+    context = await new_context(browser, system.base_url, "pt-BR", DESKTOP)
+    try:
+        page = await context.new_page()
+        await page.goto("/signup")
+        await page.locator("#email").fill(f"web-{uuid.uuid4().hex[:12]}@example.com")
+        await page.locator("#password").fill(PASSWORD)
+        await page.locator("form[action='/signup'] button").click()
+        await page.wait_for_url("**/app")
+        await page.goto("/app/upload")
+        await page.locator('input[type="file"]').set_input_files(
+            {"name": "cv.txt", "mimeType": "text/plain", "buffer": txt_cv()}
+        )
+        await page.locator("[data-upload] button[type=submit]").click()
+        await page.locator("[data-full-analysis]").click(timeout=60_000)
+        await expect(page.locator("#match-h")).to_have_count(0)
+
+        await page.evaluate("window.__same_document = true")
+        await page.locator("#match_job").fill(JOB)
+        await page.locator("form[data-match] button").click()
+        await expect(page.locator("#match-h")).to_be_visible(timeout=60_000)
+        assert await page.evaluate("window.__same_document === true"), "the page reloaded"
+        await expect(page.locator("section:has(#match-h) .chip")).not_to_have_count(0)
+        await check_page(page, axe, "job-match-live")
+
+        await page.locator("#match_job").fill("curta demais")
+        await page.locator("form[data-match] textarea").evaluate(
+            "e => e.removeAttribute('minlength')"
+        )
+        await page.locator("form[data-match] button").click()
+        await expect(page.locator("[data-match-error]")).to_have_text(
+            "Cole o anúncio inteiro: pelo menos 30 caracteres."
+        )
+    finally:
+        await context.close()
