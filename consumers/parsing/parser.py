@@ -40,7 +40,9 @@ def parse_cv(
     language = detect_language(text)
     contact = extract_contact(text, preamble, language, prominent)
     # The CV's own city, written beside a role, is where the role was, not its company.
-    places = (fold(re.split(r" - |, ", contact.location)[0]),) if contact.location else ()
+    places = (
+        (fold(re.split(r" - |,|/|\(", contact.location)[0].strip()),) if contact.location else ()
+    )
     experience = [
         e
         for body in bodies(SectionKind.EXPERIENCE)
