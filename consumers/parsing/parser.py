@@ -69,6 +69,7 @@ def parse_cv(
             text,
             "\n".join([*bodies(SectionKind.SKILLS), *(e.title for e in experience if e.title)]),
             studied="\n".join(e.degree for e in education if e.degree),
+            employers=tuple({e.company for e in experience if e.company}),
         ),
         languages=languages,
         personal_data=find_personal_data(text, photo=photo),

@@ -193,13 +193,17 @@ def _tells(line: str, count: int) -> bool:
     return lower * 2 >= len(words)
 
 
-def find_cv_skills(text: str, listed: str = "", studied: str = "") -> list[str]:
+def find_cv_skills(
+    text: str, listed: str = "", studied: str = "", employers: tuple[str, ...] = ()
+) -> list[str]:
     """Skills of a CV: every skill named in ``listed`` (its skills sections), and in the
     rest of ``text`` only those a context vouches for. A line that enumerates names its
     skills; a sentence does so for tools and technologies, but "communication",
     "leadership" or "sales" in a sentence are ordinary words, not a claimed skill.
     ``studied`` (its degrees) vouches for technical fields ("Estatística") only: a
-    degree in business administration or marketing is what was studied, not a claim."""
+    degree in business administration or marketing is what was studied, not a claim.
+    ``employers`` (the companies of its experience) are names, even when a product's:
+    "SAP - Bengaluru" or "Oracle" above a role says where the person worked."""
     # A sentence in a skills section (often the next section run on into it: "Managed
     # a team migrating sites written in Java to Drupal") is read as any sentence is.
     # The other lines stay together: a narrow column wraps "Power BI" across two.
@@ -216,9 +220,9 @@ def find_cv_skills(text: str, listed: str = "", studied: str = "") -> list[str]:
     seen = set(found)
     sensitive = _matcher().sensitive
     for line in text.split("\n"):
-        if not line.strip():
+        if not line.strip() or _cites(line):
             continue
-        every = find_skills(_SEASON.sub(" ", line))
+        every = find_skills(_SEASON.sub(" ", _not_skills(line, employers)))
         named = [s for s in every if s not in seen]
         if not named:
             continue
@@ -246,3 +250,38 @@ def find_cv_skills(text: str, listed: str = "", studied: str = "") -> list[str]:
 _SEASON = re.compile(
     r"\b(?:Spring|Summer|Fall|Autumn|Winter)\b(?=,?\s*(?:\d{4}|semester|term|quarter))"
 )
+
+
+# A bibliography or a grant list names works and people, not what the person can do:
+# "Baek JD, Sudha X, Stoskopf C, Seidman R. (2013)", "Journal of ...", "doi:".
+_AUTHOR = re.compile(r"\b[A-Z][a-z]+(?: [A-Z]{1,3}[,.]|, (?:[A-Z]\.){1,3})")
+_CITED_YEAR = re.compile(r"\((?:19|20)\d\d[a-z]?\)")
+_CITATION = re.compile(
+    r"\bdoi\b|\bet al\.|\bjournal of\b|\bin press\b|\bproceedings\b|\bvol\. \d|"
+    r"\bpp\. \d|\bISBN\b|\buniversity press\b",
+    re.IGNORECASE,
+)
+
+
+def _cites(line: str) -> bool:
+    if _CITATION.search(line):
+        return True
+    return len(_AUTHOR.findall(line)) >= 2 and bool(_CITED_YEAR.search(line))
+
+
+# "Cisco Systems", "Oracle Corporation", "SAP Labs": an employer named after its product.
+_EMPLOYER = re.compile(
+    r"\b([A-Z][\w.&]*)(?= (?:Systems|Corporation|Corp\.?|Inc\.?|Ltd\.?|Labs|"
+    r"Technologies|Pvt|Private|Limited|Consulting|University|College|Books|Press)\b)"
+)
+
+
+def _not_skills(line: str, employers: tuple[str, ...] = ()) -> str:
+    """``line`` with the names that look like skills but name something else blanked."""
+    for employer in employers:
+        if employer in line:
+            # Where it heads or ends the line ("SAP - Bengaluru", "Account Executive -
+            # MongoDB") it names the employer; "Built SAP reports" uses the tool.
+            name = re.escape(employer)
+            line = re.sub(rf"^(\W*){name}(?!\w)|(?<!\w){name}(\W*)$", r"\1 \2", line)
+    return _EMPLOYER.sub(lambda m: " " * len(m.group(1)), line)
