@@ -181,6 +181,19 @@ def _is_list(line: str, count: int) -> bool:
     return long_items * 3 <= len(items)
 
 
+_NAME_ITEMS = re.compile(r"[,;|•·▪]|\s[-–]\s")
+_MAX_NAME_WORDS = 4
+
+
+def _names_only(line: str) -> bool:
+    """A line of three or more short items and nothing else: a list of names."""
+    items = [item.strip(" .") for item in _NAME_ITEMS.split(line)]
+    items = [item for item in items if item]
+    if len(items) < 3:
+        return False
+    return all(len(item.split()) <= _MAX_NAME_WORDS for item in items)
+
+
 _SENTENCE_WORDS = 9
 
 
@@ -232,8 +245,9 @@ def find_cv_skills(
             category = skill_category(skill)
             if category == "business":
                 # "Sales", "Communication", "Administration": claimed only in a list
-                # that says it lists skills.
-                keep = labelled
+                # that says it lists skills, or one made of nothing but short names
+                # ("Project Management | Contract Negotiations | Procurement").
+                keep = labelled or _names_only(line)
             elif skill in sensitive:
                 # Names that double as ordinary words ("Spring", "Word", "C") need a
                 # list of skills around them.

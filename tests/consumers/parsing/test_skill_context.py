@@ -89,3 +89,19 @@ def test_words_and_acronyms_that_are_also_ordinary_words_need_their_case():
     # Portuguese "dos" and "à vista" are not MS-DOS or Windows Vista.
     assert find_skills("Gestão dos pagamentos à vista") == []
     assert find_skills("MS-DOS, Windows Vista, Debian") == ["MS-DOS", "Windows Vista", "Debian"]
+
+
+def test_a_line_of_short_names_lists_business_skills_without_a_label():
+    line = "Project Management | Contract Negotiations | Procurement | Cost Controls"
+
+    assert find_cv_skills(line) == ["Project Management", "Contract Negotiation", "Procurement"]
+    # The same words in a sentence stay ordinary words.
+    assert find_cv_skills("Supported the sales team in all areas of the marketing plan.") == []
+
+
+def test_areas_of_expertise_is_a_skills_section():
+    from consumers.parsing.sections import split_sections
+
+    _, sections = split_sections("Ana Lima\nAREAS OF EXPERTISE\nLeadership, Budgeting")
+
+    assert [s.kind.value for s in sections] == ["skills"]
