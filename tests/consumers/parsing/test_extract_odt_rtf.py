@@ -121,3 +121,22 @@ def test_an_odt_decompression_bomb_is_refused():
 def test_a_broken_rtf_is_unreadable_not_a_crash():
     with pytest.raises(ParseError):
         parse_file(b"{\\rtf1 " + b"{" * 5000, FileKind.RTF)
+
+
+def test_personal_data_in_an_odt_is_flagged_and_never_copied_into_the_analysis():
+    from consumers.scoring.analyser import analyse
+
+    body = _BODY.replace(
+        "<text:p>São Paulo - SP</text:p>",
+        "<text:p>São Paulo - SP</text:p><text:p>Brasileira, casada, 41 anos</text:p>"
+        "<text:p>RG: 12.345.678-9 · CPF: 542.735.574-37</text:p>"
+        "<text:p>Data de nascimento: 12/03/1984</text:p>",
+    )
+    parsed = parse_file(_odt(body), FileKind.ODT)
+
+    assert set(parsed.personal_data) >= {"cpf", "rg", "birth_date", "age", "marital_status"}
+    analysis = analyse(parsed)
+    assert any("CPF" in s.message and "RG" in s.message for s in analysis.suggestions)
+    dumped = analysis.model_dump_json()
+    for value in ("12.345.678-9", "542.735.574-37", "12/03/1984", "41 anos", "casada"):
+        assert value not in dumped
