@@ -395,7 +395,10 @@ def _alias_patterns() -> dict[str, re.Pattern[str]]:
         for canonical, aliases in skills.items():
             words = sorted({fold(a) for a in [canonical, *aliases]}, key=len, reverse=True)
             body = "|".join(re.escape(w).replace(r"\ ", r"[\s\-]+") for w in words)
-            patterns[canonical] = re.compile(rf"(?<![\w@])(?:{body})(?![\w+#])")
+            # A version glued to the name ("php5", "html5") names it, as in the parser.
+            patterns[canonical] = re.compile(
+                rf"(?<![\w@])(?:{body})(?=(?:\d{{1,2}}(?:\.\d{{1,2}})?)?(?![\w+#]))"
+            )
     return patterns
 
 

@@ -22,7 +22,8 @@ from consumers.parsing.text import fold, strip_accents
 _SEPARATORS = re.compile(r"[\s\-]+")
 # Word characters plus the symbols that make "C++", "C#" and ".NET" tokens.
 _LEFT = r"(?<![\w@])"
-_RIGHT = r"(?![\w+#])"
+# A version glued to the name ("PHP5", "HTML5", "C++11", "Java8") still names it.
+_RIGHT = r"(?=(?:\d{1,2}(?:\.\d{1,2})?)?(?![\w+#]))"
 # One- and two-letter aliases ("C", "R", "Go", "BI") need stricter edges: "R$", "C.",
 # "Go-live" and "e-mail"-like compounds are not skills.
 _SHORT_LEFT = r"(?<![\w@.\-$&(])"

@@ -105,3 +105,9 @@ def test_areas_of_expertise_is_a_skills_section():
     _, sections = split_sections("Ana Lima\nAREAS OF EXPERTISE\nLeadership, Budgeting")
 
     assert [s.kind.value for s in sections] == ["skills"]
+
+
+def test_a_version_glued_to_a_name_still_names_it():
+    assert find_skills("PHP5, HTML5, C++11 and Java8") == ["PHP", "HTML", "C++", "Java"]
+    # Not for one-letter names: "R2" is a release, "C3" a grade.
+    assert find_skills("Windows Server 2008 R2, grade C3") == ["Windows Server"]
