@@ -299,4 +299,14 @@ def _not_skills(line: str, employers: tuple[str, ...] = ()) -> str:
             # MongoDB") it names the employer; "Built SAP reports" uses the tool.
             name = re.escape(employer)
             line = re.sub(rf"^(\W*){name}(?!\w)|(?<!\w){name}(\W*)$", r"\1 \2", line)
+    line = _CHANNEL.sub(lambda m: " " * len(m.group(0)), line)
     return _EMPLOYER.sub(lambda m: " " * len(m.group(1)), line)
+
+
+# "LinkedIn: /in/ana", "Github:// deedydas", "Skype: ana.lima": where to reach the
+# person, not a skill.
+_CHANNEL = re.compile(
+    r"\b(?:linkedin|github|gitlab|twitter|facebook|instagram|youtube|skype|whatsapp|"
+    r"telegram|quora|medium|behance|dribbble)\b(?=\s*:)",
+    re.IGNORECASE,
+)

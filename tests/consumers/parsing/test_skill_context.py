@@ -111,3 +111,8 @@ def test_a_version_glued_to_a_name_still_names_it():
     assert find_skills("PHP5, HTML5, C++11 and Java8") == ["PHP", "HTML", "C++", "Java"]
     # Not for one-letter names: "R2" is a release, "C3" a grade.
     assert find_skills("Windows Server 2008 R2, grade C3") == ["Windows Server"]
+
+
+def test_a_contact_channel_is_not_a_skill():
+    assert find_cv_skills("LinkedIn: linkedin.com/in/ana · Skype: ana.lima") == []
+    assert find_cv_skills("Tools: Jira | GitHub | Docker") == ["Jira", "GitHub", "Docker"]
