@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 import zipfile
+import zlib
 from enum import StrEnum
 from io import BytesIO
 
@@ -12,12 +13,16 @@ class FileKind(StrEnum):
     PDF = "pdf"
     DOCX = "docx"
     TXT = "txt"
+    ODT = "odt"
+    RTF = "rtf"
 
 
 MEDIA_TYPES: dict[FileKind, str] = {
     FileKind.PDF: "application/pdf",
     FileKind.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     FileKind.TXT: "text/plain; charset=utf-8",
+    FileKind.ODT: "application/vnd.oasis.opendocument.text",
+    FileKind.RTF: "application/rtf",
 }
 
 
@@ -37,7 +42,11 @@ def sniff(head: bytes, whole: bytes | None = None) -> FileKind | None:
     if head.startswith(b"%PDF-"):
         return FileKind.PDF
     if head.startswith(b"PK\x03\x04"):
-        return FileKind.DOCX if whole is not None and _is_docx(whole) else None
+        if whole is None:
+            return None
+        return FileKind.DOCX if _is_docx(whole) else FileKind.ODT if _is_odt(whole) else None
+    if head.lstrip().startswith(b"{\\rtf"):
+        return FileKind.RTF
     if _looks_like_text(head):
         return FileKind.TXT
     return None
@@ -50,6 +59,18 @@ def _is_docx(data: bytes) -> bool:
     except (zipfile.BadZipFile, ValueError):
         return False
     return "[Content_Types].xml" in names and "word/document.xml" in names
+
+
+def _is_odt(data: bytes) -> bool:
+    # OpenDocument puts its type, stored uncompressed, in a member named "mimetype".
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            if "content.xml" not in archive.namelist():
+                return False
+            with archive.open("mimetype") as member:
+                return member.read(64).strip() == b"application/vnd.oasis.opendocument.text"
+    except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, OSError, NotImplementedError):
+        return False
 
 
 def _looks_like_text(head: bytes) -> bool:

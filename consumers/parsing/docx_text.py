@@ -140,21 +140,27 @@ def _add_story(part: Any, blocks: list[str], seen: set[int]) -> None:
 
 
 def _vet_archive(data: bytes) -> int | None:
+    return vet_archive(data, "word/document.xml", "DOCX")
+
+
+def vet_archive(data: bytes, required: str, label: str) -> int | None:
+    """Refuse a zip of XML parts that is a bomb, declares entities or lacks ``required``;
+    returns the page count its metadata gives (DOCX), if any. ODT shares the shape."""
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             infos = archive.infolist()
             if len(infos) > MAX_ENTRIES:
-                raise ParseError(FILE_TOO_COMPLEX, "DOCX has too many parts")
+                raise ParseError(FILE_TOO_COMPLEX, f"{label} has too many parts")
             total = 0
             for info in infos:
                 total += info.file_size
                 ratio = info.file_size / max(info.compress_size, 1)
                 if info.file_size > _RATIO_FLOOR_BYTES and ratio > MAX_RATIO:
-                    raise ParseError(FILE_TOO_COMPLEX, "DOCX part is a decompression bomb")
+                    raise ParseError(FILE_TOO_COMPLEX, f"{label} part is a decompression bomb")
             if total > MAX_UNCOMPRESSED_BYTES:
-                raise ParseError(FILE_TOO_COMPLEX, "DOCX expands beyond the size limit")
-            if "word/document.xml" not in {info.filename for info in infos}:
-                raise ParseError(UNREADABLE_FILE, "DOCX has no document part")
+                raise ParseError(FILE_TOO_COMPLEX, f"{label} expands beyond the size limit")
+            if required not in {info.filename for info in infos}:
+                raise ParseError(UNREADABLE_FILE, f"{label} has no document part")
             # The declared sizes above are the archive's word; every member is now
             # inflated for real, counted as it streams, and refused at the limit.
             page_count = None
@@ -180,10 +186,10 @@ def _vet_archive(data: bytes) -> int | None:
         ValueError,
     ) as exc:
         # zlib.error: a damaged deflate stream (found by fuzzing the parser).
-        raise ParseError(UNREADABLE_FILE, "DOCX archive is corrupt") from exc
+        raise ParseError(UNREADABLE_FILE, f"{label} archive is corrupt") from exc
     except NotImplementedError as exc:
         # Encrypted members or unsupported compression methods.
-        raise ParseError(UNREADABLE_FILE, "DOCX archive uses an unsupported feature") from exc
+        raise ParseError(UNREADABLE_FILE, f"{label} archive uses an unsupported feature") from exc
     return page_count
 
 

@@ -134,6 +134,27 @@ def _header_like(line: str) -> bool:
     return not end.endswith(";") and (not end.endswith(".") or bool(_ABBREVIATION_END.search(end)))
 
 
+_OPEN_ENDS = _CONNECTORS | {"using", "usando", "to", "in", "a", "an", "o", "os", "as", "ao"}
+
+
+def _wrapped_end(lines: list[str], index: int, floor: int) -> bool:
+    """Line ``index`` is the wrapped end of the bullet above it ("... cortando 29% do
+    custo" / "mensal", "... com" / "Process Improvement"), not a title or a company:
+    the bullet stops mid-phrase, and the line starts lower-case or the bullet ends on
+    a word that needs one after it."""
+    cursor = index - 1
+    while cursor >= floor and not lines[cursor].strip():
+        cursor -= 1
+    if cursor < floor:
+        return False
+    above = lines[cursor].strip()
+    if not (is_bullet(above) or _prose(above)) or above[-1:] in ".;:!?)":
+        return False
+    line = lines[index].strip()
+    last = fold(above.split()[-1])
+    return line[:1].islower() or last in _OPEN_ENDS
+
+
 def _may_continue(line: str, following: str) -> bool:
     if not line or not following or is_bullet(line) or is_bullet(following):
         return False
@@ -311,7 +332,7 @@ def parse_experience(
                 # Some exports put a blank line between every line: step over them.
                 cursor -= 1
                 continue
-            if not _header_like(candidate):
+            if not _header_like(candidate) or _wrapped_end(lines, cursor, floor):
                 break
             above.insert(0, candidate)
             first = cursor

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from consumers.parsing.bounds import MAX_RAW_CHARS, bound_raw, bound_text
 from consumers.parsing.docx_text import read_docx
 from consumers.parsing.errors import NO_EXTRACTABLE_TEXT, ParseError
+from consumers.parsing.odt_text import read_odt
 from consumers.parsing.pdf_text import read_pdf
+from consumers.parsing.rtf_text import read_rtf
 from consumers.parsing.text import normalize_text
 from schemas.files import FileKind
 
@@ -35,7 +37,7 @@ class ExtractedText:
 
 
 def extract_text(data: bytes, kind: FileKind) -> ExtractedText:
-    """Extract normalised text from a PDF, DOCX or TXT file.
+    """Extract normalised text from a PDF, DOCX, ODT, RTF or TXT file.
 
     Raises ``ParseError``: ``no_extractable_text`` (scanned, garbled or empty),
     ``unreadable_file`` (corrupt, truncated, encrypted) or ``file_too_complex``
@@ -51,6 +53,13 @@ def extract_text(data: bytes, kind: FileKind) -> ExtractedText:
         document = read_docx(data)
         raw, pages = document.text, document.page_count or 0
         prominent, photo = document.prominent, document.photo
+    elif kind is FileKind.ODT:
+        odt = read_odt(data)
+        raw, pages = odt.text, odt.page_count or 0
+        prominent, photo = odt.prominent, odt.photo
+    elif kind is FileKind.RTF:
+        raw, photo = read_rtf(data)
+        pages = 0
     else:
         raw, pages = decode_text(data), 0
     text = bound_text(normalize_text(bound_raw(raw)))

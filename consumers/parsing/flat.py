@@ -109,25 +109,31 @@ def unflatten(text: str) -> str:
         breaks_before.add(start)
         breaks_after.add(end - 1)
     index = 0
-    in_bullet = -1  # where the current bullet started, -1 outside one
+    # Where the body of the current entry (a bullet, or the text after its dates)
+    # started; -1 outside one. An entry's header is looked for only past a heading.
+    body = -1
+    floor = -1
     while index < len(words):
         word = words[index]
         if word.startswith(BULLET) or (word in _DASHES and not _joins_dates(words, index)):
             breaks_before.add(index)
-            in_bullet = index
+            body = index
             index += 1
             continue
-        if in_bullet >= 0 and index - in_bullet > 2 and _entry_starts(words, index):
-            # The last bullet of an entry runs into the next entry's title and dates;
-            # the title may open with words that are not title words ("Lead Software
-            # Engineer", "Natura &Co" before the dates): step back over capitalised ones.
-            breaks_before.add(_header_start(words, index, in_bullet + 2))
-            in_bullet = -1
+        if floor >= 0 and (body < 0 or index - body > 2) and _entry_starts(words, index):
+            # The body of an entry (its last bullet, or sentences whose markers the
+            # export dropped) runs into the next entry's title and dates; the title may
+            # open with words that are not title words ("Lead Software Engineer",
+            # "Natura &Co" before the dates): step back over capitalised ones.
+            if body >= 0:
+                breaks_before.add(_header_start(words, index, body + 2))
+            body = _dates_at(words, index)
         length = _heading_at(words, index)
         if length:
             breaks_before.add(index)
             breaks_after.add(index + length - 1)
             index += length
+            body, floor = -1, index
             continue
         index += 1
     out: list[str] = []
@@ -168,7 +174,7 @@ _ENTRY_LOOKAHEAD = 12
 def _entry_starts(words: list[str], index: int) -> bool:
     """A capitalised job-title word, not inside a phrase, with a year a few words on."""
     word = words[index]
-    if not word[:1].isupper() or fold(word).strip(".,") not in TITLE_WORDS:
+    if not word[:1].isupper() or fold(word).strip(".,") not in TITLE_WORDS or index == 0:
         return False
     if (
         fold(words[index - 1]) in _FUNCTION_WORDS
@@ -179,6 +185,15 @@ def _entry_starts(words: list[str], index: int) -> bool:
     if any(w.startswith(BULLET) for w in ahead[:3]):
         return False
     return any(_YEAR.search(w) for w in ahead) or find_date_range(" ".join(ahead)) is not None
+
+
+def _dates_at(words: list[str], index: int) -> int:
+    """Where the dates of the header whose title is at ``index`` are (their first year, or
+    the end of the lookahead): the entry's body starts past them."""
+    for offset, word in enumerate(words[index + 1 : index + 1 + _ENTRY_LOOKAHEAD], 1):
+        if _YEAR.search(word):
+            return index + offset
+    return min(index + _ENTRY_LOOKAHEAD, len(words) - 1)
 
 
 _HEADER_BACK = 3
@@ -205,13 +220,22 @@ def _header_start(words: list[str], index: int, floor: int) -> int:
     english = fold(words[index]).strip(".,") in _ENGLISH_TITLE_NOUNS
     while start > floor and index - start < _HEADER_BACK:
         word = words[start - 1]
-        if word[-1:] in ".,;:!?)" and fold(word).strip(".") not in TITLE_WORDS:
+        # "Vivo (Telefônica)": a company's parenthesis is part of its name.
+        aside = word.startswith("(") and word[1:2].isupper()
+        if word[-1:] in ".,;:!?)" and fold(word).strip(".") not in TITLE_WORDS and not aside:
             break
-        if not (word[:1].isupper() or fold(word) in _HEADER_LINKS):
+        if not (word[:1].isupper() or aside or fold(word) in _HEADER_LINKS):
             break
         if _is_skill(word) and not (english and start == index):
             break
+        if start < index and not _is_skill(words[start]) and _is_skill(f"{word} {words[start]}"):
+            # "... com Process Improvement Compradora III": a two-word tool ends the bullet.
+            start += 1
+            break
         start -= 1
+    if start < index and start > 0 and fold(words[start - 1]) in _FUNCTION_WORDS:
+        # "with Supply Chain", "para Vivo": the capitalised words are the sentence's object.
+        start = index
     while start < index and fold(words[start]) in _HEADER_LINKS:
         start += 1
     return start
@@ -229,11 +253,31 @@ def _heading_at(words: list[str], index: int) -> int:
         if heading_kind(text) is None:
             continue
         key = fold(text).rstrip(":")
+        plain = not (text.isupper() or text.endswith(":"))
         # One-word label-like headings ("Tools", "Profile") only in capitals or with a colon.
-        if length == 1 and key in WEAK_HEADINGS and not (text.isupper() or text.endswith(":")):
+        if length == 1 and key in WEAK_HEADINGS and plain:
+            continue
+        if plain and _ends_company(words, index, length):
             continue
         return length
     return 0
+
+
+_HEADER_SEPARATORS = frozenset({"|", "·", "•", "—", "–", "-", ","})
+
+
+def _ends_company(words: list[str], index: int, length: int) -> bool:
+    """ "Analista Sênior Arco Educação fev/23 – set/24": a heading's words after a
+    capitalised word and right before dates end a company's name in an entry header."""
+    if index == 0 or not words[index - 1][:1].isupper() or words[index - 1][-1:] in ".:;!?":
+        return False
+    after = words[index + length : index + length + 5]
+    while after and after[0] in _HEADER_SEPARATORS:
+        after = after[1:]
+    if not after:
+        return False
+    found = find_date_range(" ".join(after))
+    return found is not None and found.span[0] == 0
 
 
 def _capitalised(words: list[str]) -> bool:

@@ -40,7 +40,9 @@ def parse_cv(
     language = detect_language(text)
     contact = extract_contact(text, preamble, language, prominent)
     # The CV's own city, written beside a role, is where the role was, not its company.
-    places = (fold(re.split(r" - |, ", contact.location)[0]),) if contact.location else ()
+    places = (
+        (fold(re.split(r" - |,|/|\(", contact.location)[0].strip()),) if contact.location else ()
+    )
     experience = [
         e
         for body in bodies(SectionKind.EXPERIENCE)
@@ -67,6 +69,7 @@ def parse_cv(
             text,
             "\n".join([*bodies(SectionKind.SKILLS), *(e.title for e in experience if e.title)]),
             studied="\n".join(e.degree for e in education if e.degree),
+            employers=tuple({e.company for e in experience if e.company}),
         ),
         languages=languages,
         personal_data=find_personal_data(text, photo=photo),

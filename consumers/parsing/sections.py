@@ -62,6 +62,11 @@ _register(
         "soft skills", "skills", "technical skills", "core competencies", "competencies",
         "technologies", "tools", "key skills", "tech stack", "skills and tools",
         "habilidades e competencias", "principais competencias", "areas de atuacao",
+        "areas of expertise", "expertise", "technical expertise", "skill set", "skillset",
+        "skills summary", "technical proficiencies", "proficiencies", "key competencies",
+        "technical competencies", "computer skills", "it skills", "additional skills",
+        "relevant skills", "skills and abilities", "professional skills", "core skills",
+        "technical summary", "technical skill set", "areas de especializacao",
     ],
 )  # fmt: skip
 _register(

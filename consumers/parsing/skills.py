@@ -22,7 +22,8 @@ from consumers.parsing.text import fold, strip_accents
 _SEPARATORS = re.compile(r"[\s\-]+")
 # Word characters plus the symbols that make "C++", "C#" and ".NET" tokens.
 _LEFT = r"(?<![\w@])"
-_RIGHT = r"(?![\w+#])"
+# A version glued to the name ("PHP5", "HTML5", "C++11", "Java8") still names it.
+_RIGHT = r"(?=(?:\d{1,2}(?:\.\d{1,2})?)?(?![\w+#]))"
 # One- and two-letter aliases ("C", "R", "Go", "BI") need stricter edges: "R$", "C.",
 # "Go-live" and "e-mail"-like compounds are not skills.
 _SHORT_LEFT = r"(?<![\w@.\-$&(])"
@@ -181,6 +182,19 @@ def _is_list(line: str, count: int) -> bool:
     return long_items * 3 <= len(items)
 
 
+_NAME_ITEMS = re.compile(r"[,;|•·▪]|\s[-–]\s")
+_MAX_NAME_WORDS = 4
+
+
+def _names_only(line: str) -> bool:
+    """A line of three or more short items and nothing else: a list of names."""
+    items = [item.strip(" .") for item in _NAME_ITEMS.split(line)]
+    items = [item for item in items if item]
+    if len(items) < 3:
+        return False
+    return all(len(item.split()) <= _MAX_NAME_WORDS for item in items)
+
+
 _SENTENCE_WORDS = 9
 
 
@@ -193,13 +207,17 @@ def _tells(line: str, count: int) -> bool:
     return lower * 2 >= len(words)
 
 
-def find_cv_skills(text: str, listed: str = "", studied: str = "") -> list[str]:
+def find_cv_skills(
+    text: str, listed: str = "", studied: str = "", employers: tuple[str, ...] = ()
+) -> list[str]:
     """Skills of a CV: every skill named in ``listed`` (its skills sections), and in the
     rest of ``text`` only those a context vouches for. A line that enumerates names its
     skills; a sentence does so for tools and technologies, but "communication",
     "leadership" or "sales" in a sentence are ordinary words, not a claimed skill.
     ``studied`` (its degrees) vouches for technical fields ("Estatística") only: a
-    degree in business administration or marketing is what was studied, not a claim."""
+    degree in business administration or marketing is what was studied, not a claim.
+    ``employers`` (the companies of its experience) are names, even when a product's:
+    "SAP - Bengaluru" or "Oracle" above a role says where the person worked."""
     # A sentence in a skills section (often the next section run on into it: "Managed
     # a team migrating sites written in Java to Drupal") is read as any sentence is.
     # The other lines stay together: a narrow column wraps "Power BI" across two.
@@ -216,9 +234,9 @@ def find_cv_skills(text: str, listed: str = "", studied: str = "") -> list[str]:
     seen = set(found)
     sensitive = _matcher().sensitive
     for line in text.split("\n"):
-        if not line.strip():
+        if not line.strip() or _cites(line):
             continue
-        every = find_skills(_SEASON.sub(" ", line))
+        every = find_skills(_SEASON.sub(" ", _not_skills(line, employers)))
         named = [s for s in every if s not in seen]
         if not named:
             continue
@@ -228,8 +246,9 @@ def find_cv_skills(text: str, listed: str = "", studied: str = "") -> list[str]:
             category = skill_category(skill)
             if category == "business":
                 # "Sales", "Communication", "Administration": claimed only in a list
-                # that says it lists skills.
-                keep = labelled
+                # that says it lists skills, or one made of nothing but short names
+                # ("Project Management | Contract Negotiations | Procurement").
+                keep = labelled or _names_only(line)
             elif skill in sensitive:
                 # Names that double as ordinary words ("Spring", "Word", "C") need a
                 # list of skills around them.
@@ -245,4 +264,49 @@ def find_cv_skills(text: str, listed: str = "", studied: str = "") -> list[str]:
 # "Spring 2016", "Fall 2010-Spring 2013": a term, not the framework.
 _SEASON = re.compile(
     r"\b(?:Spring|Summer|Fall|Autumn|Winter)\b(?=,?\s*(?:\d{4}|semester|term|quarter))"
+)
+
+
+# A bibliography or a grant list names works and people, not what the person can do:
+# "Baek JD, Sudha X, Stoskopf C, Seidman R. (2013)", "Journal of ...", "doi:".
+_AUTHOR = re.compile(r"\b[A-Z][a-z]+(?: [A-Z]{1,3}[,.]|, (?:[A-Z]\.){1,3})")
+_CITED_YEAR = re.compile(r"\((?:19|20)\d\d[a-z]?\)")
+_CITATION = re.compile(
+    r"\bdoi\b|\bet al\.|\bjournal of\b|\bin press\b|\bproceedings\b|\bvol\. \d|"
+    r"\bpp\. \d|\bISBN\b|\buniversity press\b",
+    re.IGNORECASE,
+)
+
+
+def _cites(line: str) -> bool:
+    if _CITATION.search(line):
+        return True
+    return len(_AUTHOR.findall(line)) >= 2 and bool(_CITED_YEAR.search(line))
+
+
+# "Cisco Systems", "Oracle Corporation", "SAP Labs": an employer named after its product.
+_EMPLOYER = re.compile(
+    r"\b([A-Z][\w.&]*)(?= (?:Systems|Corporation|Corp\.?|Inc\.?|Ltd\.?|Labs|"
+    r"Technologies|Pvt|Private|Limited|Consulting|University|College|Books|Press)\b)"
+)
+
+
+def _not_skills(line: str, employers: tuple[str, ...] = ()) -> str:
+    """``line`` with the names that look like skills but name something else blanked."""
+    for employer in employers:
+        if employer in line:
+            # Where it heads or ends the line ("SAP - Bengaluru", "Account Executive -
+            # MongoDB") it names the employer; "Built SAP reports" uses the tool.
+            name = re.escape(employer)
+            line = re.sub(rf"^(\W*){name}(?!\w)|(?<!\w){name}(\W*)$", r"\1 \2", line)
+    line = _CHANNEL.sub(lambda m: " " * len(m.group(0)), line)
+    return _EMPLOYER.sub(lambda m: " " * len(m.group(1)), line)
+
+
+# "LinkedIn: /in/ana", "Github:// deedydas", "Skype: ana.lima": where to reach the
+# person, not a skill.
+_CHANNEL = re.compile(
+    r"\b(?:linkedin|github|gitlab|twitter|facebook|instagram|youtube|skype|whatsapp|"
+    r"telegram|quora|medium|behance|dribbble)\b(?=\s*:)",
+    re.IGNORECASE,
 )

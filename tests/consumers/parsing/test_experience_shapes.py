@@ -179,3 +179,50 @@ def test_flattened_header_running_into_its_sentences_is_cut_after_the_dates():
         "2020-03",
         "2022-05",
     )
+
+
+def test_the_wrapped_end_of_a_bullet_above_a_title_is_not_its_company():
+    body = (
+        "Embraer\nAnalista Financeiro Sênior\n10/2023 - Atualmente\n"
+        "• Conduzi a migração de contas para o SAP, cortando 29% do custo\nmensal\n"
+        "Analista Financeiro Jr.\n03/2020 - 06/2023\n"
+        "• Reduzi o tempo de fechamento de 3 para 1 dias com\nProcess Improvement\n"
+        "Compradora III\n01/2019 - 08/2019\n• Mentoria de 6 pessoas"
+    )
+
+    assert _pairs(body) == [
+        ("Analista Financeiro Sênior", "Embraer"),
+        ("Analista Financeiro Jr.", "Embraer"),
+        ("Compradora III", "Embraer"),
+    ]
+
+
+def test_flattened_entries_whose_bullets_lost_their_markers_are_each_found():
+    text = (
+        "Callum Whitfield callum@example.com PROFESSIONAL SUMMARY Eight years in logistics. "
+        "Career History Lead Logistics Coordinator | Rappi | August 2022 – August 2025 "
+        "Shipped 8 projects on schedule with 5S and Excel Day-to-day reporting for the "
+        "leadership team Logistics Coordinator II | Telefónica | September 2021 – June 2022 "
+        "Negotiated with 11 suppliers, saving $110k a year with Process Improvement "
+        "Lead Buyer | Farfetch | September 2018 – July 2021 Mentored 9 new hires "
+    ) + "EDUCATION MBA, University of Manchester 2015 – 2019 " * 3
+
+    assert [(e.title, e.company, e.start) for e in parse_cv(text).experience] == [
+        ("Lead Logistics Coordinator", "Rappi", "2022-08"),
+        ("Logistics Coordinator II", "Telefónica", "2021-09"),
+        ("Lead Buyer", "Farfetch", "2018-09"),
+    ]
+
+
+def test_flattened_company_named_like_a_heading_stays_in_its_entry():
+    text = (
+        "Edson Tavares Aragão edson@example.com EXPERIÊNCIA PROFISSIONAL "
+        "Controller Pleno | Arco Educação | out/22 – hoje • Negociei contratos com 7 "
+        "fornecedores • Entreguei 10 projetos no prazo Assistente Contábil III | Tramontina "
+        "Digital | nov/21 – ago/22 • Reduzi o tempo de fechamento de 10 para 9 dias "
+    ) + "Escolaridade Universidade Federal do Ceará — Ciências Contábeis 2011 " * 3
+
+    assert [(e.title, e.company) for e in parse_cv(text).experience] == [
+        ("Controller Pleno", "Arco Educação"),
+        ("Assistente Contábil III", "Tramontina Digital"),
+    ]
