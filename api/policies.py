@@ -249,6 +249,8 @@ class DeclaredRoute:
     path: str
     # None when the route declares no policy, or several.
     policy: Policy | None
+    # In the OpenAPI document (the web application's pages are not).
+    documented: bool = True
 
 
 def declared_routes(app: FastAPI) -> list[DeclaredRoute]:
@@ -260,7 +262,10 @@ def declared_routes(app: FastAPI) -> list[DeclaredRoute]:
         dependant: Dependant = context.dependant
         found.append(
             DeclaredRoute(
-                frozenset(context.methods or ()), context.path or "", _policy_in(dependant)
+                frozenset(context.methods or ()),
+                context.path or "",
+                _policy_in(dependant),
+                context.original_route.include_in_schema,
             )
         )
     return found

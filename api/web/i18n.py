@@ -257,6 +257,8 @@ _T: dict[str, tuple[str, str]] = {
     "notifications.kind.billing": ("Pagamentos", "Payments"),
     "notifications.kind.privacy": ("Privacidade", "Privacy"),
     "notifications.kind.analysis": ("Análises de CV", "CV analyses"),
+    "notifications.kind.coach": ("Respostas do coach", "Coach replies"),
+    "notifications.kind.product": ("Novidades da Recoloca", "Recoloca news"),
     "notifications.required_hint": (
         "Avisos de conta, segurança, pagamento e privacidade sempre chegam.",
         "Account, security, payment and privacy notices always arrive.",

@@ -109,7 +109,8 @@ def check(reply: str, sources: Iterable[str]) -> Grounding:
             continue
         verify(name, _squash(name) in haystack)
     for skill in find_skills(outside):
-        if len(skill) > 2:
+        # Advice names some tools everyone has ("update your LinkedIn"): no claim.
+        if len(skill) > 2 and fold(skill) not in _GENERIC:
             verify(skill, fold(skill) in known_skills or _squash(skill) in haystack)
     return Grounding(tuple(claims), tuple(missing))
 

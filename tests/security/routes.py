@@ -19,6 +19,8 @@ class RouteUnderTest:
     method: str
     path: str
     policy: Policy
+    # In the OpenAPI document; the web application's pages are not.
+    documented: bool = True
 
     @property
     def params(self) -> list[str]:
@@ -37,12 +39,18 @@ class RouteUnderTest:
         ids: Mapping[str, str] | None = None,
         *,
         body: dict[str, object] | None = None,
+        form: dict[str, str] | None = None,
     ) -> httpx.Response:
-        """Call with the given path ids (random ones for the rest) and body."""
-        if body is None and self.method in {"POST", "PATCH", "PUT", "DELETE"}:
+        """Call with the given path ids (random ones for the rest) and body. Pages are
+        asked for JSON, so they answer with the same problems as the API does."""
+        if form is None and body is None and self.method in {"POST", "PATCH", "PUT", "DELETE"}:
             body = {}
         return await client.request(
-            self.method, self.url(**(ids or {})), json=body, headers=headers
+            self.method,
+            self.url(**(ids or {})),
+            json=body if form is None else None,
+            data=form,
+            headers={"Accept": "application/json", **headers},
         )
 
 
@@ -50,5 +58,8 @@ def all_routes(settings: Settings) -> list[RouteUnderTest]:
     found: list[RouteUnderTest] = []
     for route in declared_routes(create_app(settings)):
         assert route.policy is not None, route.path
-        found.extend(RouteUnderTest(method, route.path, route.policy) for method in route.methods)
+        found.extend(
+            RouteUnderTest(method, route.path, route.policy, route.documented)
+            for method in route.methods
+        )
     return sorted(found, key=lambda r: (r.path, r.method))

@@ -19,6 +19,19 @@ BODIES: dict[str, dict[str, object]] = {
     "/v1/coach/sessions/{coach_session_id}/messages": {"text": "Oi"},
     "/v1/coach/sessions/{coach_session_id}/messages/{message_id}/feedback": {"rating": "up"},
 }
+# The web application's pages take forms.
+FORMS: dict[str, dict[str, str]] = {
+    "/app/cvs/{cv_id}/match": {"job_description": "Buscamos analista de dados com SQL."},
+    "/app/coach/{session_id}/messages": {"text": "Oi"},
+    "/app/coach/{session_id}/messages/{message_id}/rating": {"rating": "up"},
+}
+
+
+def _ids_for(path: str, ids: dict[str, str]) -> dict[str, str]:
+    """A coach page's ``session_id`` is the coach session, not the sign-in session."""
+    if path.startswith("/app/coach/"):
+        return {**ids, "session_id": ids["coach_session_id"]}
+    return ids
 
 
 async def _owned_ids(system: RunningSystem, owner: Account) -> dict[str, str]:
@@ -58,6 +71,8 @@ async def _owned_ids(system: RunningSystem, owner: Account) -> dict[str, str]:
         "export_id": export.json()["id"],
         "key_id": keys[0]["id"],
         "session_id": sessions[0]["id"],
+        # The web application's pages name the session (refresh family) so.
+        "family_id": sessions[0]["id"],
     }
 
 
@@ -77,7 +92,16 @@ async def test_no_route_gives_another_user_s_objects_away(system: RunningSystem)
     assert params <= ids.keys(), params - ids.keys()
     async with system.client() as client:
         for route in taking_ids:
-            response = await route.call(client, intruder.headers, ids, body=BODIES.get(route.path))
+            form = FORMS.get(route.path)
+            if route.path == "/app/coach/{session_id}/cancel":
+                form = {"message_id": ids["message_id"]}
+            response = await route.call(
+                client,
+                intruder.headers,
+                _ids_for(route.path, ids),
+                body=BODIES.get(route.path),
+                form=form,
+            )
             assert response.status_code == 404, (route, response.text)
             assert response.json()["code"] == "not_found"
 
