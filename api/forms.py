@@ -44,7 +44,7 @@ def cv_form_schema() -> dict[str, Any]:
                         "file": {
                             "type": "string",
                             "format": "binary",
-                            "description": "PDF, DOCX or TXT (10 MiB by default); exactly one",
+                            "description": "PDF, DOCX, ODT, RTF or TXT (10 MiB by default); exactly one",
                         },
                         "job_description": {
                             "type": "string",

@@ -46,7 +46,11 @@ class CvNotReadyError(DomainError):
 
 
 class UnsupportedFileTypeError(DomainError):
-    status, code, title = 415, "unsupported_file_type", "Only PDF, DOCX and TXT files are accepted"
+    status, code, title = (
+        415,
+        "unsupported_file_type",
+        "Only PDF, DOCX, ODT, RTF and TXT files are accepted",
+    )
 
 
 class FileTooLargeError(DomainError):

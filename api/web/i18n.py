@@ -48,7 +48,10 @@ _T: dict[str, tuple[str, str]] = {
     ),
     "landing.cta": ("Comece grátis", "Start for free"),
     "landing.how": ("Como funciona", "How it works"),
-    "landing.step1": ("Envie um PDF, DOCX ou TXT.", "Upload a PDF, DOCX or TXT."),
+    "landing.step1": (
+        "Envie um PDF, DOCX, ODT, RTF ou TXT.",
+        "Upload a PDF, DOCX, ODT, RTF or TXT.",
+    ),
     "landing.step2": (
         "Acompanhe a análise ao vivo: lido, pontuado.",
         "Watch the analysis live: read, scored.",
@@ -109,8 +112,8 @@ _T: dict[str, tuple[str, str]] = {
     # upload
     "upload.title": ("Enviar currículo", "Upload a CV"),
     "upload.lead": (
-        "PDF, DOCX ou TXT, até {mib} MiB. Arquivos escaneados (só imagem) não têm texto para ler.",
-        "PDF, DOCX or TXT, up to {mib} MiB. Scanned files (images only) have no text to read.",
+        "PDF, DOCX, ODT, RTF ou TXT, até {mib} MiB. Arquivos escaneados (só imagem) não têm texto para ler.",
+        "PDF, DOCX, ODT, RTF or TXT, up to {mib} MiB. Scanned files (images only) have no text to read.",
     ),
     "upload.drop": (
         "Arraste o arquivo para cá ou escolha no computador",
@@ -129,7 +132,10 @@ _T: dict[str, tuple[str, str]] = {
     "upload.step.parsed": ("Lido", "Read"),
     "upload.step.scored": ("Pontuado", "Scored"),
     "upload.too_large": ("O arquivo passa de {mib} MiB.", "The file is over {mib} MiB."),
-    "upload.bad_type": ("Use um PDF, DOCX ou TXT.", "Use a PDF, DOCX or TXT file."),
+    "upload.bad_type": (
+        "Use um PDF, DOCX, ODT, RTF ou TXT.",
+        "Use a PDF, DOCX, ODT, RTF or TXT file.",
+    ),
     "upload.empty": ("O arquivo está vazio.", "The file is empty."),
     "upload.failed": ("Não conseguimos analisar este arquivo", "We could not analyse this file"),
     "upload.what_now": (

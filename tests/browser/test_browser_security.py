@@ -122,7 +122,7 @@ async def test_the_upload_form_refuses_what_the_server_would_before_sending(
             {"name": "foto.pdf", "mimeType": "application/pdf", "buffer": png}
         )
         error = page.locator("[data-file-error]")
-        await expect(error).to_have_text("Use um PDF, DOCX ou TXT.")
+        await expect(error).to_have_text("Use um PDF, DOCX, ODT, RTF ou TXT.")
         await page.locator('input[type="file"]').set_input_files(
             {"name": "vazio.txt", "mimeType": "text/plain", "buffer": b""}
         )

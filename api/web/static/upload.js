@@ -1,13 +1,15 @@
 // The upload form: checks the file as the server will, sends it, then follows the CV live.
 import { csrfToken, on, openStream, postForm, swapFragment } from "./live.js";
 
-const KINDS = { pdf: "pdf", docx: "docx", txt: "txt" };
+const KINDS = { pdf: "pdf", docx: "zip", odt: "zip", rtf: "rtf", txt: "txt" };
 
 async function kindOf(file) {
   const head = new Uint8Array(await file.slice(0, 4096).arrayBuffer());
   const starts = (bytes) => bytes.every((b, i) => head[i] === b);
   if (starts([0x25, 0x50, 0x44, 0x46, 0x2d])) return "pdf"; // %PDF-
-  if (starts([0x50, 0x4b, 0x03, 0x04])) return "docx"; // a zip; the server checks it is Word
+  // A zip: the server checks it is a Word or OpenDocument text.
+  if (starts([0x50, 0x4b, 0x03, 0x04])) return "zip";
+  if (new TextDecoder().decode(head.slice(0, 16)).trimStart().startsWith("{\\rtf")) return "rtf";
   if (head.length && !head.includes(0)) return "txt";
   if (starts([0xff, 0xfe]) || starts([0xfe, 0xff])) return "txt"; // UTF-16 with its mark
   return null;
