@@ -4,7 +4,7 @@ BIN        := $(VENV)/bin
 UV_VERSION := 0.13.9
 PYTHON     ?= $(shell command -v python3.11 || command -v python3)
 
-.PHONY: install run test test-browser lint format bench bench-coach bench-billing eval eval-coach clean
+.PHONY: install run test test-browser lint format bench bench-coach bench-billing bench-web eval eval-coach clean
 
 # Bytecode is compiled at install: start-up stays fast even where PYTHONDONTWRITEBYTECODE is set.
 $(BIN)/.installed: pyproject.toml uv.lock Makefile
@@ -58,6 +58,10 @@ eval-coach: install
 ## First coach delta over SSE after the POST (against a running make run)
 bench-coach: install
 	$(BIN)/python -m bench.coach
+
+## The journey in real Chromium, pt-BR then English, with page timings (against a running make run)
+bench-web: install $(CHROMIUM)
+	$(BIN)/python -m bench.web_journey
 
 ## Subscription lives posted as signed webhooks for 20 users, plan limits, ack latency
 ## (against a make run started with RECOLOCA_STRIPE_WEBHOOK_SECRET; see bench/billing.py)

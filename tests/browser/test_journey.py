@@ -12,15 +12,10 @@ import pytest
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Browser, Page, expect
 
-from consumers.parsing.parser import parse_file
-from consumers.scoring.analyser import analyse
-from tests.browser.conftest import DESKTOP, PHONE, Timings, check_page, new_context
-from tests.corpus.generator import generate
-from tests.corpus.render import render
+from tests.browser.conftest import DESKTOP, PHONE, Timings, check_page, new_context, two_column_pdf
 from tests.support.api import PASSWORD
 from tests.support.system import RunningSystem
 
-_CVS = generate(count=12, seed=12)
 _JOBS = {
     "pt-BR": "Vaga para analista: Excel, Power BI, SQL, Python e inglês avançado.",
     "en": "Data analyst role: Excel, Power BI, SQL, Python and stakeholder management.",
@@ -29,21 +24,6 @@ _WORDS = {
     "pt-BR": {"signup": "Criar conta", "score": "Nota ATS", "coach": "Coach de carreira"},
     "en": {"signup": "Create account", "score": "ATS score", "coach": "Career coach"},
 }
-
-
-def _two_column_pdf(lang: str, folder: Path) -> tuple[Path, list[str]]:
-    """A two-column PDF CV in ``lang`` with suggestions that quote it, and those quotes
-    (from the same offline analysis the scoring worker runs)."""
-    for cv in _CVS:
-        if cv.lang != lang:
-            continue
-        data, kind = render(cv, "pdf_two_column")
-        quoted = [s.evidence for s in analyse(parse_file(data, kind)).suggestions if s.evidence]
-        if quoted:
-            path = folder / f"curriculo-{lang}.pdf"
-            path.write_bytes(data)
-            return path, quoted
-    raise AssertionError(f"no {lang} CV of the corpus gets a suggestion with evidence")
 
 
 async def _open(page: Page, path: str, axe: Axe, name: str, timings: Timings) -> None:
@@ -90,7 +70,7 @@ async def test_journey(
         await check_page(page, axe, f"{tag}-04-upload", timings)
         # Marks this document: a reload would lose it.
         await page.evaluate("window.__same_document = true")
-        pdf, quoted = _two_column_pdf(locale[:2], tmp_path)
+        pdf, quoted = two_column_pdf(locale[:2], tmp_path)
         await page.locator('input[type="file"]').set_input_files(str(pdf))
         with_job = size == "phone"
         if with_job:
