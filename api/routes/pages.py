@@ -44,6 +44,7 @@ from api.web.routing import PageRoute, wants_json
 from infra.db.repositories import user_events as user_events_repo
 from infra.ratelimit import Bucket
 from infra.storage import FileNotStoredError
+from infra.stripe_gateway import InvoiceSummary
 from schemas import notifications as notification_kinds
 from schemas.billing import Currency, Interval, Plan
 from schemas.coach import MAX_MESSAGE_CHARS, CoachMode, Rating
@@ -656,6 +657,13 @@ async def billing_page(
     standing, usage = await entitlements.usage(
         session, resources.settings.billing, principal.user_id
     )
+    invoices: list[InvoiceSummary] | None = None
+    if resources.stripe is not None:
+        try:
+            invoices = await billing.invoices(session, resources.stripe, principal.user_id)
+        except DomainError:
+            # Stripe down or refusing: the plan and usage still show, with a note.
+            invoices = None
     return render(
         request,
         resources.settings,
@@ -665,6 +673,7 @@ async def billing_page(
         usage=usage,
         plans=billing.plans(resources.settings),
         payments=resources.stripe is not None,
+        invoices=invoices,
     )
 
 
@@ -796,7 +805,7 @@ async def account_page(
     done: str | None = None,
     export: uuid.UUID | None = None,
 ) -> Response:
-    notice = done if done in ("saved", "export", "password") else None
+    notice = done if done in ("saved", "export", "password", "mfa_off") else None
     state = await privacy.export_state(session, principal.user_id, export) if export else None
     return await _account(
         request,
@@ -1029,3 +1038,38 @@ async def account_mfa_confirm(
             error=i18n.error_text(viewer.locale, exc.code, exc.title),
         )
     return await _account(request, viewer, principal, session, resources, recovery_codes=codes)
+
+
+@router.post("/app/account/mfa/disable", dependencies=[requires(USER)])
+async def account_mfa_disable(
+    request: Request,
+    viewer: ViewerDep,
+    principal: PrincipalDep,
+    session: SessionDep,
+    resources: ResourcesDep,
+    meta: RequestMetaDep,
+    password: Annotated[str, Form(max_length=1024)],
+    code: Annotated[str, Form(max_length=64)],
+) -> Response:
+    """Turning the second step off asks for both factors, as the API does."""
+    try:
+        await mfa.disable(
+            session,
+            resources.settings,
+            resources.hashing,
+            principal.user_id,
+            password,
+            code.strip(),
+            meta,
+        )
+    except DomainError as exc:
+        return await _account(
+            request,
+            viewer,
+            principal,
+            session,
+            resources,
+            status_code=exc.status,
+            error=i18n.error_text(viewer.locale, exc.code, exc.title),
+        )
+    return _see_other("/app/account?done=mfa_off#mfa-h")

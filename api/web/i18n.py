@@ -249,6 +249,25 @@ _T: dict[str, tuple[str, str]] = {
     "billing.state.incomplete_expired": ("expirada", "expired"),
     "billing.state.paused": ("pausada", "paused"),
     "billing.status": ("Situação", "Status"),
+    "billing.invoices": ("Faturas", "Invoices"),
+    "billing.invoices_unconfigured": (
+        "As faturas aparecem aqui quando houver pagamentos; este servidor ainda não cobra.",
+        "Invoices show here once there are payments; this server does not take any yet.",
+    ),
+    "billing.invoices_unavailable": (
+        "Não conseguimos buscar suas faturas agora. Tente de novo em alguns minutos.",
+        "We could not fetch your invoices just now. Try again in a few minutes.",
+    ),
+    "billing.invoices_none": ("Nenhuma fatura ainda.", "No invoices yet."),
+    "billing.invoice_number": ("Número", "Number"),
+    "billing.invoice_date": ("Data", "Date"),
+    "billing.invoice_amount": ("Valor", "Amount"),
+    "billing.invoice_open": ("Ver fatura", "View invoice"),
+    "billing.invoice_status.paid": ("paga", "paid"),
+    "billing.invoice_status.open": ("em aberto", "open"),
+    "billing.invoice_status.draft": ("rascunho", "draft"),
+    "billing.invoice_status.void": ("anulada", "void"),
+    "billing.invoice_status.uncollectible": ("não cobrável", "uncollectible"),
     # notifications
     "notifications.title": ("Notificações", "Notifications"),
     "notifications.empty": ("Nada por aqui.", "Nothing here."),
@@ -302,6 +321,15 @@ _T: dict[str, tuple[str, str]] = {
     "account.mfa_manual": ("Ou digite esta chave:", "Or type this key:"),
     "account.mfa_confirm_code": ("Código de 6 dígitos do aplicativo", "6-digit code from the app"),
     "account.mfa_confirm": ("Confirmar", "Confirm"),
+    "account.mfa_disable": ("Desativar", "Turn off"),
+    "account.mfa_disable_lead": (
+        "Para desativar, confirme com a senha e um código do aplicativo (ou de recuperação).",
+        "To turn it off, confirm with your password and a code from the app (or a recovery code).",
+    ),
+    "account.mfa_turned_off": (
+        "Verificação em duas etapas desativada.",
+        "Two-step verification is off.",
+    ),
     "account.recovery_lead": (
         "Guarde estes códigos de recuperação num lugar seguro: cada um entra uma vez sem o celular. Eles não serão mostrados de novo.",
         "Keep these recovery codes somewhere safe: each signs you in once without your phone. They will not be shown again.",
@@ -400,6 +428,10 @@ _T: dict[str, tuple[str, str]] = {
         "Paste the whole ad: at least 30 characters.",
     ),
     "error.validation_error": ("Confira os campos.", "Check the fields."),
+    "error.mfa_not_enabled": (
+        "A verificação em duas etapas já está desativada.",
+        "Two-step verification is already off.",
+    ),
 }
 
 LOCALES: tuple[Locale, ...] = ("pt-BR", "en")

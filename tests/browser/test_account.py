@@ -1,4 +1,4 @@
-"""The account page: two-step verification, API keys, other sessions, the password."""
+"""The account page: two-step verification on and off, API keys, other sessions, the password."""
 
 from __future__ import annotations
 
@@ -65,6 +65,22 @@ async def test_two_step_verification_is_turned_on_from_the_account_page(
         await expect(page.locator("[data-recovery-codes] li")).not_to_have_count(0)
         await expect(page.locator("[data-mfa-state]")).to_have_text("on")
         await check_page(page, axe, "account-mfa-recovery-codes")
+
+        # Turning it off takes the password and a code: a wrong code leaves it on.
+        await page.goto("/app/account")
+        await page.locator("#mfa_off_password").fill(PASSWORD)
+        await page.locator("#mfa_off_code").fill("000000")
+        await page.locator("form[action='/app/account/mfa/disable'] button").click()
+        await expect(page.get_by_role("alert")).to_have_text("Wrong code.")
+        await expect(page.locator("[data-mfa-state]")).to_have_text("on")
+        await check_page(page, axe, "account-mfa-disable-refused")
+        await page.locator("#mfa_off_password").fill(PASSWORD)
+        await page.locator("#mfa_off_code").fill(pyotp.TOTP(secret).at((step + 1) * STEP_SECONDS))
+        await page.locator("form[action='/app/account/mfa/disable'] button").click()
+        await expect(page.locator("[data-mfa-off]")).to_have_text("Two-step verification is off.")
+        await expect(page.locator("[data-mfa-state]")).to_have_text("off")
+        await expect(page.locator("form[action='/app/account/mfa/disable']")).to_have_count(0)
+        await check_page(page, axe, "account-mfa-off")
     finally:
         await context.close()
 

@@ -86,6 +86,39 @@ async def test_upgrade_goes_through_checkout_and_the_plan_follows_the_webhooks(
 
             await wait_for(pro, timeout=30, what="the plan page to show Pro")
             await expect(page.locator("form[action='/app/billing/portal']")).to_be_visible()
+            await expect(page.locator("[data-invoices-note]")).to_have_text("Nenhuma fatura ainda.")
             await check_page(page, axe, "billing-02-pro")
+
+            # The invoices Stripe holds for the customer are listed, each with its link.
+            fake.put_invoice(so.invoice(customer=life.customer_id, number="RC-0001", amount=2990))
+            await page.reload()
+            row = page.locator("[data-invoices] tbody tr")
+            await expect(row).to_have_count(1)
+            await expect(row).to_contain_text("RC-0001")
+            await expect(row).to_contain_text("BRL 29.90")
+            await expect(row).to_contain_text("paga")
+            await check_page(page, axe, "billing-03-invoices")
         finally:
             await context.close()
+
+
+async def test_without_stripe_the_plan_page_says_invoices_will_come(
+    browser: Browser, system: RunningSystem, axe: Axe
+):
+    context = await new_context(browser, system.base_url, "en", DESKTOP)
+    try:
+        page = await context.new_page()
+        await page.goto("/signup")
+        await page.locator("#email").fill(f"web-{uuid.uuid4().hex[:12]}@example.com")
+        await page.locator("#password").fill(PASSWORD)
+        await page.locator("form[action='/signup'] button").click()
+        await page.wait_for_url("**/app")
+        response = await page.goto("/app/billing")
+        assert response is not None
+        assert response.status == 200
+        await expect(page.locator("[data-invoices-note]")).to_contain_text(
+            "Invoices show here once there are payments"
+        )
+        await check_page(page, axe, "billing-no-stripe")
+    finally:
+        await context.close()
