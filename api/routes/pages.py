@@ -452,6 +452,7 @@ async def cv_page(
         viewer,
         "cv.html",
         view=view,
+        versions=await cvs.versions(session, resources.vault, principal.user_id, cv_id),
         a=view.analysis_body,
         report_ready=await _report_ready(resources, view),
         since=await _since(session, principal.user_id),
@@ -475,6 +476,7 @@ async def cv_analysis_fragment(
         viewer,
         "_analysis.html",
         view=view,
+        versions=await cvs.versions(session, resources.vault, principal.user_id, cv_id),
         a=view.analysis_body,
         report_ready=await _report_ready(resources, view),
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import structlog
@@ -154,6 +155,42 @@ async def get(session: AsyncSession, vault: Vault, user_id: uuid.UUID, cv_id: uu
     analysis = await cvs_repo.latest_analysis(session, cv_id)
     body = analysis_body(key, analysis) if analysis is not None else None
     return CvView(cv, filename_of(key, cv), analysis, body)
+
+
+@dataclass
+class AnalysisVersion:
+    """One analysis of a CV, as the side-by-side comparison of its versions shows it."""
+
+    version: int
+    created_at: datetime
+    score: int
+    # Category name → its score, in the rubric's order.
+    breakdown: dict[str, int]
+    job_match: int | None
+
+
+async def versions(
+    session: AsyncSession, vault: Vault, user_id: uuid.UUID, cv_id: uuid.UUID
+) -> list[AnalysisVersion]:
+    """Every analysis of the user's CV, oldest first (each re-match adds a version)."""
+    if await cvs_repo.for_user(session, cv_id, user_id) is None:
+        raise NotFoundError("No CV with this id.")
+    rows = await cvs_repo.analyses_of(session, cv_id)
+    key = await vault.key_if_any(session, user_id) if rows else None
+    found = []
+    for row in rows:
+        body = analysis_body(key, row)
+        match = body.get("job_match")
+        found.append(
+            AnalysisVersion(
+                version=row.version,
+                created_at=row.created_at,
+                score=row.score,
+                breakdown={b["category"]: int(b["score"]) for b in body.get("breakdown", [])},
+                job_match=int(match["score"]) if match else None,
+            )
+        )
+    return found
 
 
 async def report(

@@ -199,6 +199,13 @@ _T: dict[str, tuple[str, str]] = {
     "cv.name": ("Nome", "Name"),
     "cv.phone": ("Telefone", "Phone"),
     "cv.location": ("Local", "Location"),
+    "cv.versions": ("Versões desta análise lado a lado", "This analysis's versions side by side"),
+    "cv.versions_lead": (
+        "Cada comparação com uma vaga gera uma nova versão; veja o que mudou na nota.",
+        "Each comparison with a job makes a new version; see what changed in the score.",
+    ),
+    "cv.versions_row": ("Item", "Item"),
+    "cv.version": ("Versão", "Version"),
     "cv.coach_cta": ("Conversar com o coach sobre este CV", "Talk to the coach about this CV"),
     # coach
     "coach.title": ("Coach de carreira", "Career coach"),

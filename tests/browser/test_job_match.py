@@ -1,7 +1,9 @@
-"""Matching an analysed CV against another job from its page, live."""
+"""Matching an analysed CV against another job from its page, live, and the versions of
+its analysis compared side by side."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from axe_playwright_python.async_playwright import Axe
@@ -40,6 +42,13 @@ async def test_a_new_job_description_brings_a_new_analysis_without_a_reload(
         await expect(page.locator("#match-h")).to_be_visible(timeout=60_000)
         assert await page.evaluate("window.__same_document === true"), "the page reloaded"
         await expect(page.locator("section:has(#match-h) .chip")).not_to_have_count(0)
+        # Both versions of the analysis side by side: the first without a job, the second with.
+        versions = page.locator("[data-versions]")
+        await expect(versions.locator("thead th[data-version]")).to_have_count(2)
+        match_row = versions.locator("[data-versions-match] td")
+        await expect(match_row.nth(0)).to_have_text("—")
+        await expect(match_row.nth(1)).to_have_text(re.compile(r"^\d{1,3}%$"))
+        await expect(versions.locator("[data-versions-score] td")).to_have_count(2)
         await check_page(page, axe, "job-match-live")
 
         await page.locator("#match_job").fill("curta demais")

@@ -73,6 +73,14 @@ async def analysis_version(
     )
 
 
+async def analyses_of(session: AsyncSession, cv_id: uuid.UUID) -> list[Analysis]:
+    """Every analysis version of a CV, oldest first."""
+    rows = await session.scalars(
+        select(Analysis).where(Analysis.cv_id == cv_id).order_by(Analysis.version)
+    )
+    return list(rows)
+
+
 async def latest_analyses(
     session: AsyncSession, cv_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, Analysis]:
