@@ -15,10 +15,20 @@ from pydantic import ValidationError
 
 from api.deps import RequestIdDep, RequestMetaDep, ResourcesDep, SessionDep
 from api.forms import read_cv_form
-from api.policies import PUBLIC, USER, PrincipalDep, get_principal, requires
+from api.policies import (
+    ADMIN,
+    OPERATOR,
+    PUBLIC,
+    USER,
+    CurrentUserId,
+    PrincipalDep,
+    get_principal,
+    requires,
+)
 from api.schemas import ApiKeyIn, MatchIn, RegisterIn
 from api.services import (
     account,
+    admin,
     api_keys,
     auth,
     billing,
@@ -27,6 +37,7 @@ from api.services import (
     entitlements,
     mfa,
     notifications,
+    ops,
     privacy,
     profile,
 )
@@ -50,6 +61,7 @@ from schemas.billing import Currency, Interval, Plan
 from schemas.coach import MAX_MESSAGE_CHARS, CoachMode, Rating
 from schemas.cv import CvStatus
 from schemas.files import report_key
+from schemas.topics import TOPICS
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False, tags=["pages"])
 
@@ -73,7 +85,12 @@ async def signed_in_viewer(
     csrf = web_sessions.csrf_token(resources.settings, handle) if handle else ""
     request.state.user_email = user.email
     request.state.user_locale = user.locale
-    return Viewer(locale=user.locale, csrf=csrf, user_email=user.email)  # type: ignore[arg-type]
+    return Viewer(
+        locale=user.locale,  # type: ignore[arg-type]
+        csrf=csrf,
+        user_email=user.email,
+        role=str(principal.role),
+    )
 
 
 ViewerDep = Annotated[Viewer, Depends(signed_in_viewer)]
@@ -1075,3 +1092,121 @@ async def account_mfa_disable(
             error=i18n.error_text(viewer.locale, exc.code, exc.title),
         )
     return _see_other("/app/account?done=mfa_off#mfa-h")
+
+
+# --- the console of operators and admins ------------------------------------------------
+
+_ROLES = ("user", "operator", "admin")
+
+
+@router.get("/app/ops", dependencies=[requires(OPERATOR)], response_class=HTMLResponse)
+async def ops_page(
+    request: Request,
+    viewer: ViewerDep,
+    resources: ResourcesDep,
+    topic: str = "",
+    redriven: int | None = None,
+) -> Response:
+    """Lag per worker and the dead-letter topics; the letters of one topic at a time,
+    since reading a topic's letters means reading the whole dead-letter topic."""
+    kafka = resources.settings.kafka
+    groups = await ops.groups(kafka)
+    # Letters ever dead-lettered (redriven ones too): the topic keeps them.
+    sizes: dict[str, int] = {}
+    for row in await ops.topics(kafka):
+        if row.topic.endswith(".dlq"):
+            sizes[row.topic] = sizes.get(row.topic, 0) + row.end - row.beginning
+    known = [t.name for t in TOPICS]
+    if topic not in known:
+        topic = next((t.name for t in TOPICS if sizes.get(t.dlq)), "")
+    letters = await ops.list_dead_letters(kafka, resources.db, topic) if topic else []
+    return render(
+        request,
+        resources.settings,
+        viewer,
+        "ops.html",
+        groups=groups,
+        dlq=[(t.name, sizes.get(t.dlq, 0)) for t in TOPICS],
+        topic=topic,
+        letters=letters,
+        redriven=redriven,
+    )
+
+
+@router.post("/app/ops/redrive", dependencies=[requires(OPERATOR)])
+async def ops_redrive(
+    actor_id: CurrentUserId,
+    session: SessionDep,
+    resources: ResourcesDep,
+    meta: RequestMetaDep,
+    topic: Annotated[str, Form(max_length=200)],
+    letter: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    """The checked letters back to their topic, once; none checked is every waiting one."""
+    if topic not in {t.name for t in TOPICS}:
+        raise InvalidFormError("No such topic.")
+    sent = await ops.redrive(
+        session,
+        resources.settings.kafka,
+        resources.db,
+        topic=topic,
+        ids=letter or [],
+        force=False,
+        actor_id=actor_id,
+        meta=meta,
+    )
+    return _see_other(f"/app/ops?topic={topic}&redriven={len(sent)}")
+
+
+@router.get("/app/admin", dependencies=[requires(ADMIN)], response_class=HTMLResponse)
+async def admin_page(
+    request: Request,
+    viewer: ViewerDep,
+    session: SessionDep,
+    resources: ResourcesDep,
+    email: str = "",
+    changed: str = "",
+) -> Response:
+    users, total = await admin.list_users(
+        session,
+        email_contains=email.strip()[:320] or None,
+        role=None,
+        disabled=None,
+        limit=50,
+        offset=0,
+    )
+    audit_log = await admin.audit_page(session, admin.AuditFilter(), before=None, limit=50)
+    return render(
+        request,
+        resources.settings,
+        viewer,
+        "admin.html",
+        users=users,
+        total=total,
+        email=email,
+        roles=_ROLES,
+        audit=audit_log.items,
+        changed=changed == "1",
+    )
+
+
+@router.post("/app/admin/role", dependencies=[requires(ADMIN)])
+async def admin_role(
+    actor_id: CurrentUserId,
+    session: SessionDep,
+    resources: ResourcesDep,
+    meta: RequestMetaDep,
+    user_id: Annotated[uuid.UUID, Form()],
+    role: Annotated[str, Form(max_length=16)],
+) -> Response:
+    if role not in _ROLES:
+        raise InvalidFormError("No such role.")
+    await admin.change_role(
+        session,
+        resources.sessions,
+        actor_id=actor_id,
+        user_id=user_id,
+        role=role,  # type: ignore[arg-type]
+        meta=meta,
+    )
+    return _see_other("/app/admin?changed=1")

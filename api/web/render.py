@@ -44,6 +44,8 @@ class Viewer:
     locale: Locale
     csrf: str
     user_email: str | None = None
+    # The signed-in user's role: the console's links show for operators and admins only.
+    role: str = "user"
     # A new anonymous CSRF token to set as a cookie with the response.
     new_anon_csrf: str | None = None
     extra_cookies: dict[str, str] = field(default_factory=dict)

@@ -9,13 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiokafka import AIOKafkaProducer
 from sqlalchemy import select
 
 from api.services import ops
 from api.services.audit import NO_REQUEST
 from api.services.errors import InvalidReplayError
-from consumers.parsing.parser import parse_cv
 from entrypoints.runner import API
 from infra.db.models import Cv
 from infra.embedded import EmbeddedStack
@@ -25,12 +23,11 @@ from infra.settings import Settings
 from producers.kafka_admin import topic_offsets
 from producers.replay import plan_replay
 from schemas.cv import CvStatus
-from schemas.events import CvParsed
 from schemas.topics import CONSUMER_GROUPS, all_topic_names, group_topics
 from tests.support.api import upload, wait_for_status
 from tests.support.documents import txt_cv
-from tests.support.factories import make_parsed_cv
 from tests.support.identity import Account, grant_role, signed_in, user_id_of_account
+from tests.support.ops import dead_letter_of
 from tests.support.system import RunningSystem, isolated_settings, running_system, wait_for
 
 _PARSING_REPLAY = "/v1/ops/groups/parsing/topics/cv.uploaded/replay"
@@ -88,41 +85,9 @@ async def test_topics_and_groups(system: RunningSystem) -> None:
         assert group["lag"] == sum(p["lag"] for p in group["partitions"])
 
 
-async def _dead_letter(system: RunningSystem, user_id: uuid.UUID) -> tuple[uuid.UUID, CvParsed]:
-    """A parsed CV whose ``cv.parsed`` message sits in the dead-letter topic, with the
-    headers the consumer runtime gives one."""
-    cv_id = uuid.uuid4()
-    async with system.db.transaction() as session:
-        make_parsed_cv(
-            session, user_id, parse_cv(txt_cv().decode()).model_dump(mode="json"), id=cv_id
-        )
-    event = CvParsed(correlation_id="ops-test", user_id=user_id, cv_id=cv_id, language="pt")
-    failure = {
-        "dlq-original-topic": "cv.parsed",
-        "dlq-original-partition": "0",
-        "dlq-original-offset": "0",
-        "dlq-consumer": "scoring",
-        "dlq-attempts": "5",
-        "dlq-error-type": "RuntimeError",
-        "dlq-error": "the model was away",
-    }
-    producer = AIOKafkaProducer(bootstrap_servers=system.settings.kafka.bootstrap_servers)
-    await producer.start()
-    try:
-        await producer.send_and_wait(
-            "cv.parsed.dlq",
-            value=event.model_dump_json().encode(),
-            key=str(cv_id).encode(),
-            headers=[(k, v.encode()) for k, v in {**event.headers(), **failure}.items()],
-        )
-    finally:
-        await producer.stop()
-    return cv_id, event
-
-
 async def test_a_dead_letter_is_shown_and_redriven_once(system: RunningSystem) -> None:
     operator, operator_id = await _operator(system)
-    cv_id, event = await _dead_letter(system, operator_id)
+    cv_id, event = await dead_letter_of(system, operator_id)
     async with system.client() as client:
         listed = await client.get(
             "/v1/ops/dead-letters/cv.parsed",

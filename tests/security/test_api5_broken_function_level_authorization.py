@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from api.policies import PUBLIC, USER, requires, undeclared_routes
 from infra.settings import Settings
 from tests.security.routes import all_routes
-from tests.support.identity import bearer, create_api_key, signed_in
+from tests.support.identity import bearer, create_api_key, grant_role, signed_in
 from tests.support.system import RunningSystem
 
 
@@ -77,3 +77,22 @@ async def test_a_key_is_refused_on_routes_of_scopes_it_lacks(system: RunningSyst
                 response = await route.call(client, bearer(key))
                 assert response.status_code == 403, (route, response.text)
                 assert response.json()["code"] == "insufficient_scope"
+
+
+async def test_the_console_refuses_whoever_lacks_its_role(system: RunningSystem) -> None:
+    """The operators' and admins' routes, the console's pages among them, refuse an
+    ordinary user; the admins' refuse an operator too."""
+    for_roles = [r for r in all_routes(system.settings) if r.policy.role in ("operator", "admin")]
+    assert {"/app/ops", "/app/ops/redrive", "/app/admin", "/app/admin/role"} <= {
+        r.path for r in for_roles
+    }
+    async with system.client() as client:
+        user = await signed_in(client)
+        operator = await signed_in(client)
+        await grant_role(system, operator, "operator")
+        for route in for_roles:
+            callers = [user] if route.policy.role == "operator" else [user, operator]
+            for caller in callers:
+                response = await route.call(client, caller.headers)
+                assert response.status_code == 403, (route, response.text)
+                assert response.json()["code"] == "forbidden"
