@@ -11,11 +11,22 @@ stream in → export the data → delete the account. Every page is screenshotte
 ``test-artefacts/web-journey`` and checked for CSP violations and serious or critical
 accessibility violations (axe).
 
-Upgrading through Stripe Checkout is left out: the suite's fake Stripe
-(``tests/support/fake_stripe.py``) runs inside the test process on a port it picks, so
-a separately started ``make run`` cannot be pointed at it before it exists. When the
-server offers payments (``RECOLOCA_STRIPE_*`` set), the script says it skips that step;
-``tests/browser/test_billing.py`` covers it against the fake.
+Upgrading through Stripe Checkout runs against the suite's fake Stripe
+(``tests/support/fake_stripe.py``), which this script starts on the port the server was
+told about. Start the server with it, and give the script the same webhook secret:
+
+    RECOLOCA_STRIPE_API_KEY=sk_test_fake \
+    RECOLOCA_STRIPE_API_BASE=http://127.0.0.1:12111 \
+    RECOLOCA_STRIPE_WEBHOOK_SECRET=whsec_bench \
+    RECOLOCA_STRIPE_PRICE_PRO_MONTHLY=price_pro_monthly_test \
+    RECOLOCA_STRIPE_PRICE_PRO_YEARLY=price_pro_yearly_test make run &
+    RECOLOCA_STRIPE_API_BASE=http://127.0.0.1:12111 \
+    RECOLOCA_STRIPE_WEBHOOK_SECRET=whsec_bench make bench-web
+
+The plan page's upgrade button goes to Checkout (the fake's hosted page is answered by
+the browser itself), then the script posts the subscription's first signed webhooks as
+Stripe would and waits for the plan page to say Pro. Without those two variables, or
+when the server offers no payments, the script skips the upgrade and says so.
 
 Reports p50/p95 of DOMContentLoaded per page over the run and the bytes the first page
 (the landing page) loads. Exits non-zero at the first step that misbehaves, naming it.
@@ -25,18 +36,24 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import re
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 from axe_playwright_python.async_playwright import Axe
-from playwright.async_api import Browser, Page, Response, async_playwright, expect
+from playwright.async_api import Browser, Page, Response, Route, async_playwright, expect
 
+from tests.support import stripe_objects as so
+from tests.support.billing import post_event, subscription_life
 from tests.support.browser import (
     DESKTOP,
     Timings,
@@ -47,12 +64,35 @@ from tests.support.browser import (
     percentile,
     two_column_pdf,
 )
+from tests.support.fake_stripe import FakeStripe, running_fake_stripe
 
 ARTEFACTS = Path(__file__).resolve().parents[1] / "test-artefacts" / "web-journey"
 PASSWORD = "uma senha longa e boa"
 QUESTIONS = {"pt-BR": "como posso melhorar meu currículo?", "en": "how do I improve my CV?"}
 SIGNUP = {"pt-BR": "Criar conta", "en": "Create account"}
 SCORE = {"pt-BR": "Nota ATS", "en": "ATS score"}
+PLAN = {"pt-BR": ("Grátis", "Pro"), "en": ("Free", "Pro")}
+_CHECKOUT_PAGE = "<!doctype html><html lang=en><title>Checkout</title><h1>Fake Checkout</h1>"
+
+
+@dataclass
+class Stripe:
+    """The fake Stripe the server calls, and the secret its webhooks are signed with."""
+
+    fake: FakeStripe
+    webhook_secret: str
+
+
+@contextmanager
+def fake_stripe() -> Iterator[Stripe | None]:
+    base = os.environ.get("RECOLOCA_STRIPE_API_BASE", "")
+    secret = os.environ.get("RECOLOCA_STRIPE_WEBHOOK_SECRET", "")
+    place = urlsplit(base)
+    if not secret or place.hostname != "127.0.0.1" or place.port is None:
+        yield None
+        return
+    with running_fake_stripe(port=place.port) as fake:
+        yield Stripe(fake, secret)
 
 
 class StepFailed(Exception):
@@ -69,7 +109,14 @@ async def _step(name: str, action: Callable[[], Awaitable[None]]) -> None:
     print(f"  ok  {name} ({(time.perf_counter() - started) * 1000:.0f} ms)", flush=True)
 
 
-async def journey(browser: Browser, axe: Axe, base_url: str, locale: str, timings: Timings) -> None:
+async def journey(
+    browser: Browser,
+    axe: Axe,
+    base_url: str,
+    locale: str,
+    timings: Timings,
+    stripe: Stripe | None,
+) -> None:
     print(f"[{locale}]", flush=True)
     shots = ARTEFACTS / locale
     context = await new_context(browser, base_url, locale, DESKTOP)
@@ -153,11 +200,41 @@ async def journey(browser: Browser, axe: Axe, base_url: str, locale: str, timing
 
     async def billing() -> None:
         await page.goto("/app/billing")
+        free, pro = PLAN[locale]
+        await expect(page.locator("[data-plan]")).to_have_text(free)
         await check("10-billing")
-        if await page.locator("[data-upgrade]").count():
-            print("  --  upgrade through Stripe Checkout skipped: see this script's docstring")
-        else:
-            print("  --  upgrade skipped: the server has no RECOLOCA_STRIPE_* settings")
+        offered = await page.locator("[data-upgrade]").count() > 0
+        if stripe is None or not offered:
+            why = "the server offers no payments" if not offered else "no fake Stripe to use"
+            print(f"  --  upgrade through Stripe Checkout skipped: {why} (see the docstring)")
+            return
+        user_id = uuid.UUID((await (await page.request.get("/v1/me")).json())["id"])
+
+        async def checkout(route: Route) -> None:
+            await route.fulfill(status=200, content_type="text/html", body=_CHECKOUT_PAGE)
+
+        await context.route("https://checkout.stripe.test/**", checkout)
+        await page.locator("[data-upgrade]").click()
+        await page.wait_for_url("https://checkout.stripe.test/**")
+        sessions = stripe.fake.checkout_sessions.values()
+        assert any(s["client_reference_id"] == str(user_id) for s in sessions), "no session"
+        # What Stripe does once the card is accepted: the customer, the subscription, and
+        # the signed webhooks of checkout completed → subscription created → invoice paid.
+        life = subscription_life(user_id)
+        stripe.fake.put_customer(so.customer(life.customer_id))
+        stripe.fake.put_subscription(life.events[1]["data"]["object"])
+        async with httpx.AsyncClient(base_url=base_url, timeout=10) as client:
+            for event in life.events[:3]:
+                answer = await post_event(client, event, stripe.webhook_secret)
+                assert answer.status_code == 200, f"webhook answered {answer.status_code}"
+        deadline = time.monotonic() + 30
+        while True:
+            await page.goto(f"{base_url}/app/billing")
+            if (await page.locator("[data-plan]").inner_text()).strip() == pro:
+                break
+            assert time.monotonic() < deadline, "the plan did not change to Pro in 30 s"
+            await asyncio.sleep(0.5)
+        await check("10-billing-pro", timed=False)
 
     async def export() -> None:
         await page.goto("/app/account")
@@ -187,7 +264,7 @@ async def journey(browser: Browser, axe: Axe, base_url: str, locale: str, timing
         await _step("score appears live", live_score)
         await _step("a suggestion's evidence", evidence)
         await _step("coach reply streams in", coach)
-        await _step("plan page", billing)
+        await _step("plan page, upgrade through Checkout", billing)
         await _step("export my data", export)
         await _step("delete my account", delete)
     finally:
@@ -210,16 +287,17 @@ async def main(base_url: str) -> int:
     timings = Timings()
     axe = Axe()
     started = time.perf_counter()
-    async with async_playwright() as playwright:
-        browser = await launch(playwright)
-        try:
-            for locale in ("pt-BR", "en"):
-                await journey(browser, axe, base_url, locale, timings)
-        except StepFailed as exc:
-            print(f"FAILED at {exc}")
-            return 1
-        finally:
-            await browser.close()
+    with fake_stripe() as stripe:
+        async with async_playwright() as playwright:
+            browser = await launch(playwright)
+            try:
+                for locale in ("pt-BR", "en"):
+                    await journey(browser, axe, base_url, locale, timings, stripe)
+            except StepFailed as exc:
+                print(f"FAILED at {exc}")
+                return 1
+            finally:
+                await browser.close()
     every = timings.every()
     print(f"\nboth journeys in {time.perf_counter() - started:.1f} s; screenshots in {ARTEFACTS}")
     print(

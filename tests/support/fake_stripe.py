@@ -329,7 +329,7 @@ class FakeStripe:
             404, None, f"Unrecognized request URL ({request.method}: {request.url.path})."
         )
 
-    def start(self, timeout: float = 10.0) -> None:
+    def start(self, timeout: float = 10.0, port: int = 0) -> None:
         app = Starlette(
             routes=[
                 Route("/v1/checkout/sessions", self._checkout_session, methods=["POST"]),
@@ -341,7 +341,7 @@ class FakeStripe:
                 Route("/{rest:path}", self._not_faked, methods=["GET", "POST", "DELETE", "PATCH"]),
             ]
         )
-        self._served = ServedApp(app, "Stripe", timeout=timeout)
+        self._served = ServedApp(app, "Stripe", timeout=timeout, port=port)
         self.port = self._served.port
 
     def stop(self) -> None:
@@ -352,9 +352,9 @@ class FakeStripe:
 
 
 @contextmanager
-def running_fake_stripe() -> Iterator[FakeStripe]:
+def running_fake_stripe(port: int = 0) -> Iterator[FakeStripe]:
     fake = FakeStripe()
-    fake.start()
+    fake.start(port=port)
     try:
         yield fake
     finally:

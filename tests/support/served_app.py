@@ -21,12 +21,14 @@ class ServedApp:
         *,
         timeout: float = 10.0,
         on_loop: Callable[[], None] | None = None,
+        port: int = 0,
     ) -> None:
         """Serve ``app`` and return once it accepts connections; ``on_loop`` runs first on
         the server's own event loop (for what must be made there, like an asyncio.Event)."""
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
+        # 0 picks a free port; a fixed one is for a server started before the fake.
+        sock.bind(("127.0.0.1", port))
         self.port: int = sock.getsockname()[1]
         self._loop: asyncio.AbstractEventLoop | None = None
         config = uvicorn.Config(
