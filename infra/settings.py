@@ -224,6 +224,22 @@ class MetricsSettings(BaseModel):
     port: int | None = None
 
 
+class HealthSettings(BaseModel):
+    # The relay and workers answer GET /healthz (alive) and GET /readyz (ready: the relay
+    # active, each worker in its group with partitions) on this port when set; the API
+    # answers both on its own port.
+    port: int | None = Field(default=None, ge=1, le=65535)
+    host: str = "127.0.0.1"
+
+
+class ProcessSettings(BaseModel):
+    """How many processes ``recoloca dev`` runs; unset means one per CPU."""
+
+    api: int | None = Field(default=None, ge=1, le=64)
+    parsing: int | None = Field(default=None, ge=1, le=64)
+    scoring: int | None = Field(default=None, ge=1, le=64)
+
+
 class FaultSettings(BaseModel):
     """Fault injection for resilience tests; never set in production."""
 
@@ -380,6 +396,8 @@ class Settings(BaseSettings):
     outbox: OutboxSettings = OutboxSettings()
     consumer: ConsumerSettings = ConsumerSettings()
     metrics: MetricsSettings = MetricsSettings()
+    health: HealthSettings = HealthSettings()
+    processes: ProcessSettings = ProcessSettings()
     control: ControlSettings = ControlSettings()
     crypto: CryptoSettings = CryptoSettings()
     fault: FaultSettings = FaultSettings()
