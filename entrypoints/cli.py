@@ -70,15 +70,20 @@ def relay() -> None:
 
 @app.command()
 def worker(
-    name: Annotated[str, typer.Argument(help="The worker's name (see `recoloca workers`)")],
+    names: Annotated[
+        list[str], typer.Argument(help="The worker's name (see `recoloca workers`), or several")
+    ],
 ) -> None:
-    """Run one consumer worker."""
+    """Run a consumer worker (several named: all of them in this process)."""
     from consumers.workers import WORKERS
     from entrypoints.runner import run_components
 
-    if name not in WORKERS:
-        raise typer.BadParameter(f"unknown worker; choose from: {', '.join(WORKERS)}")
-    asyncio.run(run_components(_settings(), [name]))
+    unknown = [name for name in names if name not in WORKERS]
+    if unknown:
+        raise typer.BadParameter(
+            f"unknown worker {unknown[0]!r}; choose from: {', '.join(WORKERS)}"
+        )
+    asyncio.run(run_components(_settings(), list(dict.fromkeys(names))))
 
 
 @app.command()

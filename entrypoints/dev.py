@@ -7,13 +7,14 @@ services. The operator commands find a run's services through ``endpoints.json``
 
 from __future__ import annotations
 
-import asyncio
 import errno
 import fcntl
 import json
 import os
+import signal
 import socket
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -170,14 +171,14 @@ def run_dev(settings: Settings) -> None:
     with run_lock(settings.data_dir):
         check_port_free(settings.api.host, settings.api.port)
         # Loaded only now, so that a refusal above is immediate.
-        from consumers.workers import WORKERS
-        from entrypoints.runner import API, RELAY
+        from entrypoints.supervisor import Supervisor
         from infra.db.migrate import upgrade
         from infra.embedded import EmbeddedStack
 
         stack = EmbeddedStack(_dev_dir(settings))
         endpoints = _endpoints_file(settings)
         sink: MailSink | None = None
+        requested = settings
         try:
             settings = with_embedded_services(settings, stack)
             settings, sink = with_mail_sink(settings)
@@ -193,7 +194,11 @@ def run_dev(settings: Settings) -> None:
                 )
             )
             kept_in = settings.data_dir / "mail" if sink is not None else None
-            asyncio.run(_serve(settings, [API, RELAY, *WORKERS], kept_in))
+            supervisor = Supervisor(requested, settings)
+            with _stop_on_signals(supervisor.stop_requested), supervisor.running():
+                if supervisor.wait_ready():
+                    print(banner(settings, kept_in), file=sys.stderr, flush=True)
+                    supervisor.watch()
         finally:
             endpoints.unlink(missing_ok=True)
             if sink is not None:
@@ -202,15 +207,13 @@ def run_dev(settings: Settings) -> None:
             print("Recoloca stopped.", file=sys.stderr, flush=True)
 
 
-async def _serve(settings: Settings, components: list[str], mail_kept_in: Path | None) -> None:
-    from entrypoints.runner import run_components
-    from infra.readiness import Readiness
-
-    readiness = Readiness()
-    running = asyncio.create_task(run_components(settings, components, readiness=readiness))
-    ready = asyncio.create_task(readiness.wait_ready())
-    await asyncio.wait({running, ready}, return_when=asyncio.FIRST_COMPLETED)
-    if ready.done() and not running.done():
-        print(banner(settings, mail_kept_in), file=sys.stderr, flush=True)
-    ready.cancel()
-    await running
+@contextmanager
+def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    for sig in previous:
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import functools
 import signal
+import socket
 from collections.abc import Callable, Coroutine, Iterator
 from datetime import timedelta
 from typing import Any
@@ -59,7 +60,9 @@ async def serve_api(
         server_header=False,
     )
     server = _Server(config)
-    serving = asyncio.create_task(server.serve())
+    # An inherited socket (`recoloca dev` shares one between its API processes).
+    sockets = [socket.socket(fileno=settings.api.fd)] if settings.api.fd is not None else None
+    serving = asyncio.create_task(server.serve(sockets=sockets))
     stop_wait = asyncio.create_task(stopping.wait())
     started = asyncio.create_task(_until(lambda: server.started or serving.done()))
     await asyncio.wait({serving, stop_wait, started}, return_when=asyncio.FIRST_COMPLETED)
@@ -200,6 +203,11 @@ async def run_components(
     tasks: dict[asyncio.Task[None], str] = {
         asyncio.create_task(runner(name)(), name=name): name for name in components
     }
+    if settings.health.port is not None:
+        from entrypoints.health import serve_health
+
+        probes = serve_health(settings.health, readiness, stopping)
+        tasks[asyncio.create_task(probes, name="health")] = "health"
     try:
         done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
         if any(task.exception() is not None for task in done):

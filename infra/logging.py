@@ -39,6 +39,8 @@ def configure_logging(*, level: str = "INFO", json: bool = False) -> None:
         "uvicorn.error",
         "alembic",
         "faststream.access.kafka",
+        # One line per readiness probe between the processes of a run.
+        "httpx",
     ):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
     coordinator = logging.getLogger("aiokafka.consumer.group_coordinator")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
+
 
 class Readiness:
     def __init__(self) -> None:
@@ -32,3 +34,23 @@ class Readiness:
         while not self.ready:
             self._changed.clear()
             await self._changed.wait()
+
+
+_PEER_SECONDS = 2.0
+
+
+async def peer_readiness(peers: dict[str, str]) -> dict[str, str]:
+    """Each peer process's readiness by name: ``ok``, ``starting`` or why it cannot say."""
+    if not peers:
+        return {}
+
+    async def one(client: httpx.AsyncClient, url: str) -> str:
+        try:
+            response = await client.get(f"{url.rstrip('/')}/readyz")
+        except httpx.HTTPError as exc:
+            return f"error: {type(exc).__name__}"
+        return "ok" if response.status_code == 200 else "starting"
+
+    async with httpx.AsyncClient(timeout=_PEER_SECONDS) as client:
+        states = await asyncio.gather(*(one(client, url) for url in peers.values()))
+    return dict(zip(peers, states, strict=True))

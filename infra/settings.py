@@ -88,6 +88,9 @@ class MfaSettings(BaseModel):
 class ApiSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 8000
+    # Serve on this inherited listening socket instead of binding host:port (several API
+    # processes of ``recoloca dev`` share one).
+    fd: int | None = Field(default=None, ge=0)
     max_upload_bytes: int = 10 * 1024 * 1024
     sse_keepalive_seconds: float = 15.0
     # A request body must keep coming: each chunk within the idle time, the whole within
@@ -230,6 +233,9 @@ class HealthSettings(BaseModel):
     # answers both on its own port.
     port: int | None = Field(default=None, ge=1, le=65535)
     host: str = "127.0.0.1"
+    # Other processes of one deployment whose readiness the API's /readyz includes, by
+    # name (JSON: {"parsing-1": "http://127.0.0.1:8101"}); set by ``recoloca dev``.
+    peers: dict[str, str] = Field(default_factory=dict)
 
 
 class ProcessSettings(BaseModel):

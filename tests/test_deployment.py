@@ -233,9 +233,10 @@ def resolve_cli(args: list[str]) -> tuple[list[str], Any]:
             ctx = command.make_context(name, [], parent=ctx, resilient_parsing=True)
     leaf = command.make_context(path[-1], rest, parent=ctx)
     if path == ["worker"]:
-        worker = leaf.params["name"]
-        if worker not in WORKERS:
-            raise typer.BadParameter(f"unknown worker {worker!r}; known: {', '.join(WORKERS)}")
+        for worker in leaf.params["names"] or ():
+            if worker not in WORKERS:
+                known = ", ".join(WORKERS)
+                raise typer.BadParameter(f"unknown worker {worker!r}; known: {known}")
     return path, leaf
 
 
@@ -471,7 +472,7 @@ def test_every_worker_has_a_service() -> None:
     for _, args in service_commands():
         path, ctx = resolve_cli(args)
         if path == ["worker"]:
-            deployed.add(ctx.params["name"])
+            deployed.update(ctx.params["names"])
     missing = set(WORKERS) - deployed
     assert not missing, f"workers without a compose service: {sorted(missing)}"
 

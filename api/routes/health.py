@@ -9,6 +9,7 @@ from sqlalchemy import text
 from api.deps import ResourcesDep
 from api.policies import PUBLIC, requires
 from infra.kafka import kafka_reachable
+from infra.readiness import peer_readiness
 
 router = APIRouter(tags=["health"])
 
@@ -22,7 +23,8 @@ async def healthz() -> dict[str, str]:
 @router.get("/readyz", dependencies=[requires(PUBLIC)])
 async def readyz(resources: ResourcesDep) -> JSONResponse:
     """Postgres, Redis and Kafka are reachable, and every component of this process (the
-    relay, each worker) can do its work: the relay is active, workers have their partitions."""
+    relay, each worker) can do its work: the relay is active, workers have their partitions.
+    Under ``recoloca dev`` the other processes of the run are asked too (``health.peers``)."""
 
     async def postgres() -> None:
         async with resources.db.sessions() as session:
@@ -44,5 +46,6 @@ async def readyz(resources: ResourcesDep) -> JSONResponse:
     }
     components = resources.readiness.snapshot() if resources.readiness else {}
     status |= {name: "ok" if ok else "starting" for name, ok in components.items()}
+    status |= await peer_readiness(resources.settings.health.peers)
     ready = all(value == "ok" for value in status.values())
     return JSONResponse({"ready": ready, "checks": status}, status_code=200 if ready else 503)

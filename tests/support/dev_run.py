@@ -93,7 +93,7 @@ class DevRun:
             )
         return self
 
-    def wait_ready(self, timeout: float = 60) -> None:
+    def wait_ready(self, timeout: float = 120) -> None:
         assert self.process is not None
         deadline = time.monotonic() + timeout
         last = ""
