@@ -4,7 +4,7 @@ BIN        := $(VENV)/bin
 UV_VERSION := 0.13.9
 PYTHON     ?= $(shell command -v python3.11 || command -v python3)
 
-.PHONY: install run test test-browser lint format bench bench-coach bench-billing bench-web eval eval-coach clean
+.PHONY: install run test test-browser lint format bench bench-load bench-sse bench-coach bench-billing bench-web eval eval-coach clean
 
 # Bytecode is compiled at install: start-up stays fast even where PYTHONDONTWRITEBYTECODE is set.
 $(BIN)/.installed: pyproject.toml uv.lock Makefile
@@ -46,6 +46,14 @@ format: install
 
 bench: install
 	$(BIN)/python -m bench.pipeline
+
+## Open-loop uploads at 10–60/s on a make run it starts; prints the README's table
+bench-load: install
+	$(BIN)/python -m bench.load
+
+## 1,000 event streams on one API process: memory per stream, wake-up latency
+bench-sse: install
+	$(BIN)/python -m bench.sse_scale
 
 ## Parser precision/recall on the generated corpus (and real resumes when present)
 eval: install

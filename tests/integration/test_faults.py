@@ -164,7 +164,7 @@ async def test_broker_restart_during_a_burst_of_200_uploads(
                 ).json()
                 return all(item["status"] == "scored" for item in listing["items"] + rest["items"])
 
-            await wait_for(all_scored, timeout=120, what="all 200 CVs to be scored")
+            await wait_for(all_scored, timeout=180, what="all 200 CVs to be scored")
 
             cv_ids = [uuid.UUID(x) for x in ids]
             async with system.db.sessions() as session:

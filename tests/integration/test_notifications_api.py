@@ -35,7 +35,7 @@ async def _mails_to(system: RunningSystem, address: str, count: int) -> list[Ema
         found = [m for m in read_messages(system.settings.data_dir / "mail") if m["To"] == address]
         return found if len(found) >= count else None
 
-    return await wait_for(probe, timeout=30, what=f"{count} mails to {address}")
+    return await wait_for(probe, timeout=60, what=f"{count} mails to {address}")
 
 
 async def test_register_and_upload_mail_once_and_list_in_app(system: RunningSystem) -> None:
