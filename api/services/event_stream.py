@@ -34,7 +34,11 @@ from infra.redis import COACH_CHANNEL_PREFIX, USER_CHANNEL_PREFIX
 
 log = structlog.get_logger(__name__)
 
+# How often a stream reads the log unasked: often while Redis is away (wake-ups are then
+# lost), rarely while this process is subscribed (a lost wake-up is then a dropped
+# connection, after which every stream is woken anyway).
 POLL_SECONDS = 5.0
+SUBSCRIBED_POLL_SECONDS = 30.0
 MAX_EVENT_ID = 2**63 - 1
 RETRY_MILLISECONDS = 3000
 _READ_SECONDS = 1.0
@@ -62,6 +66,7 @@ class Wakeups:
         self._redis = redis
         self._waiters: defaultdict[str, set[Listener]] = defaultdict(set)
         self._stopped = False
+        self.subscribed = False
 
     @contextlib.contextmanager
     def listen(self, user_id: uuid.UUID) -> Iterator[Listener]:
@@ -96,6 +101,12 @@ class Wakeups:
             try:
                 await pubsub.psubscribe(f"{USER_CHANNEL_PREFIX}*", f"{COACH_CHANNEL_PREFIX}*")
                 backoff = 0.5
+                self.subscribed = True
+                # Whatever was published before now never reached us: every stream looks.
+                for listeners in self._waiters.values():
+                    for listener in listeners:
+                        listener.log_due = True
+                        listener.woken.set()
                 # Short reads, not listen(): redis-py can swallow a cancellation while
                 # it waits, and a relay that never ends would hang the shutdown.
                 while not self._stopped:
@@ -104,10 +115,12 @@ class Wakeups:
                         continue
                     self._deliver(str(message.get("channel", "")), message.get("data", ""))
             except (RedisError, OSError) as exc:
+                self.subscribed = False
                 log.warning("redis unavailable, SSE streams poll", error=repr(exc))
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, POLL_SECONDS)
             finally:
+                self.subscribed = False
                 with contextlib.suppress(RedisError, OSError):
                     await pubsub.aclose()  # type: ignore[no-untyped-call]
 
@@ -233,7 +246,7 @@ async def _stream(
                 last_event_id = await user_events_repo.last_id(session, user_id)
         yield f"retry: {RETRY_MILLISECONDS}\n: connected\n\n"
         loop = asyncio.get_running_loop()
-        last_sent = last_checked = last_renewed = loop.time()
+        last_sent = last_checked = last_renewed = last_read = loop.time()
         renew_seconds = slot.renew_every if slot is not None else reauth_seconds
         while not stopping.is_set():
             if slot is not None and loop.time() - last_renewed >= renew_seconds:
@@ -254,6 +267,7 @@ async def _stream(
             events: list[UserEvent] = []
             if listener.log_due:
                 listener.log_due = False
+                last_read = loop.time()
                 async with db.sessions() as session:
                     events = list(await user_events_repo.after(session, user_id, last_event_id))
             for event in events:
@@ -270,13 +284,15 @@ async def _stream(
             if loop.time() - last_sent >= keepalive_seconds:
                 yield ": keepalive\n\n"
                 last_sent = loop.time()
+            poll = SUBSCRIBED_POLL_SECONDS if wakeups.subscribed else POLL_SECONDS
             try:
-                wait = min(POLL_SECONDS, keepalive_seconds, reauth_seconds, renew_seconds)
+                wait = min(poll, keepalive_seconds, reauth_seconds, renew_seconds)
                 async with asyncio.timeout(wait):
                     await _first_of(woken, stopping)
             except TimeoutError:
                 # Wake-ups are at most once: read the log anyway now and then.
-                listener.log_due = True
+                if loop.time() - last_read >= poll - 0.01:
+                    listener.log_due = True
         # The server is going away: say so and end, so shutdown need not wait for us; the
         # client reconnects (to this server when it is back, or another) with Last-Event-ID.
         yield ": server shutting down\n\n"
