@@ -31,7 +31,7 @@ from pathlib import Path
 import httpx
 
 from bench.analysis import two_page_cv
-from bench.coach import QUESTIONS
+from bench.coach import QUESTIONS, _user
 from bench.pipeline import _percentile
 from consumers.parsing.parser import parse_file
 from consumers.scoring.analyser import analyse
@@ -41,7 +41,6 @@ from tests.support.billing import signed
 from tests.support.dev_run import ROOT, DevRun, children_of
 from tests.support.sse import read_events
 
-PASSWORD = "bench-password-123"
 WEBHOOK_SECRET = "whsec_bench_load"
 # Settings of the run under load: no per-user budgets or plan limits in the way.
 RUN_ENV = {
@@ -113,15 +112,6 @@ def ceiling(pdf: bytes, seconds: float = 10.0) -> float:
 
 
 # -- the client --------------------------------------------------------------------------
-
-
-async def _user(client: httpx.AsyncClient) -> dict[str, str]:
-    email = f"load-{uuid.uuid4().hex[:12]}@example.com"
-    registered = await client.post("/v1/auth/register", json={"email": email, "password": PASSWORD})
-    registered.raise_for_status()
-    token = await client.post("/v1/auth/token", data={"username": email, "password": PASSWORD})
-    token.raise_for_status()
-    return {"Authorization": f"Bearer {token.json()['access_token']}"}
 
 
 async def _watch(client: httpx.AsyncClient, headers: dict[str, str], watcher: Watcher) -> None:
@@ -377,8 +367,10 @@ async def drive(
             task.cancel()
         await asyncio.gather(*streams, return_exceptions=True)
 
-    print("| offered | 202 p50 / p99 ms | upload→scored p50 / p95 / p99 ms | sustained CVs/s |")
-    print("| errors | backlog at end of phase |")
+    print(
+        "\n| offered | 202 p50 / p99 ms | upload→scored p50 / p95 / p99 ms | sustained CVs/s "
+        "| errors | backlog at end of phase |"
+    )
     print("|---|---|---|---|---|---|")
     print("\n".join(rows))
     print()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from faststream.kafka import KafkaBroker, KafkaRouter
@@ -31,11 +31,15 @@ class Worker:
     topics: tuple[Topic, ...]
     # Records, where users see it, that a message was given up on (dead-lettered).
     dead_letter_hook: Callable[[WorkerContext], DeadLetterHook] | None = None
+    # Done before the worker says it is ready, so its first message is as fast as the rest.
+    warm_up: Callable[[WorkerContext], Awaitable[None]] | None = None
 
 
 # A worker is its consumer group: its topics are the catalogue's (schemas/topics.py).
 WORKERS: dict[str, Worker] = {
-    "parsing": Worker(parsing_router, CONSUMER_GROUPS["parsing"]),
+    "parsing": Worker(
+        parsing_router, CONSUMER_GROUPS["parsing"], warm_up=lambda ctx: ctx.sandbox.warm()
+    ),
     "scoring": Worker(scoring_router, CONSUMER_GROUPS["scoring"]),
     "export": Worker(export_router, CONSUMER_GROUPS["export"]),
     "erasure": Worker(erasure_router, CONSUMER_GROUPS["erasure"]),

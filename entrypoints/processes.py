@@ -18,9 +18,9 @@ from infra.settings import ProcessSettings, Settings
 # process; the report (PDF rendering) is background work and yields to the rest.
 _CPU_BOUND = ("parsing",)
 _OWN_PROCESS = ("scoring", "report")
-# Lower priority for work nobody waits on at the screen, so that under overload the API
-# answers first and a backlog builds in Kafka instead.
-_NICENESS = {"parsing": 5, "report": 10}
+# Lower priority for the pipeline's stages, so that under overload the API (and the coach,
+# whose replies someone is watching) answers first and a backlog builds in Kafka instead.
+_NICENESS = {"parsing": 5, "scoring": 5, "report": 10}
 
 
 @dataclass(frozen=True)

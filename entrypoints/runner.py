@@ -115,9 +115,12 @@ async def run_worker(
 ) -> None:
     from consumers.context import WorkerContext
     from consumers.control import serve_commands
-    from consumers.workers import build_worker, group_joined, report_lag, retry_topics
+    from consumers.workers import WORKERS, build_worker, group_joined, report_lag, retry_topics
 
     ctx = WorkerContext.from_settings(settings)
+    warm_up = WORKERS[name].warm_up
+    if warm_up is not None:
+        await warm_up(ctx)
     if settings.metrics.port:
         start_http_server(settings.metrics.port)
     backoff = 0.5

@@ -547,6 +547,26 @@ def test_api_healthcheck_probes_readiness_on_the_api_port(
     assert str(settings.api.port) in published
 
 
+@pytest.mark.parametrize(
+    "service_name",
+    sorted(n for n, s in app_services().items() if n != "api" and has_healthcheck(s)),
+)
+def test_process_healthcheck_probes_readiness_on_its_health_port(
+    service_name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from entrypoints.health import health_response
+    from infra.readiness import Readiness
+
+    service = app_services()[service_name]
+    probe = " ".join(str(part) for part in service["healthcheck"]["test"])
+    urls = re.findall(r"https?://[^\s'\"]+", probe)
+    assert len(urls) == 1, probe
+    url = urlsplit(urls[0])
+    settings = _settings_from(container_env(service), monkeypatch)
+    assert url.port == settings.health.port, f"{service_name} probes a port it does not serve"
+    assert health_response(url.path, Readiness())[0] != 404
+
+
 # ---------------------------------------------------------------------------------------
 # (e) the image runs the `recoloca` script, built from the lock file
 # ---------------------------------------------------------------------------------------

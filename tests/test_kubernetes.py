@@ -277,18 +277,21 @@ def check_scaled_object(doc: dict[str, Any]) -> list[str]:
     if int(spec.get("minReplicaCount", 0)) < 1:
         problems.append("minReplicaCount must keep a consumer in the group")
     triggers = spec.get("triggers") or []
-    if len(triggers) != 1 or triggers[0].get("type") != "kafka":
-        return [*problems, "one kafka trigger expected"]
-    meta = triggers[0].get("metadata") or {}
-    if meta.get("bootstrapServers") != config()["RECOLOCA_KAFKA_BOOTSTRAP_SERVERS"]:
-        problems.append(f"bootstrapServers {meta.get('bootstrapServers')!r}")
-    # The group id a worker joins is its name (consumers/runtime.py).
-    if meta.get("consumerGroup") != worker or worker not in CONSUMER_GROUPS:
-        problems.append(f"consumerGroup {meta.get('consumerGroup')!r} is not {worker!r}")
-    if meta.get("topic") not in {t.name for t in WORKERS[worker].topics}:
-        problems.append(f"topic {meta.get('topic')!r} is not consumed by {worker}")
-    if not str(meta.get("lagThreshold", "")).isdigit():
-        problems.append(f"lagThreshold {meta.get('lagThreshold')!r}")
+    if not triggers or any(t.get("type") != "kafka" for t in triggers):
+        return [*problems, "kafka triggers expected"]
+    # One trigger per topic the worker reads, so a backlog on any of them scales it.
+    topics = [(t.get("metadata") or {}).get("topic") for t in triggers]
+    if sorted(map(str, topics)) != sorted(t.name for t in WORKERS[worker].topics):
+        problems.append(f"topics {topics} are not those {worker} consumes")
+    for trigger in triggers:
+        meta = trigger.get("metadata") or {}
+        if meta.get("bootstrapServers") != config()["RECOLOCA_KAFKA_BOOTSTRAP_SERVERS"]:
+            problems.append(f"bootstrapServers {meta.get('bootstrapServers')!r}")
+        # The group id a worker joins is its name (consumers/runtime.py).
+        if meta.get("consumerGroup") != worker or worker not in CONSUMER_GROUPS:
+            problems.append(f"consumerGroup {meta.get('consumerGroup')!r} is not {worker!r}")
+        if not str(meta.get("lagThreshold", "")).isdigit():
+            problems.append(f"lagThreshold {meta.get('lagThreshold')!r}")
     return problems
 
 

@@ -299,14 +299,7 @@ async def switch_locale(
     else:
         await _check_anonymous_form(request)
     response = _see_other(_safe_next(back) if back != "/" else "/")
-    response.set_cookie(
-        web_sessions.LOCALE_COOKIE,
-        locale,
-        max_age=365 * 86400,
-        path="/",
-        samesite="lax",
-        secure=web_sessions.secure_cookies(resources.settings),
-    )
+    web_sessions.set_locale_cookie(response, resources.settings, locale)
     return response
 
 
@@ -853,14 +846,7 @@ async def account_profile(
     await profile.update(session, principal.user_id, changes, meta)
     response = _see_other("/app/account?done=saved")
     if locale in i18n.LOCALES:
-        response.set_cookie(
-            web_sessions.LOCALE_COOKIE,
-            locale,
-            max_age=365 * 86400,
-            path="/",
-            samesite="lax",
-            secure=web_sessions.secure_cookies(resources.settings),
-        )
+        web_sessions.set_locale_cookie(response, resources.settings, locale)
     return response
 
 

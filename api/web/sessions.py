@@ -82,6 +82,18 @@ def set_session_cookie(response: Response, settings: Settings, handle: str) -> N
     )
 
 
+def set_locale_cookie(response: Response, settings: Settings, locale: str) -> None:
+    """Remember the chosen language for a year."""
+    response.set_cookie(
+        LOCALE_COOKIE,
+        locale,
+        max_age=365 * 86400,
+        path="/",
+        samesite="lax",
+        secure=secure_cookies(settings),
+    )
+
+
 def clear_session_cookie(response: Response, settings: Settings) -> None:
     response.delete_cookie(
         SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=secure_cookies(settings)

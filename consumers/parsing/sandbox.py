@@ -86,7 +86,8 @@ class ParseSandbox:
     def __init__(self, *, timeout_seconds: float, memory_bytes: int, processes: int = 1) -> None:
         self.timeout_seconds = timeout_seconds
         self.memory_bytes = memory_bytes
-        self._slots = asyncio.Semaphore(max(1, processes))
+        self._processes = max(1, processes)
+        self._slots = asyncio.Semaphore(self._processes)
         self._idle: list[_Child] = []
 
     async def parse(self, data: bytes, kind: FileKind) -> ParsedCv:
@@ -113,6 +114,12 @@ class ParseSandbox:
         if outcome[0] == "error":
             raise ParseError(outcome[1], outcome[2])
         return ParsedCv.model_validate(outcome[1])
+
+    async def warm(self) -> None:
+        """Start every child now, so the first documents do not wait for a process to
+        start (the fork server's first start imports the parser)."""
+        for _ in range(self._processes - len(self._idle)):
+            self._idle.append(await asyncio.to_thread(self._spawn))
 
     async def _child(self) -> _Child:
         while self._idle:

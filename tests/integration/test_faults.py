@@ -166,22 +166,7 @@ async def test_broker_restart_during_a_burst_of_200_uploads(
 
             await wait_for(all_scored, timeout=180, what="all 200 CVs to be scored")
 
-            cv_ids = [uuid.UUID(x) for x in ids]
-            async with system.db.sessions() as session:
-                per_cv = dict(
-                    (
-                        await session.execute(
-                            select(Analysis.cv_id, func.count())
-                            .where(Analysis.cv_id.in_(cv_ids))
-                            .group_by(Analysis.cv_id)
-                        )
-                    ).all()
-                )
-                scored_events = await session.scalar(
-                    select(func.count())
-                    .select_from(UserEvent)
-                    .where(UserEvent.type == "cv.scored", UserEvent.data["cv_id"].astext.in_(ids))
-                )
+            per_cv, scored_events = await system.scorings(ids)
             assert len(per_cv) == 200
             assert set(per_cv.values()) == {1}, "a CV was scored twice"
             assert scored_events == 200

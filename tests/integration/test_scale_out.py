@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from entrypoints.processes import settings_environment
 from entrypoints.runner import API, RELAY
-from infra.db.models import Analysis, UserEvent
+from infra.db.models import Analysis
 from infra.embedded import KafkaBroker, free_port
 from infra.settings import Settings, get_settings
 from tests.support.api import new_user, upload
@@ -150,24 +150,7 @@ async def test_a_second_parsing_process_shares_the_work_and_the_first_can_die(
 
                     await wait_for(all_scored, timeout=120, what="all 140 CVs to be scored")
 
-                cv_ids = [uuid.UUID(x) for x in ids]
-                async with system.db.sessions() as session:
-                    per_cv = dict(
-                        (
-                            await session.execute(
-                                select(Analysis.cv_id, func.count())
-                                .where(Analysis.cv_id.in_(cv_ids))
-                                .group_by(Analysis.cv_id)
-                            )
-                        ).all()
-                    )
-                    scored_events = await session.scalar(
-                        select(func.count())
-                        .select_from(UserEvent)
-                        .where(
-                            UserEvent.type == "cv.scored", UserEvent.data["cv_id"].astext.in_(ids)
-                        )
-                    )
+                per_cv, scored_events = await system.scorings(ids)
                 listing = (
                     await client.get("/v1/cvs", params={"limit": 100}, headers=users[0])
                 ).json()
@@ -175,7 +158,7 @@ async def test_a_second_parsing_process_shares_the_work_and_the_first_can_die(
         broker.stop()
 
     assert len(ids) == 140
-    assert set(per_cv) == set(cv_ids)
+    assert set(per_cv) == {uuid.UUID(i) for i in ids}
     assert set(per_cv.values()) == {1}, "a CV was analysed more than once"
     assert scored_events == 140, "a user saw a CV scored twice or never"
     assert all(item["status"] == "scored" for item in listing["items"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -13,10 +14,12 @@ from typing import TypeVar
 
 import httpx
 from pydantic import SecretStr
+from sqlalchemy import func, select
 
 from consumers.workers import WORKERS
 from entrypoints.runner import API, RELAY, run_components
 from infra.db.migrate import upgrade
+from infra.db.models import Analysis, UserEvent
 from infra.db.session import Database
 from infra.embedded import EmbeddedStack, free_port
 from infra.mail_sink import MailSink, start_mail_sink
@@ -113,6 +116,25 @@ class RunningSystem:
 
     def client(self, **kwargs: object) -> httpx.AsyncClient:
         return httpx.AsyncClient(base_url=self.base_url, timeout=10, **kwargs)  # type: ignore[arg-type]
+
+    async def scorings(self, ids: list[str]) -> tuple[dict[uuid.UUID, int], int]:
+        """Analyses per CV of ``ids``, and how many cv.scored events their users were sent."""
+        async with self.db.sessions() as session:
+            per_cv = dict(
+                (
+                    await session.execute(
+                        select(Analysis.cv_id, func.count())
+                        .where(Analysis.cv_id.in_([uuid.UUID(i) for i in ids]))
+                        .group_by(Analysis.cv_id)
+                    )
+                ).all()
+            )
+            events = await session.scalar(
+                select(func.count())
+                .select_from(UserEvent)
+                .where(UserEvent.type == "cv.scored", UserEvent.data["cv_id"].astext.in_(ids))
+            )
+        return per_cv, int(events or 0)
 
 
 @asynccontextmanager

@@ -62,3 +62,21 @@ async def test_a_parser_out_of_memory_fails_the_document_not_the_worker():
         assert caught.value.code == FILE_TOO_COMPLEX
     finally:
         box.close()
+
+
+async def test_warmed_children_serve_the_first_documents():
+    box = ParseSandbox(timeout_seconds=BUDGET_S, memory_bytes=0, processes=2)
+    try:
+        await box.warm()
+        started = {child.process.pid for child in box._idle}
+        assert len(started) == 2
+        assert all(child.process.is_alive() for child in box._idle)
+        await box.warm()  # already warm: nothing more is started
+        assert {child.process.pid for child in box._idle} == started
+
+        parsed = await box.parse(PT_CV.encode(), FileKind.TXT)
+
+        assert parsed.contact.email == "joao.santos@email.com.br"
+        assert {child.process.pid for child in box._idle} == started
+    finally:
+        box.close()
