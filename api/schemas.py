@@ -215,6 +215,13 @@ class MfaCodeIn(BaseModel):
     code: PlainText = Field(min_length=1, max_length=64)
 
 
+class MfaConfirmIn(BaseModel):
+    # The password too: a stolen session alone must not bind the account to an attacker's
+    # authenticator.
+    password: PlainText = Field(min_length=1, max_length=4096)
+    code: PlainText = Field(min_length=1, max_length=64, description="TOTP code")
+
+
 class RecoveryCodesOut(BaseModel):
     recovery_codes: list[str] = Field(description="Single-use; shown this once")
 

@@ -82,7 +82,7 @@ async def _sign_up_with_mfa(
     secret = started.json()["secret"]
     confirmed = await client.post(
         "/v1/me/mfa/totp/confirm",
-        json={"code": _code(secret)},
+        json={"password": PASSWORD, "code": _code(secret)},
         headers=_bearer(tokens["access_token"]),
     )
     _check(confirmed.status_code == 200, "TOTP confirmed, recovery codes given")

@@ -14,7 +14,7 @@ from api.schemas import (
     ChangePasswordIn,
     MeOut,
     MeUpdate,
-    MfaCodeIn,
+    MfaConfirmIn,
     MfaDisableIn,
     RecoveryCodesOut,
     SecurityActivityOut,
@@ -151,13 +151,15 @@ async def start_totp(
     responses={**_AUTH, 403: PROBLEM, 409: PROBLEM, 422: PROBLEM},
 )
 async def confirm_totp(
-    body: MfaCodeIn,
+    body: MfaConfirmIn,
     user_id: CurrentUserId,
     session: SessionDep,
     resources: ResourcesDep,
     meta: RequestMetaDep,
 ) -> RecoveryCodesOut:
-    codes = await mfa.confirm_enrolment(session, resources.settings, user_id, body.code, meta)
+    codes = await mfa.confirm_enrolment(
+        session, resources.settings, resources.hashing, user_id, body.password, body.code, meta
+    )
     return RecoveryCodesOut(recovery_codes=codes)
 
 

@@ -1026,11 +1026,18 @@ async def account_mfa_confirm(
     session: SessionDep,
     resources: ResourcesDep,
     meta: RequestMetaDep,
+    password: Annotated[str, Form(max_length=4096)],
     code: Annotated[str, Form(max_length=64)],
 ) -> Response:
     try:
         codes = await mfa.confirm_enrolment(
-            session, resources.settings, principal.user_id, code.strip(), meta
+            session,
+            resources.settings,
+            resources.hashing,
+            principal.user_id,
+            password,
+            code.strip(),
+            meta,
         )
     except DomainError as exc:
         return await _account(

@@ -281,17 +281,23 @@ async def start_enrolment(
 async def confirm_enrolment(
     session: AsyncSession,
     settings: Settings,
+    hashing: Hashing,
     user_id: uuid.UUID,
+    password: str,
     code: str,
     meta: RequestMeta,
 ) -> list[str]:
-    """The first good code turns MFA on; returns the recovery codes (shown this once)."""
+    """The password and the first good code turn MFA on; returns the recovery codes
+    (shown this once)."""
     user = await _locked_user(session, user_id)
     mfa = await mfa_repo.for_user(session, user.id, lock=True)
     if mfa is None:
         raise MfaNotPendingError()
     if mfa.confirmed_at is not None:
         raise MfaAlreadyEnabledError()
+    if not await hashing.verify(user.password_hash, password):
+        error = InvalidPasswordError()
+        raise await _refuse(session, "mfa.enabled", meta, user.id, error, error.code)
     outcome = await _check(session, settings.mfa, mfa, code, allow_recovery=False)
     if outcome is not Outcome.TOTP:
         raise await _refuse(

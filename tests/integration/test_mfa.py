@@ -46,7 +46,9 @@ async def test_enrolment_is_pending_until_a_code_confirms_it(system: RunningSyst
     async with system.client() as client:
         account = await signed_in(client)
         early = await client.post(
-            "/v1/me/mfa/totp/confirm", json={"code": "123456"}, headers=account.headers
+            "/v1/me/mfa/totp/confirm",
+            json={"password": account.password, "code": "123456"},
+            headers=account.headers,
         )
         assert early.status_code == 409
         assert early.json()["code"] == "mfa_enrolment_not_started"
@@ -64,7 +66,7 @@ async def test_enrolment_is_pending_until_a_code_confirms_it(system: RunningSyst
         step = await fresh_step()
         wrong = await client.post(
             "/v1/me/mfa/totp/confirm",
-            json={"code": account.code(step + 5)},
+            json={"password": account.password, "code": account.code(step + 5)},
             headers=account.headers,
         )
         assert wrong.status_code == 403
@@ -72,12 +74,24 @@ async def test_enrolment_is_pending_until_a_code_confirms_it(system: RunningSyst
         # A recovery-code-shaped answer is no confirmation either.
         shaped = await client.post(
             "/v1/me/mfa/totp/confirm",
-            json={"code": "ABCD-EFGH-JKLM-NPQR"},
+            json={"password": account.password, "code": "ABCD-EFGH-JKLM-NPQR"},
             headers=account.headers,
         )
         assert shaped.status_code == 403
+        # A good code without the account's password binds nothing: a stolen session
+        # alone cannot turn MFA on and lock the owner out.
+        no_password = await client.post(
+            "/v1/me/mfa/totp/confirm",
+            json={"password": "not the password", "code": account.code(step)},
+            headers=account.headers,
+        )
+        assert no_password.status_code == 403
+        assert no_password.json()["code"] == "invalid_password"
+        assert (await client.get("/v1/me", headers=account.headers)).json()["mfa_enabled"] is False
         confirmed = await client.post(
-            "/v1/me/mfa/totp/confirm", json={"code": account.code(step)}, headers=account.headers
+            "/v1/me/mfa/totp/confirm",
+            json={"password": account.password, "code": account.code(step)},
+            headers=account.headers,
         )
         assert confirmed.status_code == 200
         codes = confirmed.json()["recovery_codes"]

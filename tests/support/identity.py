@@ -91,7 +91,9 @@ async def enrol(client: httpx.AsyncClient, account: Account, step: int) -> None:
     assert started.status_code == 201, started.text
     account.secret = started.json()["secret"]
     confirmed = await client.post(
-        "/v1/me/mfa/totp/confirm", json={"code": account.code(step)}, headers=account.headers
+        "/v1/me/mfa/totp/confirm",
+        json={"password": account.password, "code": account.code(step)},
+        headers=account.headers,
     )
     assert confirmed.status_code == 200, confirmed.text
     account.recovery_codes = confirmed.json()["recovery_codes"]
