@@ -130,15 +130,21 @@ async def run_worker(
             helpers: list[asyncio.Task[None]] = []
             try:
                 await ensure_topics(settings.kafka, [*all_topic_names(), *retry_topics()])
-                await app.broker.start()
+                joined = functools.partial(group_joined, app)
+                try:
+                    # Bounded: a group that never settles must not keep the worker unready.
+                    async with asyncio.timeout(settings.consumer.join_timeout_seconds):
+                        await app.broker.start()
+                        await _first(stopping.wait(), app.reconnect.wait(), _until(joined, 0.05))
+                except TimeoutError:
+                    log.warning("group not joined in time, worker starts over", worker=name)
+                    continue  # after the finally below has stopped this attempt
                 helpers = [
                     asyncio.create_task(
                         serve_commands(name, app.broker, ctx.redis, app.windows, stopping)
                     ),
                     asyncio.create_task(report_lag(app, stopping)),
                 ]
-                joined = functools.partial(group_joined, app)
-                await _first(stopping.wait(), app.reconnect.wait(), _until(joined, 0.05))
                 if group_joined(app) and readiness is not None:
                     readiness.set(name, True)
                 log.debug("worker started", worker=name)

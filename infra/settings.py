@@ -190,6 +190,9 @@ class ConsumerSettings(BaseModel):
     retry_backoff_max_seconds: float = 30.0
     # A commit slower than this means the broker lost the group: the worker reconnects.
     commit_timeout_seconds: float = 10.0
+    # A worker whose group has not given it its partitions by then starts over, rather
+    # than wait (unready) for a rebalance that may never settle.
+    join_timeout_seconds: float = Field(default=60.0, gt=0)
 
 
 class ControlSettings(BaseModel):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from pathlib import Path
 
 import httpx
+import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 
 from entrypoints.runner import API, run_components
@@ -139,3 +141,37 @@ async def test_a_worker_is_ready_only_once_its_group_has_given_it_partitions(
         await asyncio.wait_for(task, timeout=30)
         broker.stop()
     assert readiness.snapshot() == {"parsing": False}
+
+
+async def test_a_worker_whose_group_does_not_settle_in_time_starts_over(
+    settings: Settings, data_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    broker = KafkaBroker()
+    broker.start()
+    own = await isolated_settings(
+        settings,
+        data_dir / "worker-join-timeout",
+        kafka={"bootstrap_servers": broker.bootstrap_servers},
+        # Shorter than any join: the first attempts cannot make it.
+        consumer={"join_timeout_seconds": 0.05},
+    )
+    readiness = Readiness()
+    stopping = asyncio.Event()
+    task = asyncio.create_task(
+        run_components(own, ["billing"], stopping, handle_signals=False, readiness=readiness)
+    )
+    try:
+
+        async def started_over() -> bool:
+            return any("starts over" in r.getMessage() for r in caplog.records)
+
+        with caplog.at_level(logging.WARNING):
+            await wait_for(started_over, timeout=30, what="the worker to start over")
+        assert readiness.snapshot() == {"billing": False}  # never ready while not joined
+        # Given the time a join needs, the next attempt makes it.
+        own.consumer.join_timeout_seconds = 60.0
+        await asyncio.wait_for(readiness.wait_ready(), timeout=60)
+    finally:
+        stopping.set()
+        await asyncio.wait_for(task, timeout=30)
+        broker.stop()
