@@ -249,7 +249,8 @@ async def webhooks_while_loaded(client: httpx.AsyncClient, until: float) -> list
 # -- where the CPU goes -----------------------------------------------------------------
 
 
-def _label(pid: int) -> str:
+def process_label(pid: int) -> str:
+    """What a process of the run is: ``api``, ``worker parsing``, ``tansu``..."""
     argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
     if len(argv) > 2 and argv[1].endswith("/recoloca"):
         return " ".join(argv[2:]).strip()
@@ -259,17 +260,20 @@ def _label(pid: int) -> str:
     return name.split(":")[0]
 
 
+def process_cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def cpu_seconds(root: int) -> dict[str, float]:
     """CPU time so far of every process under ``root`` (the run), by what it is."""
-    tick = os.sysconf("SC_CLK_TCK")
     totals: dict[str, float] = {}
     for pid in children_of(root) | {root}:
         try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            label = _label(pid)
+            label, seconds = process_label(pid), process_cpu_seconds(pid)
         except OSError:
             continue
-        totals[label] = totals.get(label, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+        totals[label] = totals.get(label, 0.0) + seconds
     return totals
 
 

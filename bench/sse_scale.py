@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
-import os
 import random
 import resource
 import shutil
@@ -31,6 +31,7 @@ from pathlib import Path
 
 import httpx
 
+from bench.load import process_cpu_seconds, process_label
 from bench.pipeline import _percentile
 from infra.db.repositories import user_events as user_events_repo
 from infra.db.session import Database
@@ -100,20 +101,12 @@ def _rss_kib(pid: int) -> int:
     raise RuntimeError(f"no VmRSS for {pid}")
 
 
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def _api_pid(run: DevRun) -> int:
     assert run.process is not None
     for pid in children_of(run.process.pid):
-        try:
-            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if len(argv) > 2 and argv[1].endswith(b"recoloca") and argv[2] == b"api":
-            return pid
+        with contextlib.suppress(OSError):
+            if process_label(pid) == "api":
+                return pid
     raise SystemExit("no API process found")
 
 
@@ -175,9 +168,9 @@ async def drive(run: DevRun, users: int, per_user: int, wakeups: int) -> int:
     total = len(tasks)
     print(f"{total} streams open in {time.perf_counter() - started:.1f} s")
     await asyncio.sleep(5)  # let the process settle before reading its memory
-    idle_from = _cpu_seconds(api)
+    idle_from = process_cpu_seconds(api)
     await asyncio.sleep(10)
-    idle = (_cpu_seconds(api) - idle_from) / 10
+    idle = (process_cpu_seconds(api) - idle_from) / 10
     after = _rss_kib(api)
     print(
         f"API process RSS {before / 1024:.0f} MiB → {after / 1024:.0f} MiB: "

@@ -6,6 +6,7 @@ Pure functions over the settings: the supervisor (entrypoints/supervisor.py) doe
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pydantic import BaseModel, SecretStr
@@ -76,6 +77,18 @@ def settings_environment(before: Settings, after: Settings) -> dict[str, str | N
             if getattr(old, name) != value:
                 changes[_variable(section, name)] = _as_text(value)
     return changes
+
+
+def child_environment(base: Mapping[str, str], before: Settings, after: Settings) -> dict[str, str]:
+    """``base`` (the parent's environment) with the variables that make a child read
+    ``after``."""
+    environment = dict(base)
+    for name, value in settings_environment(before, after).items():
+        if value is None:
+            environment.pop(name, None)
+        else:
+            environment[name] = value
+    return environment
 
 
 def _variable(*path: str) -> str:

@@ -27,7 +27,7 @@ from pathlib import Path
 import httpx
 import structlog
 
-from entrypoints.processes import ProcessSpec, plan_processes, settings_environment
+from entrypoints.processes import ProcessSpec, child_environment, plan_processes
 from entrypoints.runner import API
 from infra.errors import OperatorError
 from infra.settings import Settings
@@ -108,12 +108,7 @@ class Supervisor:
         self.settings = settings
         self.specs = plan_processes(settings.processes, cpus or os.cpu_count() or 1)
         self.stop_requested = threading.Event()
-        base = dict(os.environ)
-        for name, value in settings_environment(before, settings).items():
-            if value is None:
-                base.pop(name, None)
-            else:
-                base[name] = value
+        base = child_environment(os.environ, before, settings)
         # One metrics port cannot serve several processes; health ports are given below.
         base.pop("RECOLOCA_METRICS_PORT", None)
         self._base_environment = base

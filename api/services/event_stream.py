@@ -291,6 +291,7 @@ async def _stream(
                     await _first_of(woken, stopping)
             except TimeoutError:
                 # Wake-ups are at most once: read the log anyway now and then.
+                # (a timeout may fire up to the clock's resolution early: hence the slack)
                 if loop.time() - last_read >= poll - 0.01:
                     listener.log_due = True
         # The server is going away: say so and end, so shutdown need not wait for us; the

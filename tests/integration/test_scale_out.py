@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import func, select
 
-from entrypoints.processes import settings_environment
+from entrypoints.processes import child_environment
 from entrypoints.runner import API, RELAY
 from infra.db.models import Analysis
 from infra.embedded import KafkaBroker, free_port
@@ -35,12 +35,7 @@ def parsing_worker(settings: Settings, log: Path) -> Iterator[tuple[subprocess.P
     """``recoloca worker parsing`` in a process of its own, seeing ``settings``; yields
     the process and its health address."""
     port = free_port()
-    env = dict(os.environ)
-    for name, value in settings_environment(get_settings(), settings).items():
-        if value is None:
-            env.pop(name, None)
-        else:
-            env[name] = value
+    env = child_environment(os.environ, get_settings(), settings)
     env |= {
         "RECOLOCA_HEALTH_PORT": str(port),
         "RECOLOCA_LOG_JSON_FORMAT": "true",
