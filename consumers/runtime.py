@@ -8,14 +8,16 @@
   effect's transaction (see :func:`idempotency_key`).
 - A failing message never blocks its partition: it is re-published to the consumer's
   retry topic (``<topic>.retry.<consumer>``) with the attempt number and a not-before
-  time, and the partition moves on. After ``max_attempts`` — or at once when it cannot be
-  decoded — it goes to ``<topic>.dlq`` with the reason in its headers.
+  time, and the partition moves on; a retry that is not due pauses only its own
+  partition. After ``max_attempts`` — or at once when it cannot be decoded — it goes
+  to ``<topic>.dlq`` with the reason in its headers.
 - Every log line of a handler carries the message's correlation, event and user ids.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import json
 import os
@@ -27,7 +29,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
-from aiokafka.errors import KafkaError
+from aiokafka import TopicPartition
+from aiokafka.errors import IllegalStateError, KafkaError
 from faststream import AckPolicy
 from faststream._internal.middlewares import BaseMiddleware
 from faststream.kafka import KafkaBroker
@@ -162,6 +165,8 @@ def runtime_middleware(
             call_next: Callable[[StreamMessage[Any]], Awaitable[Any]],
             msg: StreamMessage[Any],
         ) -> Any:
+            if _held_until_due(msg, policy.retry_backoff_max_seconds):
+                return None
             try:
                 result = await self._handle(call_next, msg)
             except asyncio.CancelledError:
@@ -186,7 +191,6 @@ def runtime_middleware(
             with structlog.contextvars.bound_contextvars(
                 consumer=consumer, attempt=attempt, **context
             ):
-                await _wait_until(headers.get(RETRY_NOT_BEFORE), policy.retry_backoff_max_seconds)
                 run = windows.run_for(record.topic, record.partition, record.offset)
                 token = _reprocess_run.set(run)
                 started = time.perf_counter()
@@ -230,13 +234,29 @@ async def _commit(msg: StreamMessage[Any], within: float, reconnect: asyncio.Eve
             reconnect.set()
 
 
-async def _wait_until(not_before: str | None, longest: float) -> None:
-    """Hold a retried message until its time; this blocks only the retry topic."""
+def _held_until_due(msg: StreamMessage[Any], longest: float) -> bool:
+    """Put a retry that is not due yet back on its partition, and pause that partition
+    until it is: the worker's other partitions, its sources included, move on."""
+    not_before = (msg.headers or {}).get(RETRY_NOT_BEFORE)
     if not not_before:
-        return
+        return False
     delay = min(float(not_before) - time.time(), longest)
-    if delay > 0:
-        await asyncio.sleep(delay)
+    if delay <= 0:
+        return False
+    record = msg.raw_message
+    consumer = msg.consumer  # type: ignore[attr-defined]
+    partition = TopicPartition(record.topic, record.partition)
+    consumer.seek(partition, record.offset)
+    consumer.pause(partition)
+    asyncio.get_running_loop().call_later(delay, _resume, consumer, partition)
+    return True
+
+
+def _resume(consumer: Any, partition: TopicPartition) -> None:
+    # A rebalance may have taken the partition away (a new assignment is never paused),
+    # or the worker stopped its consumer meanwhile.
+    with contextlib.suppress(IllegalStateError, AssertionError):
+        consumer.resume(partition)
 
 
 def _forwarded_headers(msg: StreamMessage[Any]) -> dict[str, str]:

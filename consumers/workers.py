@@ -7,19 +7,20 @@ import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from faststream.kafka import KafkaBroker, KafkaRouter
+from faststream.kafka import KafkaBroker
 
-from consumers.billing.handlers import build_router as billing_router
-from consumers.coaching.handlers import build_router as coaching_router
+from consumers.billing.handlers import routes as billing_routes
 from consumers.coaching.handlers import dead_letter_hook as coaching_dead_letters
+from consumers.coaching.handlers import routes as coaching_routes
 from consumers.context import WorkerContext
-from consumers.erasure.handlers import build_router as erasure_router
-from consumers.export.handlers import build_router as export_router
-from consumers.notifications.handlers import build_router as notifications_router
-from consumers.parsing.handlers import build_router as parsing_router
-from consumers.report.handlers import build_router as report_router
+from consumers.erasure.handlers import routes as erasure_routes
+from consumers.export.handlers import routes as export_routes
+from consumers.notifications.handlers import routes as notifications_routes
+from consumers.parsing.handlers import routes as parsing_routes
+from consumers.report.handlers import routes as report_routes
+from consumers.routing import Routes, build_router, check_routes
 from consumers.runtime import DeadLetterHook, ReprocessWindows, runtime_middleware
-from consumers.scoring.handlers import build_router as scoring_router
+from consumers.scoring.handlers import routes as scoring_routes
 from infra import metrics
 from infra.kafka import require_bootstrap
 from schemas.topics import CONSUMER_GROUPS, Topic, retry_topic
@@ -27,7 +28,7 @@ from schemas.topics import CONSUMER_GROUPS, Topic, retry_topic
 
 @dataclass(frozen=True)
 class Worker:
-    build_router: Callable[[WorkerContext], KafkaRouter]
+    routes: Callable[[WorkerContext], Routes]
     topics: tuple[Topic, ...]
     # Records, where users see it, that a message was given up on (dead-lettered).
     dead_letter_hook: Callable[[WorkerContext], DeadLetterHook] | None = None
@@ -38,15 +39,15 @@ class Worker:
 # A worker is its consumer group: its topics are the catalogue's (schemas/topics.py).
 WORKERS: dict[str, Worker] = {
     "parsing": Worker(
-        parsing_router, CONSUMER_GROUPS["parsing"], warm_up=lambda ctx: ctx.sandbox.warm()
+        parsing_routes, CONSUMER_GROUPS["parsing"], warm_up=lambda ctx: ctx.sandbox.warm()
     ),
-    "scoring": Worker(scoring_router, CONSUMER_GROUPS["scoring"]),
-    "export": Worker(export_router, CONSUMER_GROUPS["export"]),
-    "erasure": Worker(erasure_router, CONSUMER_GROUPS["erasure"]),
-    "report": Worker(report_router, CONSUMER_GROUPS["report"]),
-    "coaching": Worker(coaching_router, CONSUMER_GROUPS["coaching"], coaching_dead_letters),
-    "billing": Worker(billing_router, CONSUMER_GROUPS["billing"]),
-    "notifications": Worker(notifications_router, CONSUMER_GROUPS["notifications"]),
+    "scoring": Worker(scoring_routes, CONSUMER_GROUPS["scoring"]),
+    "export": Worker(export_routes, CONSUMER_GROUPS["export"]),
+    "erasure": Worker(erasure_routes, CONSUMER_GROUPS["erasure"]),
+    "report": Worker(report_routes, CONSUMER_GROUPS["report"]),
+    "coaching": Worker(coaching_routes, CONSUMER_GROUPS["coaching"], coaching_dead_letters),
+    "billing": Worker(billing_routes, CONSUMER_GROUPS["billing"]),
+    "notifications": Worker(notifications_routes, CONSUMER_GROUPS["notifications"]),
 }
 
 
@@ -85,7 +86,9 @@ def build_worker(name: str, ctx: WorkerContext) -> WorkerApp:
     broker.add_middleware(
         runtime_middleware(name, broker, ctx.settings, app.windows, app.reconnect, hook)
     )
-    broker.include_router(worker.build_router(ctx))
+    routes = worker.routes(ctx)
+    check_routes(name, routes)
+    broker.include_router(build_router(name, ctx.settings, routes))
     return app
 
 

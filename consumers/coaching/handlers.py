@@ -1,17 +1,14 @@
 from __future__ import annotations
 
+from functools import partial
+
 import structlog
-from faststream.kafka import KafkaRouter
 from pydantic import ValidationError
 
 from consumers.coaching import service
 from consumers.context import WorkerContext
-from consumers.runtime import (
-    DeadLettered,
-    DeadLetterHook,
-    consumer_topics,
-    subscriber_options,
-)
+from consumers.routing import Route, Routes
+from consumers.runtime import DeadLettered, DeadLetterHook
 from schemas.coach import CoachMessageSent, FailureReason
 from schemas.topics import COACH_MESSAGE_SENT
 
@@ -19,21 +16,15 @@ CONSUMER = service.CONSUMER
 log = structlog.get_logger(__name__)
 
 
-def build_router(ctx: WorkerContext) -> KafkaRouter:
-    router = KafkaRouter()
-
-    @router.subscriber(
-        *consumer_topics(CONSUMER, COACH_MESSAGE_SENT),
-        **subscriber_options(CONSUMER, ctx.settings),
-        title="coaching:coach.message.sent",
-        description="Answers a coach message, streaming deltas over Redis; records "
-        "coach.reply.completed in the user's event log (coach.reply.failed when the "
-        "message is given up on).",
-    )
-    async def on_message_sent(event: CoachMessageSent) -> None:
-        await service.handle_message_sent(ctx, event)
-
-    return router
+def routes(ctx: WorkerContext) -> Routes:
+    return {
+        COACH_MESSAGE_SENT: Route(
+            partial(service.handle_message_sent, ctx),
+            "Answers a coach message, streaming deltas over Redis; records "
+            "coach.reply.completed in the user's event log (coach.reply.failed when the "
+            "message is given up on).",
+        )
+    }
 
 
 def dead_letter_hook(ctx: WorkerContext) -> DeadLetterHook:

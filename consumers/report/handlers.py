@@ -1,26 +1,19 @@
 from __future__ import annotations
 
-from faststream.kafka import KafkaRouter
+from functools import partial
 
 from consumers.context import WorkerContext
 from consumers.report import service
-from consumers.runtime import consumer_topics, subscriber_options
-from schemas.events import CvScored
+from consumers.routing import Route, Routes
 from schemas.topics import CV_SCORED
 
 CONSUMER = service.CONSUMER
 
 
-def build_router(ctx: WorkerContext) -> KafkaRouter:
-    router = KafkaRouter()
-
-    @router.subscriber(
-        *consumer_topics(CONSUMER, CV_SCORED),
-        **subscriber_options(CONSUMER, ctx.settings),
-        title="report:cv.scored",
-        description="Renders the PDF report of a scored analysis; emits report.ready.",
-    )
-    async def on_cv_scored(event: CvScored) -> None:
-        await service.handle_cv_scored(ctx, event)
-
-    return router
+def routes(ctx: WorkerContext) -> Routes:
+    return {
+        CV_SCORED: Route(
+            partial(service.handle_cv_scored, ctx),
+            "Renders the PDF report of a scored analysis; emits report.ready.",
+        )
+    }

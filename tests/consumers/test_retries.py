@@ -13,7 +13,9 @@ from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from faststream.kafka import KafkaBroker
+from pydantic import BaseModel
 
+from consumers.routing import Route, build_router
 from consumers.runtime import (
     DeadLettered,
     DeadLetterHook,
@@ -24,7 +26,7 @@ from consumers.runtime import (
 )
 from infra.kafka import ensure_topics
 from infra.settings import Settings
-from schemas.topics import Topic
+from schemas.topics import Topic, retry_topic
 from tests.support.kafka import read_topic
 from tests.support.system import wait_for
 
@@ -145,3 +147,77 @@ async def test_failures_are_retried_off_the_partition_then_dead_lettered(
     assert letter.attempts == 3
     assert letter.reason == "retries_exhausted"
     assert letter.error_type == "RuntimeError"
+
+
+async def _send(settings: Settings, topic: str, value: bytes) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka.bootstrap_servers, acks="all")
+    await producer.start()
+    try:
+        await producer.send_and_wait(topic, value=value, key=b"k")
+    finally:
+        await producer.stop()
+
+
+class _Probe(BaseModel):
+    id: str
+
+
+async def test_a_retry_waiting_for_its_time_holds_only_its_own_partition(
+    settings: Settings,
+) -> None:
+    """A worker reads all its topics through one consumer: a retry that is not due must
+    not stop the others (nor its own source topic) until it is."""
+    settings = settings.model_copy(
+        update={
+            "consumer": settings.consumer.model_copy(
+                update={"retry_backoff_seconds": 3, "retry_backoff_max_seconds": 3}
+            )
+        }
+    )
+    name = f"hold-test-{uuid.uuid4().hex[:6]}"
+    first = Topic(f"test.{name}.a", _Probe, "id", "test topic")  # type: ignore[arg-type]
+    second = Topic(f"test.{name}.b", _Probe, "id", "test topic")  # type: ignore[arg-type]
+    await ensure_topics(
+        settings.kafka,
+        [first.name, retry_topic(first.name, name), second.name, retry_topic(second.name, name)],
+    )
+    handled: list[tuple[str, float]] = []
+    failed_at: list[float] = []
+
+    async def on_first(event: _Probe) -> None:
+        if not failed_at:
+            failed_at.append(time.monotonic())
+            raise ConnectionError("try again later")
+        handled.append((event.id, time.monotonic()))
+
+    async def on_second(event: _Probe) -> None:
+        handled.append((event.id, time.monotonic()))
+
+    routes = {first: Route(on_first, "first"), second: Route(on_second, "second")}
+    broker = KafkaBroker(
+        settings.kafka.bootstrap_servers or "", logger=None, allow_auto_create_topics=False
+    )
+    broker.add_middleware(runtime_middleware(name, broker, settings, ReprocessWindows()))
+    broker.include_router(build_router(name, settings, routes))
+    assert len(broker.subscribers) == 1, "one consumer per worker"
+    await broker.start()
+    try:
+        await _send(settings, first.name, b'{"id": "retried"}')
+        await wait_for(
+            lambda: asyncio.sleep(0, result=bool(failed_at)), timeout=20, what="the failure"
+        )
+        # The retry is now held for 3 s; both source topics keep flowing meanwhile.
+        await asyncio.sleep(0.5)
+        await _send(settings, first.name, b'{"id": "first-later"}')
+        await _send(settings, second.name, b'{"id": "second"}')
+        await wait_for(
+            lambda: asyncio.sleep(0, result=len(handled) == 3),
+            timeout=20,
+            what="all three messages",
+        )
+    finally:
+        await broker.stop()
+    at = dict(handled)
+    assert at["first-later"] - failed_at[0] < 2.5, "the held retry stopped its source topic"
+    assert at["second"] - failed_at[0] < 2.5, "the held retry stopped another topic"
+    assert at["retried"] - failed_at[0] >= 2.9, "the retry ran before its time"
