@@ -88,17 +88,20 @@ def consumer_topics(consumer: str, topic: Topic) -> tuple[str, str]:
     return topic.name, retry_topic(topic.name, consumer)
 
 
-def subscriber_options(consumer: str, settings: Settings) -> dict[str, Any]:
+def subscriber_options(
+    consumer: str, settings: Settings, fetch_max_wait_ms: int | None = None
+) -> dict[str, Any]:
     """Options every subscriber must use; a test checks that none is left at FastStream's
     at-most-once default."""
+    if fetch_max_wait_ms is None:
+        fetch_max_wait_ms = settings.kafka.fetch_max_wait_ms
     return {
         "group_id": consumer,
         "ack_policy": AckPolicy.MANUAL,
         "auto_offset_reset": "earliest",
         "session_timeout_ms": settings.kafka.session_timeout_ms,
         "heartbeat_interval_ms": settings.kafka.heartbeat_interval_ms,
-        # An idle fetch waits this long before it returns; a short wait keeps hops snappy.
-        "fetch_max_wait_ms": settings.kafka.fetch_max_wait_ms,
+        "fetch_max_wait_ms": fetch_max_wait_ms,
     }
 
 

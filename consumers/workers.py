@@ -34,6 +34,8 @@ class Worker:
     dead_letter_hook: Callable[[WorkerContext], DeadLetterHook] | None = None
     # Done before the worker says it is ready, so its first message is as fast as the rest.
     warm_up: Callable[[WorkerContext], Awaitable[None]] | None = None
+    # Nobody waits on its hop (a mail, a report): it polls the broker less often.
+    background: bool = False
 
 
 # A worker is its consumer group: its topics are the catalogue's (schemas/topics.py).
@@ -42,12 +44,14 @@ WORKERS: dict[str, Worker] = {
         parsing_routes, CONSUMER_GROUPS["parsing"], warm_up=lambda ctx: ctx.sandbox.warm()
     ),
     "scoring": Worker(scoring_routes, CONSUMER_GROUPS["scoring"]),
-    "export": Worker(export_routes, CONSUMER_GROUPS["export"]),
-    "erasure": Worker(erasure_routes, CONSUMER_GROUPS["erasure"]),
-    "report": Worker(report_routes, CONSUMER_GROUPS["report"]),
+    "export": Worker(export_routes, CONSUMER_GROUPS["export"], background=True),
+    "erasure": Worker(erasure_routes, CONSUMER_GROUPS["erasure"], background=True),
+    "report": Worker(report_routes, CONSUMER_GROUPS["report"], background=True),
     "coaching": Worker(coaching_routes, CONSUMER_GROUPS["coaching"], coaching_dead_letters),
-    "billing": Worker(billing_routes, CONSUMER_GROUPS["billing"]),
-    "notifications": Worker(notifications_routes, CONSUMER_GROUPS["notifications"]),
+    "billing": Worker(billing_routes, CONSUMER_GROUPS["billing"], background=True),
+    "notifications": Worker(
+        notifications_routes, CONSUMER_GROUPS["notifications"], background=True
+    ),
 }
 
 
@@ -88,7 +92,7 @@ def build_worker(name: str, ctx: WorkerContext) -> WorkerApp:
     )
     routes = worker.routes(ctx)
     check_routes(name, routes)
-    broker.include_router(build_router(name, ctx.settings, routes))
+    broker.include_router(build_router(name, ctx.settings, routes, background=worker.background))
     return app
 
 
