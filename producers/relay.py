@@ -125,9 +125,10 @@ class OutboxRelay:
                 task.cancel()
 
     async def publish_batch(self) -> int:
-        """Publish the oldest waiting rows; they are deleted only once Kafka acknowledged them."""
+        """Publish the oldest waiting rows; their delete commits only once Kafka acknowledged
+        them."""
         async with self.db.transaction() as session:
-            rows = await outbox_repo.lock_batch(session, self.settings.outbox.batch_size)
+            rows = await outbox_repo.take_batch(session, self.settings.outbox.batch_size)
             if not rows:
                 return 0
             producer = await self._get_producer()
@@ -142,7 +143,6 @@ class OutboxRelay:
                 for row in rows
             ]
             await asyncio.wait_for(asyncio.gather(*futures), timeout=15)
-            await outbox_repo.delete_ids(session, [row.id for row in rows])
         self.published += len(rows)
         metrics.OUTBOX_PUBLISHED.inc(len(rows))
         log.debug("outbox published", count=len(rows))

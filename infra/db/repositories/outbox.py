@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -28,19 +29,41 @@ async def notify(session: AsyncSession) -> None:
     await session.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))
 
 
-async def lock_batch(session: AsyncSession, limit: int) -> Sequence[OutboxMessage]:
-    """The oldest unpublished messages, locked so another relay skips them."""
-    result = await session.scalars(
-        select(OutboxMessage)
+@dataclass(frozen=True)
+class Outgoing:
+    id: int
+    topic: str
+    key: str | None
+    headers: dict[str, Any]
+    payload: dict[str, Any]
+
+
+async def take_batch(session: AsyncSession, limit: int) -> list[Outgoing]:
+    """Delete and return the oldest unpublished messages, in order, in one statement.
+
+    The caller publishes them before it commits: a failure rolls the delete back, and
+    the rows (locked meanwhile, so another relay skips them) wait for the next try.
+    """
+    oldest = (
+        select(OutboxMessage.id)
         .order_by(OutboxMessage.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
+        .scalar_subquery()
     )
-    return result.all()
-
-
-async def delete_ids(session: AsyncSession, ids: Sequence[int]) -> None:
-    await session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(ids)))
+    result = await session.execute(
+        delete(OutboxMessage)
+        .where(OutboxMessage.id.in_(oldest))
+        .returning(
+            OutboxMessage.id,
+            OutboxMessage.topic,
+            OutboxMessage.key,
+            OutboxMessage.headers,
+            OutboxMessage.payload,
+        )
+    )
+    # RETURNING keeps no order: per-key order is the ids'.
+    return sorted((Outgoing(*row) for row in result), key=lambda row: row.id)
 
 
 async def backlog(session: AsyncSession) -> tuple[int, datetime | None]:
