@@ -133,7 +133,9 @@ async def fail_reply(
     """End the reply to a message the runtime gave up on: ``failed``, with ``reason``,
     recorded as ``coach.reply.failed``. Idempotent: a finished reply stays as it is."""
     async with ctx.db.transaction() as session:
-        message = await coach_repo.message_by_id(session, event.message_id, lock=True)
+        message = None
+        if await coach_repo.hold_session(session, event.session_id):
+            message = await coach_repo.message_by_id(session, event.message_id, lock=True)
         if message is None or message.session_id != event.session_id:
             log.info("message gone, no reply to fail")
             return
@@ -203,7 +205,9 @@ async def _claim(ctx: WorkerContext, event: CoachMessageSent) -> Work | datetime
     settings = ctx.settings.coach
     now = datetime.now(UTC)
     async with ctx.db.transaction() as session:
-        message = await coach_repo.message_by_id(session, event.message_id, lock=True)
+        message = None
+        if await coach_repo.hold_session(session, event.session_id):
+            message = await coach_repo.message_by_id(session, event.message_id, lock=True)
         if message is None or message.session_id != event.session_id:
             log.info("message gone, nothing to answer")
             return None

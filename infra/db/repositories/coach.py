@@ -28,6 +28,21 @@ async def session_for_user(
     return await session.scalar(query.with_for_update() if lock else query)
 
 
+async def hold_session(session: AsyncSession, session_id: uuid.UUID) -> bool:
+    """Keep the session from being deleted until the transaction ends (FOR KEY SHARE);
+    False when it is gone.
+
+    Taken before any of its messages is locked: a delete locks the session, then its
+    messages (the cascade), so taking them the other way round deadlocks with it.
+    """
+    found = await session.scalar(
+        select(CoachSession.id)
+        .where(CoachSession.id == session_id)
+        .with_for_update(read=True, key_share=True)
+    )
+    return found is not None
+
+
 async def session_by_id(session: AsyncSession, session_id: uuid.UUID) -> CoachSession | None:
     return await session.get(CoachSession, session_id)
 

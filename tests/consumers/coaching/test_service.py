@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from api.services import coach as coach_api
 from consumers.coaching.providers import OfflineCoach
 from consumers.coaching.service import facts_key, fail_reply, handle_message_sent
 from consumers.context import WorkerContext
@@ -304,3 +305,21 @@ async def test_a_message_redriven_after_its_reply_failed_is_answered(
     assert "failure" not in row.meta
     assert await reply_text(system, row)
     assert len(await _completions(system, event)) == 1
+
+
+async def test_a_session_deleted_while_the_worker_claims_its_reply_does_not_deadlock(
+    system: RunningSystem, ctx: WorkerContext
+) -> None:
+    """The API's delete locks the session, then its messages (the cascade); the worker
+    must not lock the message first and then need the session for its reply's row."""
+    user_id = await user_with_cv(system)
+    session_id = await session_row(system, user_id)
+    event = await message_row(system, user_id, session_id, "Como melhorar meu CV?")
+    async with system.db.transaction() as session:
+        # The API's delete, held between its lock and its delete.
+        await coach_api.get_session(session, user_id, session_id, lock=True)
+        claim = asyncio.create_task(handle_message_sent(ctx, event))
+        await asyncio.sleep(0.5)  # the worker takes what locks it can meanwhile
+        await coach_repo.delete_session(session, session_id)
+    await asyncio.wait_for(claim, timeout=30)
+    assert await replies_to(system, event) == []
