@@ -16,12 +16,15 @@ from entrypoints.runner import API, RELAY
 from infra.settings import ProcessSettings, Settings
 
 # Parsing is CPU-bound: it gets the cores. Each other group is light enough to share a
-# process; the report (PDF rendering) is background work and yields to the rest.
+# process; the report (PDF rendering) and the background groups (mail, exports, erasure:
+# nobody watches them happen) yield to the rest.
 _CPU_BOUND = ("parsing",)
 _OWN_PROCESS = ("scoring", "report")
+_BACKGROUND = ("notifications", "export", "erasure")
 # Lower priority for the pipeline's stages, so that under overload the API (and the coach,
-# whose replies someone is watching) answers first and a backlog builds in Kafka instead.
-_NICENESS = {"parsing": 5, "scoring": 5, "report": 10}
+# whose replies someone is watching) answers first and a backlog builds in Kafka instead;
+# the background work waits longest, to be caught up on once the load drops.
+_NICENESS = {"parsing": 5, "scoring": 5, "report": 10, "background": 10}
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,10 @@ def plan_processes(settings: ProcessSettings, cpus: int) -> list[ProcessSpec]:
             )
             for i in range(counts[group])
         ]
-    rest = tuple(name for name in WORKERS if name not in (*_CPU_BOUND, *_OWN_PROCESS))
+    specs.append(
+        ProcessSpec("background", ("worker", *_BACKGROUND), _BACKGROUND, _NICENESS["background"])
+    )
+    rest = tuple(name for name in WORKERS if name not in (*_CPU_BOUND, *_OWN_PROCESS, *_BACKGROUND))
     specs.append(ProcessSpec("workers", ("worker", *rest), rest))
     return specs
 

@@ -28,6 +28,11 @@ def test_counts_come_from_the_settings_and_background_work_is_niced() -> None:
     assert {"parsing-1", "parsing-2", "parsing-3", "scoring-1", "scoring-2"} <= set(by_name)
     assert by_name["parsing-1"].args == ("worker", "parsing")
     assert by_name["report"].niceness > by_name["parsing-1"].niceness > by_name["api"].niceness
+    # Mail and exports wait under overload; the coach (someone is watching) does not.
+    assert by_name["background"].components == ("notifications", "export", "erasure")
+    assert by_name["background"].niceness > by_name["scoring-1"].niceness
+    assert by_name["workers"].components == ("coaching", "billing")
+    assert by_name["workers"].niceness == by_name["api"].niceness
 
 
 def test_the_environment_carries_only_what_was_resolved() -> None:
