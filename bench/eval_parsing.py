@@ -339,7 +339,7 @@ class Resume:
 
 
 def real_half(ident: str) -> str:
-    """The half, "dev" or "held-out", of a real resume: fixed of the real resumes by a hash of the file name.
+    """The half, "dev" or "held-out", of a real resume: fixed by a hash of its file name.
 
     Errors are studied on the dev half only; the held-out half tells whether a change
     generalises to resumes nobody looked at (the split is 155/155 on the 310 files)."""
