@@ -248,6 +248,8 @@ def find_cv_skills(
         if skill not in found and skill_category(skill) in _TECHNICAL:
             found.append(skill)
     told_about = {line for body in narrative for line in body.split("\n") if line.strip()}
+    # The sentences of a skills section are mostly the next section run on into it.
+    told_about.update(told)
     seen = set(found)
     lines = [*told, *text.split("\n")]
     plains = [_plain(line, employers) for line in lines]

@@ -147,3 +147,9 @@ def test_a_tool_named_in_passing_in_the_work_history_is_not_claimed():
     # An enumeration in the work history still names its tools.
     listed = "Built the booking services in Kotlin and Java for a travel agency."
     assert find_cv_skills(listed, narrative=(listed,)) == ["Kotlin", "Java"]
+
+
+def test_a_sentence_run_into_a_skills_section_is_read_as_work_history():
+    listed = "Java, SQL\nBuilt the booking services for Android phones at a travel agency."
+
+    assert find_cv_skills("", listed=listed) == ["Java", "SQL"]
