@@ -231,12 +231,13 @@ def find_cv_skills(
     ``studied`` (its degrees) vouches for technical fields ("Estatística") only: a
     degree in business administration or marketing is what was studied, not a claim.
     ``narrative`` (the bodies of its experience, education and other sections) tells
-    what was done: a tool named once in passing there ("Built services for iOS") is not
-    a claim unless a list or an enumeration names it.
+    what was done: a tool named in passing there ("Built services for iOS") is not a
+    claim unless a list or an enumeration names it, or the work was done with it
+    ("Wrote the reports using Python").
     ``employers`` (the companies of its experience) are names, even when a product's:
     "SAP - Bengaluru" or "Oracle" above a role says where the person worked."""
     # A sentence in a skills section (often the next section run on into it: "Managed
-    # a team migrating sites written in Java to Drupal") is read as any sentence is.
+    # a team migrating sites written in Java to Drupal") is read as the work history.
     # The other lines stay together: a narrow column wraps "Power BI" across two.
     told: list[str] = []
     kept: list[str] = []
@@ -248,7 +249,6 @@ def find_cv_skills(
         if skill not in found and skill_category(skill) in _TECHNICAL:
             found.append(skill)
     told_about = {line for body in narrative for line in body.split("\n") if line.strip()}
-    # The sentences of a skills section are mostly the next section run on into it.
     told_about.update(told)
     seen = set(found)
     lines = [*told, *text.split("\n")]
@@ -267,7 +267,10 @@ def find_cv_skills(
         ):
             if skill in seen:
                 continue
-            used = in_passing and bool(_USED.search(plains[index], 0, start))
+            # Only the few words before the name: a scan from the line's start for each
+            # name would make a long line quadratic.
+            window = max(0, start - _USED_WINDOW)
+            used = in_passing and bool(_USED.search(plains[index], window, start))
             if _claimed(
                 skill, words, labelled, enumerates, paired or column, in_passing and not used, line
             ):
@@ -281,6 +284,7 @@ _USED = re.compile(
     r"\b(?:using|used|with|in|on|via|through|usando|utilizando|com|em|no|na|para|to)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+_USED_WINDOW = 24
 
 
 def _claimed(
