@@ -116,3 +116,40 @@ def test_a_version_glued_to_a_name_still_names_it():
 def test_a_contact_channel_is_not_a_skill():
     assert find_cv_skills("LinkedIn: linkedin.com/in/ana · Skype: ana.lima") == []
     assert find_cv_skills("Tools: Jira | GitHub | Docker") == ["Jira", "GitHub", "Docker"]
+
+
+def test_a_word_that_doubles_as_a_skill_counts_beside_other_skills():
+    assert find_cv_skills("I worked in Word every day.") == []
+    assert find_cv_skills("Drafted the pitches in Word and Excel every day.") == ["Word", "Excel"]
+
+
+def test_business_skills_enumerated_in_a_sentence_are_claimed():
+    assert find_cv_skills("I love sales and a good chat.") == []
+    assert find_cv_skills("Ten years in Sales and Marketing for retail brands.") == [
+        "Sales",
+        "Marketing",
+    ]
+
+
+def test_a_column_of_short_lines_lists_its_skills():
+    column = "Family Law\nCommercial Law\nConstitutional Law"
+
+    assert find_cv_skills(column) == ["Family Law", "Commercial Law", "Constitutional Law"]
+    assert find_cv_skills("Sales\nTen years of retail experience in the city centre.") == []
+
+
+def test_a_tool_named_in_passing_in_the_work_history_is_not_claimed():
+    work = "Built the booking services for Android phones at a travel agency."
+
+    assert find_cv_skills(work, narrative=(work,)) == []
+    # The same sentence in the summary says what the person can do.
+    assert find_cv_skills(work) == ["Android"]
+    # An enumeration in the work history still names its tools.
+    listed = "Built the booking services in Kotlin and Java for a travel agency."
+    assert find_cv_skills(listed, narrative=(listed,)) == ["Kotlin", "Java"]
+
+
+def test_a_sentence_run_into_a_skills_section_is_read_as_work_history():
+    listed = "Java, SQL\nBuilt the booking services for Android phones at a travel agency."
+
+    assert find_cv_skills("", listed=listed) == ["Java", "SQL"]
