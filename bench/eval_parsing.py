@@ -29,7 +29,6 @@ the targets and the exit code are then those of that field only.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import html
 import importlib
 import io
@@ -338,14 +337,6 @@ class Resume:
     spans: dict[str, list[str]]
 
 
-def real_half(ident: str) -> str:
-    """The half, "dev" or "held-out", of a real resume: fixed by a hash of its file name.
-
-    Errors are studied on the dev half only; the held-out half tells whether a change
-    generalises to resumes nobody looked at (the split is 155/155 on the 310 files)."""
-    return "dev" if hashlib.sha256(f"{ident}.xml".encode()).digest()[0] % 2 == 0 else "held-out"
-
-
 def load_resumes(folder: Path) -> list[Resume]:
     resumes = []
     for path in sorted(folder.glob("*.xml"), key=lambda p: (len(p.stem), p.stem)):
@@ -533,9 +524,8 @@ def _real_chunk(args: tuple[str, list[int]]) -> tuple[dict[str, Tally], int]:
                 parsed, failures = None, failures + 1
             # Half the set was flattened to one long line upstream: report apart.
             shape = "multi-line" if resume.text.count("\n") >= 10 else "flattened"
-            half = f"half:{real_half(resume.ident)}"
             for name, counts in score_real(resume, parsed, aliases).items():
-                for group in ("all", f"layout:{layout}", f"shape:{shape}", half):
+                for group in ("all", f"layout:{layout}", f"shape:{shape}"):
                     tallies[group].scores[name].add(*counts)
     return dict(tallies), failures
 
@@ -569,20 +559,6 @@ def _field_table(tally: Tally, fields: Iterable[str]) -> list[str]:
             f"  {name:<20}{s.precision:>10.3f}{s.recall:>9.3f}{s.f1:>8.3f}{s.gold:>8}{s.predicted:>11}"
         )
     return lines
-
-
-_HALF_FIELDS = ("name", "email", "skills (precision)", "skills (recall)")
-
-
-def _halves_table(real: dict[str, Tally], fields: Iterable[str]) -> str:
-    """The target figures on the whole set and on each half (see ``real_half``)."""
-    groups = (("whole", "all"), ("dev", "half:dev"), ("held-out", "half:held-out"))
-    lines = ["whole set and its halves (dev: errors studied there; held-out: never looked at)"]
-    lines.append(f"  {'field':<20}" + "".join(f"{label:>10}" for label, _ in groups))
-    for name in fields:
-        cells = "".join(f"{_value(real[group].scores[name], name):>10.3f}" for _, group in groups)
-        lines.append(f"  {name:<20}{cells}")
-    return "\n".join(lines)
 
 
 def _f1_grid(tallies: dict[str, Tally], prefix: str) -> list[str]:
@@ -717,7 +693,6 @@ def main() -> int:
             print(f"\n{group.split(':')[-1]}")
             # The split rows only have one meaningful column each.
             print("\n".join(_field_table(real[group], fields)))
-        print("\n" + _halves_table(real, [f for f in _HALF_FIELDS if wanted(f)]))
         print("\n" + REAL_DEFINITIONS)
         print("\ntargets, real resumes (name and email F1; skills precision, and recall floor)")
         print("\n".join(_targets(real["all"].scores, real_targets)))

@@ -17,9 +17,6 @@ from consumers.parsing.text import fold, normalize_text
 from schemas.cv import ParsedCv, SectionKind
 from schemas.files import FileKind
 
-# Sections where the person says what they can do, rather than what they did.
-_CLAIMING = frozenset({SectionKind.SUMMARY, SectionKind.SKILLS})
-
 
 def parse_cv(
     text: str, page_count: int = 1, prominent: tuple[str, ...] = (), photo: bool = False
@@ -67,14 +64,12 @@ def parse_cv(
         education=education,
         # A job title names the field its holder works in ("Assistente Contábil"): as
         # good a context as a skills section. A degree names what was studied
-        # ("Graduação em Estatística"), which vouches for a technical field only. The
-        # summary says what the person can do; the other sections tell what was done.
+        # ("Graduação em Estatística"), which vouches for a technical field only.
         skills=find_cv_skills(
             text,
             "\n".join([*bodies(SectionKind.SKILLS), *(e.title for e in experience if e.title)]),
             studied="\n".join(e.degree for e in education if e.degree),
             employers=tuple({e.company for e in experience if e.company}),
-            narrative=tuple(s.text for s in sections if s.kind not in _CLAIMING and s.text),
         ),
         languages=languages,
         personal_data=find_personal_data(text, photo=photo),

@@ -48,20 +48,9 @@ class _Matcher:
 
 def find_skills(text: str) -> list[str]:
     """Canonical names of the skills mentioned in ``text``, in first-seen order."""
-    seen: set[str] = set()
-    out: list[str] = []
-    for _, _, canonical, _ in _hits(strip_accents(text)):
-        if canonical not in seen:
-            seen.add(canonical)
-            out.append(canonical)
-    return out
-
-
-def _hits(plain: str) -> list[tuple[int, int, str, str]]:
-    """(start, end, canonical, the words that named it) of every skill named in ``plain``
-    (text already stripped of its accents), in text order."""
     matcher = _matcher()
-    hits: list[tuple[int, int, str, str]] = []
+    plain = strip_accents(text)
+    hits: list[tuple[int, int, str]] = []
     addresses = [m.span() for m in _ADDRESS.finditer(plain)]
     address_starts = [start for start, _ in addresses]
     for pattern in matcher.patterns:
@@ -69,16 +58,19 @@ def _hits(plain: str) -> list[tuple[int, int, str, str]]:
             found = _SEPARATORS.sub(" ", match.group(0))
             canonical = matcher.exact.get(found) or matcher.folded.get(fold(found))
             if canonical is not None and not _inside(addresses, address_starts, match.start()):
-                hits.append((match.start(), -(match.end() - match.start()), canonical, found))
+                hits.append((match.start(), -(match.end() - match.start()), canonical))
     hits.sort()
-    out: list[tuple[int, int, str, str]] = []
+    seen: set[str] = set()
+    out: list[str] = []
     covered_to = -1
-    for start, negative_length, canonical, found in hits:
+    for start, negative_length, canonical in hits:
         # Overlaps between the patterns: the earliest, then longest, match wins.
         if start < covered_to:
             continue
         covered_to = start - negative_length
-        out.append((start, covered_to, canonical, found))
+        if canonical not in seen:
+            seen.add(canonical)
+            out.append(canonical)
     return out
 
 
@@ -216,28 +208,18 @@ def _tells(line: str, count: int) -> bool:
 
 
 def find_cv_skills(
-    text: str,
-    listed: str = "",
-    studied: str = "",
-    employers: tuple[str, ...] = (),
-    narrative: tuple[str, ...] = (),
+    text: str, listed: str = "", studied: str = "", employers: tuple[str, ...] = ()
 ) -> list[str]:
     """Skills of a CV: every skill named in ``listed`` (its skills sections), and in the
     rest of ``text`` only those a context vouches for. A line that enumerates names its
-    skills, and so does a run of short lines that each name one (a column of skills) or
-    an enumeration inside a sentence ("Word, Excel and Outlook"). Outside these, a
-    sentence of the summary names tools and technologies, but "communication",
+    skills; a sentence does so for tools and technologies, but "communication",
     "leadership" or "sales" in a sentence are ordinary words, not a claimed skill.
     ``studied`` (its degrees) vouches for technical fields ("Estatística") only: a
     degree in business administration or marketing is what was studied, not a claim.
-    ``narrative`` (the bodies of its experience, education and other sections) tells
-    what was done: a tool named in passing there ("Built services for iOS") is not a
-    claim unless a list or an enumeration names it, or the work was done with it
-    ("Wrote the reports using Python").
     ``employers`` (the companies of its experience) are names, even when a product's:
     "SAP - Bengaluru" or "Oracle" above a role says where the person worked."""
     # A sentence in a skills section (often the next section run on into it: "Managed
-    # a team migrating sites written in Java to Drupal") is read as the work history.
+    # a team migrating sites written in Java to Drupal") is read as any sentence is.
     # The other lines stay together: a narrow column wraps "Power BI" across two.
     told: list[str] = []
     kept: list[str] = []
@@ -245,113 +227,38 @@ def find_cv_skills(
         sentence = _tells(line, len(find_skills(line)))
         (told if sentence else kept).append(line)
     found = find_skills(_SEASON.sub(" ", "\n".join(kept))) if kept else []
+    text = "\n".join([*told, text])
     for skill in find_skills(_SEASON.sub(" ", studied)) if studied else []:
         if skill not in found and skill_category(skill) in _TECHNICAL:
             found.append(skill)
-    told_about = {line for body in narrative for line in body.split("\n") if line.strip()}
-    told_about.update(told)
     seen = set(found)
-    lines = [*told, *text.split("\n")]
-    plains = [_plain(line, employers) for line in lines]
-    hits = [_hits(plain) if plain else [] for plain in plains]
-    for index, line in enumerate(lines):
-        if not hits[index] or all(h[2] in seen for h in hits[index]):
+    sensitive = _matcher().sensitive
+    for line in text.split("\n"):
+        if not line.strip() or _cites(line):
             continue
-        every = list(dict.fromkeys(h[2] for h in hits[index]))
+        every = find_skills(_SEASON.sub(" ", _not_skills(line, employers)))
+        named = [s for s in every if s not in seen]
+        if not named:
+            continue
         labelled = bool(_LIST_LABEL.match(line))
         enumerates = labelled or _is_list(line, len(every))
-        column = _in_column(plains, hits, index)
-        in_passing = line in told_about
-        for (start, _, skill, words), paired in zip(
-            hits[index], _enumerated(plains[index], hits[index]), strict=True
-        ):
-            if skill in seen:
-                continue
-            # Only the few words before the name: a scan from the line's start for each
-            # name would make a long line quadratic.
-            window = max(0, start - _USED_WINDOW)
-            used = in_passing and bool(_USED.search(plains[index], window, start))
-            if _claimed(
-                skill, words, labelled, enumerates, paired or column, in_passing and not used, line
-            ):
+        for skill in named:
+            category = skill_category(skill)
+            if category == "business":
+                # "Sales", "Communication", "Administration": claimed only in a list
+                # that says it lists skills, or one made of nothing but short names
+                # ("Project Management | Contract Negotiations | Procurement").
+                keep = labelled or _names_only(line)
+            elif skill in sensitive:
+                # Names that double as ordinary words ("Spring", "Word", "C") need a
+                # list of skills around them.
+                keep = enumerates
+            else:
+                keep = enumerates or category in _TECHNICAL
+            if keep:
                 seen.add(skill)
                 found.append(skill)
     return found
-
-
-# "using Python", "with Docker", "em SQL", "para AWS": the work was done with the tool.
-_USED = re.compile(
-    r"\b(?:using|used|with|in|on|via|through|usando|utilizando|com|em|no|na|para|to)\s+(?:the\s+)?$",
-    re.IGNORECASE,
-)
-_USED_WINDOW = 24
-
-
-def _claimed(
-    skill: str,
-    words: str,
-    labelled: bool,
-    enumerates: bool,
-    listed_with_others: bool,
-    in_passing: bool,
-    line: str,
-) -> bool:
-    """Whether a line's context vouches for the skill ``words`` named there."""
-    category = skill_category(skill)
-    if category == "business":
-        # "Sales", "Communication", "Administration": claimed only in a list that says
-        # it lists skills, one made of nothing but short names ("Project Management |
-        # Contract Negotiations | Procurement"), or beside other skills.
-        return labelled or _names_only(line) or listed_with_others
-    if enumerates or listed_with_others:
-        return True
-    if words in _matcher().exact:
-        # Names that double as ordinary words ("Spring", "Word", "C") need a list of
-        # skills around them.
-        return False
-    return category in _TECHNICAL and not in_passing
-
-
-def _plain(line: str, employers: tuple[str, ...]) -> str:
-    """``line`` ready for matching (accents stripped, non-skill names blanked), or ""
-    when it names nothing a CV claims (empty, or a bibliography entry)."""
-    if not line.strip() or _cites(line):
-        return ""
-    return strip_accents(_SEASON.sub(" ", _not_skills(line, employers)))
-
-
-# What may stand between two skills of one enumeration: "Word, Excel and Outlook",
-# "Facebook & Instagram", "HTML/CSS", "(Word, Excel)".
-_JOIN = re.compile(r"[\s,;/&+()\[\]]*(?:(?:and|or|e|ou)[\s(]+)?[\s,;/&()]*", re.IGNORECASE)
-_MAX_JOIN = 8
-
-
-def _enumerated(plain: str, hits: list[tuple[int, int, str, str]]) -> list[bool]:
-    """For each hit, whether it is joined to a neighbouring skill by a separator."""
-    flags = [False] * len(hits)
-    for index in range(len(hits) - 1):
-        gap = plain[hits[index][1] : hits[index + 1][0]]
-        if len(gap) <= _MAX_JOIN and _JOIN.fullmatch(gap):
-            flags[index] = flags[index + 1] = True
-    return flags
-
-
-_MAX_COLUMN_WORDS = 5
-
-
-def _in_column(plains: list[str], hits: list[list[tuple[int, int, str, str]]], index: int) -> bool:
-    """A line of nothing but a skill's name next to another such line: one item of a
-    column ("Family Law" / "Commercial Law", "Git" / "Linux"). A degree or a role
-    ("Bachelor of Business Administration") says more than the name."""
-
-    def item(at: int) -> bool:
-        if not 0 <= at < len(plains) or not hits[at]:
-            return False
-        words = len(plains[at].split())
-        named = sum(len(h[3].split()) for h in hits[at])
-        return words <= _MAX_COLUMN_WORDS and words - named <= 1
-
-    return item(index) and (item(index - 1) or item(index + 1))
 
 
 # "Spring 2016", "Fall 2010-Spring 2013": a term, not the framework.
