@@ -1,10 +1,10 @@
-"""How a worker reads: one Kafka consumer for the topics it reads and one for their
+"""How a worker reads: one Kafka consumer for every topic the worker reads and their
 retries, each message handed to the route of its topic.
 
 A consumer per topic made a group of nine members for notifications alone: each join
-rebalanced all of them. The broker's work grows with the partitions each fetch polls, so
-retries (due seconds later by design) and background workers poll less often than the
-hops a user waits on.
+rebalanced all of them. One member per process keeps a group's rebalances to the
+processes that come and go. The broker's work grows with the partitions each fetch polls,
+so the background workers poll less often than the hops a user waits on.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from typing import Any
 from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 
-from consumers.runtime import subscriber_options
+from consumers.runtime import consumer_topics, subscriber_options
 from infra.settings import Settings
-from schemas.topics import CONSUMER_GROUPS, Topic, retry_topic
+from schemas.topics import CONSUMER_GROUPS, Topic
 
 
 @dataclass(frozen=True)
@@ -44,23 +44,21 @@ def build_router(
 ) -> KafkaRouter:
     """``background``: nobody waits on this worker's hop, its sources poll less often."""
     kafka = settings.kafka
-    sources = {topic.name: (topic, route) for topic, route in routes.items()}
-    retries = {retry_topic(topic.name, consumer): (topic, route) for topic, route in routes.items()}
+    by_name: dict[str, tuple[Topic, Route]] = {
+        name: (topic, route)
+        for topic, route in routes.items()
+        for name in consumer_topics(consumer, topic)
+    }
+    wait = kafka.background_fetch_max_wait_ms if background else kafka.fetch_max_wait_ms
     router = KafkaRouter()
-    source_wait = kafka.background_fetch_max_wait_ms if background else kafka.fetch_max_wait_ms
-    for by_name, wait in ((sources, source_wait), (retries, kafka.retry_fetch_max_wait_ms)):
-        _subscribe(router, by_name, subscriber_options(consumer, settings, wait))
-    return router
 
-
-def _subscribe(
-    router: KafkaRouter, by_name: dict[str, tuple[Topic, Route]], options: dict[str, Any]
-) -> None:
     # The body is decoded here, by the topic's own model, not by FastStream's signature
     # (a validation error still reaches the runtime, which dead-letters it at once).
-    @router.subscriber(*by_name, **options)
+    @router.subscriber(*by_name, **subscriber_options(consumer, settings, wait))
     async def dispatch(msg: KafkaMessage) -> None:
         record = msg.raw_message
         assert not isinstance(record, tuple), "a worker never subscribes in batches"
         topic, route = by_name[record.topic]
         await route.handle(topic.event.model_validate_json(msg.body))
+
+    return router

@@ -49,11 +49,9 @@ class KafkaSettings(BaseModel):
     session_timeout_ms: int = 10_000
     heartbeat_interval_ms: int = 3_000
     # How long an idle fetch waits before it returns. The broker's work grows with the
-    # partitions polled, so only the hops a user waits on poll often; background workers
-    # and every retry topic poll less.
+    # partitions polled, so only the hops a user waits on poll often.
     fetch_max_wait_ms: int = Field(default=100, ge=0)
     background_fetch_max_wait_ms: int = Field(default=500, ge=0)
-    retry_fetch_max_wait_ms: int = Field(default=1000, ge=0)
 
 
 class S3Settings(BaseModel):

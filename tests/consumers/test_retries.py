@@ -199,7 +199,7 @@ async def test_a_retry_waiting_for_its_time_holds_only_its_own_partition(
     )
     broker.add_middleware(runtime_middleware(name, broker, settings, ReprocessWindows()))
     broker.include_router(build_router(name, settings, routes))
-    assert len(broker.subscribers) == 2, "one consumer for the sources, one for the retries"
+    assert len(broker.subscribers) == 1, "one consumer per worker"
     await broker.start()
     try:
         await _send(settings, first.name, b'{"id": "retried"}')
