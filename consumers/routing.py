@@ -42,7 +42,7 @@ def check_routes(consumer: str, routes: Routes) -> None:
 def build_router(
     consumer: str, settings: Settings, routes: Routes, *, background: bool = False
 ) -> KafkaRouter:
-    """``background``: nobody waits on this worker's hop, its sources poll less often."""
+    """``background``: nobody waits on this worker's hop, so it polls less often."""
     kafka = settings.kafka
     by_name: dict[str, tuple[Topic, Route]] = {
         name: (topic, route)
