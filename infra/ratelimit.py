@@ -179,11 +179,15 @@ class TooManyStreamsError(Exception):
 
 class StreamSlots:
     """At most ``cap`` open streams per owner across processes: each stream holds a member
-    of a Redis sorted set scored by its expiry and renews it while it runs."""
+    of a Redis sorted set scored by its expiry and renews it while it runs.
+
+    Streams are counted even with rate limiting off (then without a cap): whether the
+    user is watching decides which notices are mailed."""
 
     def __init__(self, redis: Redis, settings: RateLimitSettings) -> None:
         self.enabled = settings.enabled
         self.cap = settings.sse_streams
+        self._shared_cap = settings.sse_streams if settings.enabled else 2**31
         self.ttl = settings.sse_slot_seconds
         self._redis = redis
         self._timeout = settings.redis_timeout_seconds
@@ -198,14 +202,13 @@ class StreamSlots:
 
     async def acquire(self, owner: str) -> StreamSlot:
         slot_id = uuid.uuid4().hex
-        if not self.enabled:
-            return StreamSlot(owner, slot_id, shared=False)
         if not self._fallback.active:
             now = time.time()
             try:
                 taken = await self._run(
                     self._acquire(
-                        keys=[self._prefix + owner], args=[now, now + self.ttl, self.cap, slot_id]
+                        keys=[self._prefix + owner],
+                        args=[now, now + self.ttl, self._shared_cap, slot_id],
                     )
                 )
             except (RedisError, OSError, TimeoutError) as exc:
@@ -214,6 +217,8 @@ class StreamSlots:
                 if not taken:
                     raise TooManyStreamsError(self.cap, math.ceil(self.renew_every))
                 return StreamSlot(owner, slot_id, shared=True)
+        if not self.enabled:
+            return StreamSlot(owner, slot_id, shared=False)
         held = self._local[owner]
         if len(held) >= self.cap:
             raise TooManyStreamsError(self.cap, math.ceil(self.renew_every))
@@ -248,9 +253,7 @@ class StreamSlots:
 
     async def open_count(self, owner: str) -> int | None:
         """How many streams ``owner`` has open across processes; None when that cannot be
-        known (counting is off, or Redis does not answer)."""
-        if not self.enabled:
-            return None
+        known (Redis does not answer)."""
         try:
             found = await self._run(self._redis.zcount(self._prefix + owner, time.time(), "+inf"))
         except (RedisError, OSError, TimeoutError):

@@ -71,6 +71,8 @@ class Planned:
     data: dict[str, Any] = field(default_factory=dict)
     # Coach replies: at most one notification per session in this window.
     per_session_window: timedelta | None = None
+    # The user has the result on screen: the in-app notice is kept, the email is not sent.
+    seen_live: bool = False
 
 
 async def handle(ctx: WorkerContext, event: Event) -> None:
@@ -140,15 +142,24 @@ async def _plan_cv(ctx: WorkerContext, event: CvScored | CvFailed) -> Planned | 
         if cv is None:
             return None
         link = f"/v1/cvs/{cv.id}"
+        # Someone with a stream open saw the outcome arrive: a mail would only repeat it.
+        seen_live = bool(await _watching(ctx, cv.user_id))
         if isinstance(event, CvFailed):
-            return Planned(cat.CV_FAILED, cv.user_id, link, {"code": event.code})
+            failed = {"code": event.code}
+            return Planned(cat.CV_FAILED, cv.user_id, link, failed, seen_live=seen_live)
         fixes: list[str] = []
         row = await cvs_repo.analysis_version(session, cv.id, event.analysis_version)
         if row is not None:
             key = await ctx.vault.key_if_any(session, cv.user_id)
             analysis = Analysis.model_validate(analysis_body(key, row))
             fixes = rules.top_fixes([s.model_dump(mode="json") for s in analysis.suggestions])
-        return Planned(cat.CV_SCORED, cv.user_id, link, {"score": event.score, "fixes": fixes})
+        scored = {"score": event.score, "fixes": fixes}
+        return Planned(cat.CV_SCORED, cv.user_id, link, scored, seen_live=seen_live)
+
+
+async def _watching(ctx: WorkerContext, user_id: uuid.UUID) -> int | None:
+    """How many event streams the user has open; None when that cannot be known."""
+    return await StreamSlots(ctx.redis, ctx.settings.ratelimit).open_count(str(user_id))
 
 
 async def _plan_security_alert(ctx: WorkerContext, event: UserSecurityAlert) -> Planned | None:
@@ -181,7 +192,7 @@ async def _plan_security_alert(ctx: WorkerContext, event: UserSecurityAlert) -> 
 async def _plan_coach_reply(ctx: WorkerContext, event: CoachReplyCompleted) -> Planned | None:
     assert event.user_id is not None
     # Someone watching a stream sees the reply arrive; the notice is for those who left.
-    watching = await StreamSlots(ctx.redis, ctx.settings.ratelimit).open_count(str(event.user_id))
+    watching = await _watching(ctx, event.user_id)
     if watching:
         log.info("user is watching, no coach notice", streams=watching)
         return None
@@ -244,7 +255,8 @@ async def deliver(ctx: WorkerContext, event_id: uuid.UUID, planned: Planned) -> 
                 data.update(_mail_links(settings, template, user))
             rendered = render(template.name, locale, data)
             if channel == cat.EMAIL:
-                status = cat.QUEUED if on and not bounced else cat.SUPPRESSED
+                mailed = on and not bounced and not planned.seen_live
+                status = cat.QUEUED if mailed else cat.SUPPRESSED
             else:
                 status = cat.SENT if on else cat.SUPPRESSED
             new_id = await repo.add_once(

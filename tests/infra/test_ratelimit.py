@@ -236,10 +236,13 @@ async def test_without_redis_stream_slots_are_counted_per_process() -> None:
     assert not first.shared
 
 
-async def test_disabled_stream_slots_are_unlimited(redis: Redis) -> None:
+async def test_disabled_stream_slots_are_unlimited_and_still_counted(redis: Redis) -> None:
     slots = StreamSlots(redis, _limits(enabled=False, sse_streams=1))
-    for _ in range(3):
-        await slots.acquire("user-1")
+    held = [await slots.acquire("user-1") for _ in range(3)]
+    # Counted all the same: whether the user is watching decides which notices are mailed.
+    assert await slots.open_count("user-1") == 3
+    await slots.release(held[0])
+    assert await slots.open_count("user-1") == 2
 
 
 def test_limits_come_from_ratelimit_variables(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -403,6 +403,32 @@ async def test_opting_out_suppresses_optional_mail_only(
     assert rows[("cv_scored", cat.IN_APP)] == cat.SENT
 
 
+async def test_a_cv_outcome_the_user_watched_arrive_is_not_mailed(
+    ctx: WorkerContext, smtp_server: tuple[ScriptedServer, int]
+) -> None:
+    server, _ = smtp_server
+    user = await _user(ctx, locale="en")
+    watched, unwatched = await _scored_cv(ctx, user), await _scored_cv(ctx, user)
+    slots = StreamSlots(ctx.redis, ctx.settings.ratelimit)
+    slot = await slots.acquire(str(user.id))
+    try:
+        await service.handle(ctx, _events_for(user, watched)["cv_scored"])
+        await service.handle(ctx, _events_for(user, watched)["cv_failed"])
+    finally:
+        await slots.release(slot)
+    assert server.to(user.email) == []
+    rows = await _rows(ctx, user.id)
+    assert {(r.template, r.channel, r.status) for r in rows} == {
+        ("cv_scored", cat.EMAIL, cat.SUPPRESSED),
+        ("cv_scored", cat.IN_APP, cat.SENT),
+        ("cv_failed", cat.EMAIL, cat.SUPPRESSED),
+        ("cv_failed", cat.IN_APP, cat.SENT),
+    }
+    # Once the stream is closed, the next outcome is mailed again.
+    await service.handle(ctx, _events_for(user, unwatched)["cv_scored"])
+    assert [m["Subject"] for m in server.to(user.email)] == ["Your analysis is ready: score 58/100"]
+
+
 async def test_sample_data_covers_every_template() -> None:
     for template in cat.TEMPLATES:
         assert sample_data(template, "en")["name"]
