@@ -41,21 +41,24 @@ async def handle_cv_uploaded(ctx: WorkerContext, event: CvUploaded) -> None:
 async def _handle(ctx: WorkerContext, event: CvUploaded) -> None:
     key = idempotency_key(event.event_id)
     rerun = event.reprocess or reprocessing()
-    async with ctx.db.sessions() as session:
+    async with ctx.db.transaction() as session:
         if await messages_repo.was_processed(session, CONSUMER, key):
             log.info("duplicate message skipped")
             return
         cv = await session.get(Cv, event.cv_id)
         needs_work = cv is not None and (cv.status == CvStatus.QUEUED or rerun)
         data_key: DataKey | None = None
+        attempts = 0
         if cv is not None and needs_work:
             # Work for a user being erased is dropped, not done: it would only be deleted.
             needs_work = not await users_repo.erasure_requested(session, cv.user_id)
-            data_key = await ctx.vault.key_if_any(session, cv.user_id) if needs_work else None
+            if needs_work:
+                data_key = await ctx.vault.key_if_any(session, cv.user_id)
+                attempts = await cvs_repo.count_parse_attempt(session, cv.id)
 
     outcome: ParsedCv | Failure | None = None
     if needs_work:
-        outcome = await _parse_counted(ctx, event, data_key)
+        outcome = await _parse_counted(ctx, event, data_key, attempts)
 
     async with ctx.db.transaction() as session:
         if not await messages_repo.claim(session, CONSUMER, key):
@@ -99,16 +102,15 @@ async def _handle(ctx: WorkerContext, event: CvUploaded) -> None:
 
 
 async def _parse_counted(
-    ctx: WorkerContext, event: CvUploaded, key: DataKey | None
+    ctx: WorkerContext, event: CvUploaded, key: DataKey | None, attempts: int
 ) -> ParsedCv | Failure:
-    """Parse, unless earlier parses of this CV never finished.
+    """Parse, unless earlier parses of this CV never finished (``attempts`` counts this
+    one too).
 
     The sandbox bounds a parse, but not the death of the worker itself (the machine's OOM
     killer, a crash below Python): its offset is then never committed and the CV comes
     back on every start. The count is committed before the parse and reset by its outcome.
     """
-    async with ctx.db.transaction() as session:
-        attempts = await cvs_repo.count_parse_attempt(session, event.cv_id)
     if attempts > ctx.settings.parsing.max_attempts:
         log.warning("cv given up after unfinished parses", cv_id=str(event.cv_id))
         return Failure(
