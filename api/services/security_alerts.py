@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.services import audit
 from api.services.audit import RequestMeta
+from api.services.devices import is_known_device
 from infra.db.repositories import sessions as sessions_repo
 from producers.outbox import stage_events
 from schemas.users import SecurityAlertKind, UserSecurityAlert
@@ -40,7 +41,8 @@ async def record_sign_in(
 ) -> None:
     """Audit a sign-in; alert the owner when it comes from a device not seen before.
     Call before the new session's tokens are issued."""
-    if await sessions_repo.known_device(session, user_id, meta.user_agent):
+    seen = await sessions_repo.user_agents(session, user_id)
+    if is_known_device(meta.user_agent, seen):
         await audit.record(session, "auth.login", meta, actor_id=user_id, detail=detail)
     else:
         await record(

@@ -281,8 +281,9 @@ async def test_security_alerts_tell_the_owner_of_new_devices_and_changes(
         assert "127.0.0.1" in text
         assert "(America/Sao_Paulo)" in text
         assert new_device["List-Unsubscribe"] is None  # security mail cannot be turned off
-        # The same device again is no news.
+        # The same device again is no news, nor is it after a browser update.
         await sign_in(_FIREFOX)
+        await sign_in(_FIREFOX.replace("133.0", "134.0"))
 
         created = await client.post(
             "/v1/me/api-keys",

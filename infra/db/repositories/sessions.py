@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -94,12 +94,15 @@ async def revoke_all(session: AsyncSession, user_id: uuid.UUID, at: datetime) ->
     return len(revoked.all())
 
 
-async def known_device(session: AsyncSession, user_id: uuid.UUID, user_agent: str | None) -> bool:
-    """Whether a sign-in with ``user_agent`` comes from a device the user signed in with
-    before. The very first sign-in counts as known: it follows the registration."""
-    mine = RefreshToken.user_id == user_id
-    if await session.scalar(
-        select(exists().where(mine, RefreshToken.user_agent.is_not_distinct_from(user_agent)))
-    ):
-        return True
-    return not await session.scalar(select(exists().where(mine)))
+async def user_agents(
+    session: AsyncSession, user_id: uuid.UUID, limit: int = 200
+) -> list[str | None]:
+    """The distinct User-Agents of the user's sessions, most recently used first."""
+    rows = await session.scalars(
+        select(RefreshToken.user_agent)
+        .where(RefreshToken.user_id == user_id)
+        .group_by(RefreshToken.user_agent)
+        .order_by(func.max(RefreshToken.created_at).desc())
+        .limit(limit)
+    )
+    return list(rows)
