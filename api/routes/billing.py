@@ -83,7 +83,8 @@ async def create_checkout(
     request_id: RequestIdDep,
 ) -> RedirectOut:
     """A Stripe Checkout page for the plan (card; boleto for BRL). 409 ``already_subscribed``
-    on a paid plan; 503 ``billing_unavailable`` when payments are not configured."""
+    on a paid plan, ``payment_pending`` while a boleto has not settled; 503
+    ``billing_unavailable`` when payments are not configured."""
     link = await billing.checkout(
         session,
         resources.settings,

@@ -23,6 +23,7 @@ from api.services.errors import (
     InvalidSignatureError,
     InvalidWebhookEventError,
     NoBillingAccountError,
+    PaymentPendingError,
     PriceNotOfferedError,
 )
 from infra.db.repositories import billing as billing_repo
@@ -129,6 +130,14 @@ async def checkout(
         await entitlements.current_standing(session, settings.billing, user_id, now)
     ).plan is Plan.PRO:
         raise AlreadySubscribedError("Change or cancel the plan in the customer portal.")
+    if any(
+        v.status == "incomplete" for v in await billing_repo.subscription_views(session, user_id)
+    ):
+        # A boleto takes days to settle: a second checkout meanwhile would bill twice.
+        raise PaymentPendingError(
+            "The plan starts once the pending payment (a boleto takes up to three business "
+            "days) is confirmed; if it expires unpaid, a new checkout can be started."
+        )
     user = await users_repo.by_id(session, user_id)
     customer = await billing_repo.customer_of_user(session, user_id)
     methods = (

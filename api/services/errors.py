@@ -289,6 +289,10 @@ class AlreadySubscribedError(DomainError):
     status, code, title = 409, "already_subscribed", "The account already has a paid plan"
 
 
+class PaymentPendingError(DomainError):
+    status, code, title = 409, "payment_pending", "A payment for the plan is still pending"
+
+
 class PriceNotOfferedError(DomainError):
     status, code, title = 422, "price_not_offered", "This plan is not offered with these options"
 

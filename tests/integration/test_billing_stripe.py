@@ -146,6 +146,23 @@ async def test_a_subscriber_gets_the_portal_invoices_and_no_second_checkout(
     assert again.json()["code"] == "already_subscribed"
 
 
+async def test_no_second_checkout_while_a_boleto_is_pending(
+    client: httpx.AsyncClient, fake: FakeStripe, system: RunningSystem
+) -> None:
+    headers = await new_user(client)
+    checkout_completed = subscription_life(user_id_of(headers), boleto=True).events[:1]
+    assert (
+        await post_event(client, checkout_completed[0], SUITE_WEBHOOK_SECRET)
+    ).status_code == 200
+    await wait_applied(system.db, checkout_completed)
+    again = await client.post("/v1/billing/checkout", headers=headers, json={})
+    assert again.status_code == 409
+    assert again.json()["code"] == "payment_pending"
+    assert not [r for r in fake.requests if r.path == "/v1/checkout/sessions"]
+    body = (await client.get("/v1/billing/subscription", headers=headers)).json()
+    assert body["plan"] == "free"
+
+
 async def test_stripe_down_is_a_503_and_a_refusal_a_502(
     client: httpx.AsyncClient, fake: FakeStripe
 ) -> None:
