@@ -58,6 +58,8 @@ async def serve_api(
         http=head_deadline_protocol(settings.api.header_timeout_seconds),
         # The server's name and version help only someone looking for its known flaws.
         server_header=False,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.api.forwarded_allow_ips,
     )
     server = _Server(config)
     # An inherited socket (`recoloca dev` shares one between its API processes).

@@ -7,6 +7,7 @@ test suite; the long-running production commands refuse to start without it.
 
 from __future__ import annotations
 
+import ipaddress
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
@@ -112,6 +113,21 @@ class ApiSettings(BaseModel):
     trusted_hosts: list[str] = Field(
         default_factory=lambda: ["127.0.0.1", "localhost", "testserver"]
     )
+    # Proxies whose X-Forwarded-For names the client (JSON list of addresses and networks,
+    # or ["*"]): the address per-IP budgets, sessions and the audit trail record.
+    forwarded_allow_ips: list[str] = Field(default_factory=lambda: ["127.0.0.1"])
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _addresses(cls, value: list[str]) -> list[str]:
+        # A typo would otherwise be taken for a host name no peer ever has, silently.
+        for entry in value:
+            if entry != "*":
+                try:
+                    ipaddress.ip_network(entry, strict=False)
+                except ValueError as exc:
+                    raise ValueError(f"{entry!r} is not an IP address or network") from exc
+        return value
 
 
 class RateLimitSettings(BaseModel):

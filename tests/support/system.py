@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import httpx
-from pydantic import SecretStr
+from pydantic import BaseModel, SecretStr
 from sqlalchemy import func, select
 
 from consumers.workers import WORKERS
@@ -202,5 +202,8 @@ async def isolated_settings(
         "api": settings.api.model_copy(update={"port": free_port()}),
     }
     for group, values in groups.items():
-        update[group] = getattr(settings, group).model_copy(update=values)
+        # Over what is set above (the API's own port stays).
+        base = update.get(group, getattr(settings, group))
+        assert isinstance(base, BaseModel)
+        update[group] = base.model_copy(update=values)
     return settings.model_copy(update=update)
