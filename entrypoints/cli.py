@@ -292,14 +292,14 @@ def dlq_show(
     """One dead letter in full: envelope, failure headers, body field names."""
     import json
 
-    from producers.dead_letters import describe, read_dead_letters, select_letters
+    from producers.dead_letters import describe, find_dead_letters
 
     settings, db = _dead_letter_tools()
 
     async def run() -> list[dict[str, object]]:
         try:
-            letters = await read_dead_letters(settings.kafka, db, topic)
-            return [describe(letter) for letter in select_letters(letters, id)]
+            letters = await find_dead_letters(settings.kafka, db, topic, id)
+            return [describe(letter) for letter in letters]
         finally:
             await db.dispose()
 
@@ -320,13 +320,13 @@ def dlq_redrive(
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation")] = False,
 ) -> None:
     """Send dead letters back to their original topic (consumers skip what they already did)."""
-    from producers.dead_letters import read_dead_letters, redrive, select_letters
+    from producers.dead_letters import find_dead_letters, redrive
 
     settings, db = _dead_letter_tools()
 
     async def run() -> None:
         try:
-            letters = select_letters(await read_dead_letters(settings.kafka, db, topic), id or [])
+            letters = await find_dead_letters(settings.kafka, db, topic, id or [])
             if not letters:
                 typer.echo("nothing to redrive")
                 return

@@ -7,10 +7,11 @@ dead letter is sent back once, and ``list`` shows which ones are still waiting.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
-from aiokafka import AIOKafkaProducer, ConsumerRecord
+from aiokafka import AIOKafkaProducer, ConsumerRecord, TopicPartition
 
 from infra.db.repositories import dead_letters as dead_letters_repo
 from infra.db.session import Database
@@ -67,8 +68,26 @@ class DeadLetter:
         return [*headers, ("redriven-from", f"{self.dlq_topic}:{self.id}".encode())]
 
 
+def _dlq_name(topic: str) -> str:
+    return topic if topic.endswith(".dlq") else f"{topic}.dlq"
+
+
+def _letter(
+    dlq_topic: str, record: ConsumerRecord[bytes, bytes], done: set[tuple[int, int]]
+) -> DeadLetter:
+    return DeadLetter(
+        dlq_topic=dlq_topic,
+        partition=record.partition,
+        offset=record.offset,
+        key=record.key,
+        value=record.value or b"",
+        headers={k: v.decode(errors="replace") for k, v in record.headers},
+        redriven=(record.partition, record.offset) in done,
+    )
+
+
 async def read_dead_letters(settings: KafkaSettings, db: Database, topic: str) -> list[DeadLetter]:
-    dlq_topic = topic if topic.endswith(".dlq") else f"{topic}.dlq"
+    dlq_topic = _dlq_name(topic)
     async with db.sessions() as session:
         done = await dead_letters_repo.redriven(session, dlq_topic)
     records: list[ConsumerRecord[bytes, bytes]] = []
@@ -83,18 +102,48 @@ async def read_dead_letters(settings: KafkaSettings, db: Database, topic: str) -
             batch = await consumer.getmany(timeout_ms=500)
             for items in batch.values():
                 records.extend(items)
-    return [
-        DeadLetter(
-            dlq_topic=dlq_topic,
-            partition=r.partition,
-            offset=r.offset,
-            key=r.key,
-            value=r.value or b"",
-            headers={k: v.decode(errors="replace") for k, v in r.headers},
-            redriven=(r.partition, r.offset) in done,
-        )
-        for r in sorted(records, key=lambda r: (r.timestamp, r.partition, r.offset))
-    ]
+    records.sort(key=lambda r: (r.timestamp, r.partition, r.offset))
+    return [_letter(dlq_topic, r, done) for r in records]
+
+
+_POSITION = re.compile(r"(\d{1,9}):(\d{1,18})")
+
+
+async def find_dead_letters(
+    settings: KafkaSettings, db: Database, topic: str, ids: list[str]
+) -> list[DeadLetter]:
+    """The letters named by ``ids``; raises ``NoSuchDeadLetterError`` for any not found.
+
+    Letters named by ``partition:offset`` are read where they are, without the rest of
+    the topic; an event id can only be found by reading it all."""
+    positions = [_POSITION.fullmatch(i) for i in ids]
+    if not ids or not all(positions):
+        return select_letters(await read_dead_letters(settings, db, topic), ids)
+    dlq_topic = _dlq_name(topic)
+    async with db.sessions() as session:
+        done = await dead_letters_repo.redriven(session, dlq_topic)
+    found: dict[str, DeadLetter] = {}
+    async with offsets_reader(settings) as consumer:
+        partitions = await partitions_of(consumer, dlq_topic)
+        if not partitions:
+            raise NoSuchTopicError(dlq_topic)
+        starts = await consumer.beginning_offsets(partitions)
+        ends = await consumer.end_offsets(partitions)
+        for match in positions:
+            assert match is not None
+            tp = TopicPartition(dlq_topic, int(match[1]))
+            offset = int(match[2])
+            if tp not in ends or not starts[tp] <= offset < ends[tp]:
+                continue
+            consumer.assign([tp])
+            consumer.seek(tp, offset)
+            record = (await consumer.getmany(tp, timeout_ms=5000, max_records=1)).get(tp, [])
+            if record and record[0].offset == offset:
+                found[match[0]] = _letter(dlq_topic, record[0], done)
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise NoSuchDeadLetterError(missing)
+    return [found[i] for i in dict.fromkeys(ids)]
 
 
 def select_letters(letters: list[DeadLetter], ids: list[str]) -> list[DeadLetter]:

@@ -84,9 +84,9 @@ async def dead_letter(
     settings: KafkaSettings, db: Database, topic: str, letter_id: str
 ) -> DeadLetter:
     async with _bus():
-        letters = await dead_letters.read_dead_letters(settings, db, topic)
+        letters = await dead_letters.find_dead_letters(settings, db, topic, [letter_id])
         # An event dead-lettered twice has two letters: the first one stands for it.
-        return dead_letters.select_letters(letters, [letter_id])[0]
+        return letters[0]
 
 
 async def redrive(
@@ -102,8 +102,7 @@ async def redrive(
 ) -> list[DeadLetter]:
     """Send the chosen dead letters (all waiting ones when ``ids`` is empty) back once."""
     async with _bus():
-        letters = await dead_letters.read_dead_letters(settings, db, topic)
-        chosen = dead_letters.select_letters(letters, list(ids))
+        chosen = await dead_letters.find_dead_letters(settings, db, topic, list(ids))
         sent = await dead_letters.redrive(settings, db, chosen, force=force) if chosen else []
     await audit.record(
         session,

@@ -16,7 +16,14 @@ from sqlalchemy import func, select, text, update
 from consumers.parsing.parser import parse_cv
 from infra.db.models import Analysis, Cv
 from infra.redis import make_redis
-from producers.dead_letters import DeadLetter, read_dead_letters, redrive, select_letters
+from producers.dead_letters import (
+    DeadLetter,
+    NoSuchDeadLetterError,
+    find_dead_letters,
+    read_dead_letters,
+    redrive,
+    select_letters,
+)
 from producers.kafka_admin import group_offsets
 from producers.replay import execute_replay, plan_replay
 from schemas.cv import CvStatus
@@ -197,6 +204,14 @@ async def test_poison_message_is_dead_lettered_then_redriven_once_fixed(
     assert letter.failure()["error-type"] == "ValidationError"
     assert letter.envelope()["event_id"] == str(events[50].event_id)
     assert not letter.redriven
+    # Found where it is by partition:offset, and by its event id through the whole topic.
+    kafka = system.settings.kafka
+    assert await find_dead_letters(kafka, system.db, "cv.parsed", [letter.id]) == [letter]
+    by_event = await find_dead_letters(kafka, system.db, "cv.parsed", [str(events[50].event_id)])
+    assert by_event == [letter]
+    past_the_end = f"{letter.partition}:{letter.offset + 10_000}"
+    with pytest.raises(NoSuchDeadLetterError):
+        await find_dead_letters(kafka, system.db, "cv.parsed", [letter.id, past_the_end])
 
     async with system.db.transaction() as session:  # the fix
         await session.execute(update(Cv).where(Cv.id == poison).values(parsed=parsed))
@@ -207,8 +222,7 @@ async def test_poison_message_is_dead_lettered_then_redriven_once_fixed(
     )
 
     # A second redrive of the same letter sends nothing: it is recorded as redriven.
-    letters = await read_dead_letters(system.settings.kafka, system.db, "cv.parsed")
-    again = [x for x in letters if x.key == str(poison).encode()]
+    again = await find_dead_letters(system.settings.kafka, system.db, "cv.parsed", [letter.id])
     assert again[0].redriven
     assert await redrive(system.settings.kafka, system.db, again) == []
     async with system.db.sessions() as session:
