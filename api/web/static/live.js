@@ -51,12 +51,41 @@ export function paintBars(root = document) {
 
 /** Replace ``target``'s content with a server-rendered (escaped) fragment. */
 export async function swapFragment(url, target) {
+  // Events come in bursts (cv.scored, then report.ready): answers may arrive out of order,
+  // and only the one asked for last shows the newest state.
+  const ticket = (swaps.get(target) ?? 0) + 1;
+  swaps.set(target, ticket);
   const response = await fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin" });
   if (!response.ok) return false;
   const html = await response.text();
+  if (swaps.get(target) !== ticket) return false;
   const template = document.createElement("template");
   template.innerHTML = html;
+  const typed = typing(target, template.content);
   target.replaceChildren(template.content);
+  for (const { field, value, focused } of typed) {
+    field.value = value;
+    if (focused) field.focus();
+  }
   paintBars(target);
   return true;
+}
+
+const swaps = new WeakMap();
+
+/** The fields of ``into`` that take what the user is typing in ``from`` (same form, same
+ * name), so that a refresh does not wipe a half-written job description. */
+function typing(from, into) {
+  const kept = [];
+  for (const field of from.querySelectorAll("textarea[name], input[name]")) {
+    if (["hidden", "file", "checkbox", "radio"].includes(field.type)) continue;
+    const focused = field === document.activeElement;
+    if (field.value === field.defaultValue && !focused) continue;
+    const action = field.closest("form")?.getAttribute("action");
+    const twin = [...into.querySelectorAll(`[name="${CSS.escape(field.name)}"]`)].find(
+      (candidate) => candidate.closest("form")?.getAttribute("action") === action,
+    );
+    if (twin) kept.push({ field: twin, value: field.value, focused });
+  }
+  return kept;
 }
