@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from aiokafka import AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 
 from infra.db.repositories import dead_letters as dead_letters_repo
 from infra.db.session import Database
@@ -68,33 +70,43 @@ class DeadLetter:
         return [*headers, ("redriven-from", f"{self.dlq_topic}:{self.id}".encode())]
 
 
-def _dlq_name(topic: str) -> str:
-    return topic if topic.endswith(".dlq") else f"{topic}.dlq"
+@dataclass(frozen=True)
+class _Reading:
+    """A dead-letter topic open for reading, with what of it was redriven already."""
+
+    topic: str
+    consumer: AIOKafkaConsumer
+    partitions: list[TopicPartition]
+    redriven: set[tuple[int, int]]
+
+    def letter(self, record: ConsumerRecord[bytes, bytes]) -> DeadLetter:
+        return DeadLetter(
+            dlq_topic=self.topic,
+            partition=record.partition,
+            offset=record.offset,
+            key=record.key,
+            value=record.value or b"",
+            headers={k: v.decode(errors="replace") for k, v in record.headers},
+            redriven=(record.partition, record.offset) in self.redriven,
+        )
 
 
-def _letter(
-    dlq_topic: str, record: ConsumerRecord[bytes, bytes], done: set[tuple[int, int]]
-) -> DeadLetter:
-    return DeadLetter(
-        dlq_topic=dlq_topic,
-        partition=record.partition,
-        offset=record.offset,
-        key=record.key,
-        value=record.value or b"",
-        headers={k: v.decode(errors="replace") for k, v in record.headers},
-        redriven=(record.partition, record.offset) in done,
-    )
-
-
-async def read_dead_letters(settings: KafkaSettings, db: Database, topic: str) -> list[DeadLetter]:
-    dlq_topic = _dlq_name(topic)
+@asynccontextmanager
+async def _reading(settings: KafkaSettings, db: Database, topic: str) -> AsyncIterator[_Reading]:
+    dlq_topic = topic if topic.endswith(".dlq") else f"{topic}.dlq"
     async with db.sessions() as session:
-        done = await dead_letters_repo.redriven(session, dlq_topic)
-    records: list[ConsumerRecord[bytes, bytes]] = []
+        redriven = await dead_letters_repo.redriven(session, dlq_topic)
     async with offsets_reader(settings) as consumer:
         partitions = await partitions_of(consumer, dlq_topic)
         if not partitions:
             raise NoSuchTopicError(dlq_topic)
+        yield _Reading(dlq_topic, consumer, partitions, redriven)
+
+
+async def read_dead_letters(settings: KafkaSettings, db: Database, topic: str) -> list[DeadLetter]:
+    records: list[ConsumerRecord[bytes, bytes]] = []
+    async with _reading(settings, db, topic) as dlq:
+        consumer, partitions = dlq.consumer, dlq.partitions
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         ends = await consumer.end_offsets(partitions)
@@ -103,7 +115,7 @@ async def read_dead_letters(settings: KafkaSettings, db: Database, topic: str) -
             for items in batch.values():
                 records.extend(items)
     records.sort(key=lambda r: (r.timestamp, r.partition, r.offset))
-    return [_letter(dlq_topic, r, done) for r in records]
+    return [dlq.letter(r) for r in records]
 
 
 _POSITION = re.compile(r"(\d{1,9}):(\d{1,18})")
@@ -119,19 +131,14 @@ async def find_dead_letters(
     positions = [_POSITION.fullmatch(i) for i in ids]
     if not ids or not all(positions):
         return select_letters(await read_dead_letters(settings, db, topic), ids)
-    dlq_topic = _dlq_name(topic)
-    async with db.sessions() as session:
-        done = await dead_letters_repo.redriven(session, dlq_topic)
     found: dict[str, DeadLetter] = {}
-    async with offsets_reader(settings) as consumer:
-        partitions = await partitions_of(consumer, dlq_topic)
-        if not partitions:
-            raise NoSuchTopicError(dlq_topic)
-        starts = await consumer.beginning_offsets(partitions)
-        ends = await consumer.end_offsets(partitions)
+    async with _reading(settings, db, topic) as dlq:
+        consumer = dlq.consumer
+        starts = await consumer.beginning_offsets(dlq.partitions)
+        ends = await consumer.end_offsets(dlq.partitions)
         for match in positions:
             assert match is not None
-            tp = TopicPartition(dlq_topic, int(match[1]))
+            tp = TopicPartition(dlq.topic, int(match[1]))
             offset = int(match[2])
             if tp not in ends or not starts[tp] <= offset < ends[tp]:
                 continue
@@ -139,7 +146,7 @@ async def find_dead_letters(
             consumer.seek(tp, offset)
             record = (await consumer.getmany(tp, timeout_ms=5000, max_records=1)).get(tp, [])
             if record and record[0].offset == offset:
-                found[match[0]] = _letter(dlq_topic, record[0], done)
+                found[match[0]] = dlq.letter(record[0])
     missing = [i for i in ids if i not in found]
     if missing:
         raise NoSuchDeadLetterError(missing)
