@@ -24,6 +24,7 @@ from tests.support.browser import (
     launch,
     new_context,
     percentile,
+    sign_up,
     two_column_pdf,
 )
 
@@ -34,6 +35,7 @@ __all__ = [
     "Timings",
     "check_page",
     "new_context",
+    "sign_up",
     "two_column_pdf",
 ]
 

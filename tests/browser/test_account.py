@@ -9,7 +9,7 @@ from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from api.services.mfa import STEP_SECONDS
-from tests.browser.conftest import DESKTOP, PHONE, check_page, new_context
+from tests.browser.conftest import DESKTOP, PHONE, check_page, new_context, sign_up
 from tests.support.api import PASSWORD
 from tests.support.identity import fresh_step
 from tests.support.system import RunningSystem, wait_for
@@ -20,11 +20,7 @@ async def _sign_up(
 ) -> tuple[BrowserContext, Page]:
     context = await new_context(browser, system.base_url, "en", DESKTOP)
     page = await context.new_page()
-    await page.goto("/signup")
-    await page.locator("#email").fill(email)
-    await page.locator("#password").fill(PASSWORD)
-    await page.locator("form[action='/signup'] button").click()
-    await page.wait_for_url("**/app")
+    await sign_up(page, email)
     return context, page
 
 

@@ -13,9 +13,8 @@ from pydantic import SecretStr
 
 from entrypoints.runner import API
 from infra.embedded import free_port
-from tests.browser.conftest import DESKTOP, check_page, new_context
+from tests.browser.conftest import DESKTOP, check_page, new_context, sign_up
 from tests.support import stripe_objects as so
-from tests.support.api import PASSWORD
 from tests.support.billing import PRICE_MONTHLY, post_event, subscription_life
 from tests.support.fake_stripe import FakeStripe, running_fake_stripe
 from tests.support.system import SUITE_WEBHOOK_SECRET, RunningSystem, running_system, wait_for
@@ -55,11 +54,7 @@ async def test_upgrade_goes_through_checkout_and_the_plan_follows_the_webhooks(
         await context.route("https://checkout.stripe.test/**", checkout)
         try:
             page = await context.new_page()
-            await page.goto("/signup")
-            await page.locator("#email").fill(f"web-{uuid.uuid4().hex[:12]}@example.com")
-            await page.locator("#password").fill(PASSWORD)
-            await page.locator("form[action='/signup'] button").click()
-            await page.wait_for_url("**/app")
+            await sign_up(page)
             user_id = (await (await page.request.get("/v1/me")).json())["id"]
 
             await page.goto("/app/billing")
@@ -108,11 +103,7 @@ async def test_without_stripe_the_plan_page_says_invoices_will_come(
     context = await new_context(browser, system.base_url, "en", DESKTOP)
     try:
         page = await context.new_page()
-        await page.goto("/signup")
-        await page.locator("#email").fill(f"web-{uuid.uuid4().hex[:12]}@example.com")
-        await page.locator("#password").fill(PASSWORD)
-        await page.locator("form[action='/signup'] button").click()
-        await page.wait_for_url("**/app")
+        await sign_up(page)
         response = await page.goto("/app/billing")
         assert response is not None
         assert response.status == 200

@@ -9,7 +9,7 @@ import uuid
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Browser, BrowserContext, Page, Request, expect
 
-from tests.browser.conftest import DESKTOP, PHONE, check_page, new_context
+from tests.browser.conftest import DESKTOP, PHONE, check_page, new_context, sign_up
 from tests.support.api import PASSWORD
 from tests.support.documents import image_only_pdf
 from tests.support.system import RunningSystem
@@ -23,11 +23,7 @@ async def _signed_in(
 ) -> tuple[BrowserContext, Page]:
     context = await new_context(browser, system.base_url, locale, DESKTOP)
     page = await context.new_page()
-    await page.goto("/signup")
-    await page.locator("#email").fill(email or f"web-{uuid.uuid4().hex[:12]}@example.com")
-    await page.locator("#password").fill(PASSWORD)
-    await page.locator("form[action='/signup'] button").click()
-    await page.wait_for_url("**/app")
+    await sign_up(page, email)
     return context, page
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import uuid
 from pathlib import Path
 
 from playwright.async_api import Browser, expect
@@ -12,8 +11,7 @@ from consumers.coaching.offline import CoachInput, reply
 from entrypoints.runner import API, RELAY
 from infra.embedded import KafkaBroker
 from infra.settings import Settings
-from tests.browser.conftest import PHONE, new_context
-from tests.support.api import PASSWORD
+from tests.browser.conftest import PHONE, new_context, sign_up
 from tests.support.system import isolated_settings, running_system
 
 QUESTION = "How do I prepare to negotiate the salary of an offer?"
@@ -37,11 +35,7 @@ async def test_the_stop_button_ends_the_reply_with_what_was_streamed(
             context = await new_context(browser, system.base_url, "en", PHONE)
             try:
                 page = await context.new_page()
-                await page.goto("/signup")
-                await page.locator("#email").fill(f"web-{uuid.uuid4().hex[:12]}@example.com")
-                await page.locator("#password").fill(PASSWORD)
-                await page.locator("form[action='/signup'] button").click()
-                await page.wait_for_url("**/app")
+                await sign_up(page)
                 await page.goto("/app/coach")
                 await page.locator("label.choice", has_text="Career").click()
                 await page.locator("form[action='/app/coach'] button[type=submit]").click()

@@ -8,8 +8,7 @@ import uuid
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Browser, Page, expect
 
-from tests.browser.conftest import DESKTOP, check_page, new_context
-from tests.support.api import PASSWORD
+from tests.browser.conftest import DESKTOP, check_page, new_context, sign_up
 from tests.support.identity import set_role, signed_in
 from tests.support.ops import dead_letter_of
 from tests.support.system import RunningSystem, wait_for
@@ -27,11 +26,7 @@ async def test_the_console_shows_only_to_its_roles(
     context = await new_context(browser, system.base_url, "pt-BR", DESKTOP)
     try:
         page = await context.new_page()
-        await page.goto("/signup")
-        await page.locator("#email").fill(f"web-{uuid.uuid4().hex[:12]}@example.com")
-        await page.locator("#password").fill(PASSWORD)
-        await page.locator("form[action='/signup'] button").click()
-        await page.wait_for_url("**/app")
+        await sign_up(page)
         user_id = uuid.UUID((await (await page.request.get("/v1/me")).json())["id"])
         await expect(page.locator("[data-nav-ops]")).to_have_count(0)
         assert await _status(page, "/app/ops") == 403

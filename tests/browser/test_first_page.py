@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
-
 from playwright.async_api import Browser, Response
 
-from tests.browser.conftest import PHONE, Timings, new_context
-from tests.support.api import PASSWORD
+from tests.browser.conftest import PHONE, Timings, new_context, sign_up
 from tests.support.system import RunningSystem
 
 # The landing page with its stylesheet, scripts and icon; no framework, no web font.
@@ -38,11 +35,7 @@ async def test_the_service_worker_keeps_only_the_app_shell(browser: Browser, sys
     context = await new_context(browser, system.base_url, "en", PHONE)
     try:
         page = await context.new_page()
-        await page.goto("/signup")
-        await page.locator("#email").fill(f"web-{uuid.uuid4().hex[:12]}@example.com")
-        await page.locator("#password").fill(PASSWORD)
-        await page.locator("form[action='/signup'] button").click()
-        await page.wait_for_url("**/app")
+        await sign_up(page)
         await page.goto("/app/account")
         await page.goto("/app")
         cached = await page.evaluate(

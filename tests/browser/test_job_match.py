@@ -4,13 +4,11 @@ its analysis compared side by side."""
 from __future__ import annotations
 
 import re
-import uuid
 
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Browser, Page, expect
 
-from tests.browser.conftest import DESKTOP, check_page, new_context
-from tests.support.api import PASSWORD
+from tests.browser.conftest import DESKTOP, check_page, new_context, sign_up
 from tests.support.documents import txt_cv
 from tests.support.system import RunningSystem
 
@@ -19,11 +17,7 @@ JOB = "Vaga de pessoa desenvolvedora Python sênior: FastAPI, PostgreSQL, Kafka 
 
 async def _analysed_cv(page: Page) -> None:
     """A new user's CV, uploaded and open on its analysis page."""
-    await page.goto("/signup")
-    await page.locator("#email").fill(f"web-{uuid.uuid4().hex[:12]}@example.com")
-    await page.locator("#password").fill(PASSWORD)
-    await page.locator("form[action='/signup'] button").click()
-    await page.wait_for_url("**/app")
+    await sign_up(page)
     await page.goto("/app/upload")
     await page.locator('input[type="file"]').set_input_files(
         {"name": "cv.txt", "mimeType": "text/plain", "buffer": txt_cv()}

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
-
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Browser, expect
 
-from tests.browser.conftest import PHONE, check_page, new_context
-from tests.support.api import PASSWORD
+from tests.browser.conftest import PHONE, check_page, new_context, sign_up
 from tests.support.system import RunningSystem
 
 
@@ -18,11 +15,7 @@ async def test_optional_notifications_can_be_turned_off_and_required_ones_cannot
     context = await new_context(browser, system.base_url, "pt-BR", PHONE)
     try:
         page = await context.new_page()
-        await page.goto("/signup")
-        await page.locator("#email").fill(f"web-{uuid.uuid4().hex[:12]}@example.com")
-        await page.locator("#password").fill(PASSWORD)
-        await page.locator("form[action='/signup'] button").click()
-        await page.wait_for_url("**/app")
+        await sign_up(page)
         await page.goto("/app/notifications")
         optional = page.locator("#choice-analysis-email")
         required = page.locator("#choice-security-email")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from consumers.parsing.parser import parse_file
 from consumers.scoring.analyser import analyse
 from tests.corpus.generator import generate
 from tests.corpus.render import render
+from tests.support.api import PASSWORD
 
 CHROMIUM = os.environ.get("RECOLOCA_TEST_CHROMIUM", "/usr/bin/chromium")
 ARTEFACTS = Path(__file__).resolve().parents[2] / "test-artefacts" / "browser"
@@ -33,6 +35,17 @@ document.addEventListener('securitypolicyviolation', (e) => {
 """
 
 _CVS = generate(count=12, seed=12)
+
+
+async def sign_up(page: Page, email: str | None = None) -> str:
+    """A new account made through the sign-up page, signed in on ``page``; its email."""
+    email = email or f"web-{uuid.uuid4().hex[:12]}@example.com"
+    await page.goto("/signup")
+    await page.locator("#email").fill(email)
+    await page.locator("#password").fill(PASSWORD)
+    await page.locator("form[action='/signup'] button").click()
+    await page.wait_for_url("**/app")
+    return email
 
 
 def chromium_path() -> Path:
