@@ -27,7 +27,7 @@ async def readyz(resources: ResourcesDep) -> JSONResponse:
     Under ``recoloca dev`` the other processes of the run are asked too (``health.peers``)."""
 
     async def postgres() -> None:
-        async with resources.db.sessions() as session:
+        async with resources.db.reads() as session:
             await session.execute(text("SELECT 1"))
 
     async def redis() -> None:

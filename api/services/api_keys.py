@@ -94,7 +94,7 @@ class ApiKeys:
         return KeyIdentity(id=key.id, user_id=key.user_id, role=role, scopes=frozenset(key.scopes))
 
     async def is_live(self, key_id: uuid.UUID) -> bool:
-        async with self._db.sessions() as session:
+        async with self._db.reads() as session:
             return await keys_repo.is_live(session, key_id)
 
 

@@ -296,7 +296,7 @@ async def expand_event(db: Database, vault: Vault, event: UserEvent) -> dict[str
     """The sealed text of a completed reply, for its owner's event stream."""
     if event.type != REPLY_COMPLETED:
         return None
-    async with db.sessions() as session:
+    async with db.reads() as session:
         message = await coach_repo.message_by_id(session, uuid.UUID(event.data["message_id"]))
         if message is None or message.user_id != event.user_id:
             return {"text": None}

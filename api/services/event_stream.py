@@ -242,7 +242,7 @@ async def _stream(
     with wakeups.listen(user_id) as listener:
         woken = listener.woken
         if last_event_id is None:
-            async with db.sessions() as session:
+            async with db.reads() as session:
                 last_event_id = await user_events_repo.last_id(session, user_id)
         yield f"retry: {RETRY_MILLISECONDS}\n: connected\n\n"
         loop = asyncio.get_running_loop()
@@ -268,7 +268,7 @@ async def _stream(
             if listener.log_due:
                 listener.log_due = False
                 last_read = loop.time()
-                async with db.sessions() as session:
+                async with db.reads() as session:
                     events = list(await user_events_repo.after(session, user_id, last_event_id))
             for event in events:
                 last_event_id = event.id

@@ -32,7 +32,7 @@ class SessionChecks:
         remembered = self._live_until.get(key)
         if remembered is not None and remembered[0] > now:
             return remembered[1]
-        async with self._db.sessions() as session:
+        async with self._db.reads() as session:
             role = await users_repo.live_role(session, claims.user_id, claims.family_id)
         if role is not None and self._remember > 0:
             if len(self._live_until) >= _MAX_REMEMBERED:

@@ -95,7 +95,7 @@ async def _fetched(gateway: StripeGateway | None, facts: EventFacts) -> EventFac
 
 
 async def handle_stripe_event(ctx: WorkerContext, message: StripeEventReceived) -> None:
-    async with ctx.db.sessions() as session:
+    async with ctx.db.reads() as session:
         row = await billing_repo.event(session, message.stripe_event_id)
     if row is None or not row.payload:
         log.info("stripe event not in the inbox (erased)", stripe_event_id=message.stripe_event_id)

@@ -372,7 +372,7 @@ async def _stream(
         now = loop.time()
         if now - checked >= settings.cancel_poll_seconds:
             checked = now
-            async with ctx.db.sessions() as session:
+            async with ctx.db.reads() as session:
                 if await coach_repo.cancel_requested(session, work.message_id):
                     return ReplyStatus.CANCELLED
         if now - renewed >= settings.lease_seconds / 3:
@@ -381,7 +381,7 @@ async def _stream(
             async with ctx.db.transaction() as session:
                 if not await coach_repo.renew_lease(session, work.reply_id, work.owner, until):
                     return None
-    async with ctx.db.sessions() as session:
+    async with ctx.db.reads() as session:
         if await coach_repo.cancel_requested(session, work.message_id):
             return ReplyStatus.CANCELLED
     return ReplyStatus.COMPLETED

@@ -137,7 +137,7 @@ async def plan(ctx: WorkerContext, event: Event) -> Planned | None:
 
 
 async def _plan_cv(ctx: WorkerContext, event: CvScored | CvFailed) -> Planned | None:
-    async with ctx.db.sessions() as session:
+    async with ctx.db.reads() as session:
         cv = await session.get(Cv, event.cv_id)
         if cv is None:
             return None
@@ -164,7 +164,7 @@ async def _watching(ctx: WorkerContext, user_id: uuid.UUID) -> int | None:
 
 async def _plan_security_alert(ctx: WorkerContext, event: UserSecurityAlert) -> Planned | None:
     assert event.user_id is not None
-    async with ctx.db.sessions() as session:
+    async with ctx.db.reads() as session:
         entry = await session.get(AuditEntry, event.audit_id)
         user = await session.get(User, event.user_id)
         if entry is None or user is None or entry.actor_id != user.id:

@@ -26,7 +26,7 @@ log = structlog.get_logger(__name__)
 
 async def handle_cv_scored(ctx: WorkerContext, event: CvScored) -> None:
     key = idempotency_key(event.event_id)
-    async with ctx.db.sessions() as session:
+    async with ctx.db.reads() as session:
         if await messages_repo.was_processed(session, CONSUMER, key):
             log.info("duplicate message skipped")
             return

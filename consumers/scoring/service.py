@@ -48,7 +48,7 @@ async def _score(
     ctx: WorkerContext, event: Event, cv_id: uuid.UUID, needs: Callable[[Cv], bool]
 ) -> None:
     key = idempotency_key(event.event_id)
-    async with ctx.db.sessions() as session:
+    async with ctx.db.reads() as session:
         if await messages_repo.was_processed(session, CONSUMER, key):
             log.info("duplicate message skipped")
             return

@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
+
+_READ_ONLY = "read_only"
 
 
 def to_async_url(url: str) -> str:
@@ -30,10 +34,21 @@ class Database:
     def __init__(self, url: str, *, pool_size: int = 10) -> None:
         self.url = to_async_url(url)
         # hide_parameters: statement errors must not print the values (e-mails, CV text).
+        # No pre-ping: asyncpg's costs three round trips (BEGIN, ";", ROLLBACK) on every
+        # checkout. A connection the server dropped fails its first statement instead,
+        # which invalidates the pool's older connections; the request or message that
+        # hit it fails once and is retried like any other error.
         self.engine: AsyncEngine = create_async_engine(
-            self.url, pool_size=pool_size, pool_pre_ping=True, hide_parameters=True
+            self.url, pool_size=pool_size, pool_recycle=1800, hide_parameters=True
         )
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # Autocommit: each statement is its own snapshot, without the BEGIN and ROLLBACK
+        # round trips a transaction would add around it.
+        self._reads = async_sessionmaker(
+            self.engine.execution_options(isolation_level="AUTOCOMMIT"),
+            expire_on_commit=False,
+            info={_READ_ONLY: True},
+        )
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
@@ -41,5 +56,16 @@ class Database:
         async with self.sessions() as session, session.begin():
             yield session
 
+    def reads(self) -> AsyncSession:
+        """A session for reads that need no common snapshot (a lookup, one query); it
+        refuses to write."""
+        return self._reads()
+
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_writes(session: Session, *_: object) -> None:
+    if session.info.get(_READ_ONLY) and (session.new or session.dirty or session.deleted):
+        raise RuntimeError("a read session does not write")
