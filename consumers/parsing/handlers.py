@@ -14,6 +14,8 @@ def routes(ctx: WorkerContext) -> Routes:
     return {
         CV_UPLOADED: Route(
             partial(service.handle_cv_uploaded, ctx),
-            "Extracts text, language, sections and contact details; emits cv.parsed or cv.failed.",
+            "Extracts text, language, sections and contact details; emits cv.scored (an"
+            " offline analysis, made here), cv.parsed (for scoring, when an AI provider"
+            " analyses) or cv.failed.",
         )
     }

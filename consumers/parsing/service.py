@@ -12,15 +12,17 @@ from consumers import user_events
 from consumers.context import WorkerContext
 from consumers.parsing.errors import FILE_TOO_COMPLEX, ParseError
 from consumers.runtime import idempotency_key, reprocessing
+from consumers.scoring import service as scoring
+from consumers.scoring.providers import is_local
 from infra.crypto import DataKey, DecryptionError, is_sealed_file
 from infra.db.models import Cv
 from infra.db.repositories import cvs as cvs_repo
 from infra.db.repositories import messages as messages_repo
 from infra.db.repositories import users as users_repo
-from infra.personal_data import file_place, set_parsed
+from infra.personal_data import file_place, job_description_of, set_parsed
 from infra.storage import FileNotStoredError
 from producers.outbox import stage_events
-from schemas.cv import CvStatus, ParsedCv
+from schemas.cv import Analysis, CvStatus, ParsedCv
 from schemas.events import CvFailed, CvParsed, CvUploaded
 
 CONSUMER = "parsing"
@@ -48,17 +50,25 @@ async def _handle(ctx: WorkerContext, event: CvUploaded) -> None:
         cv = await session.get(Cv, event.cv_id)
         needs_work = cv is not None and (cv.status == CvStatus.QUEUED or rerun)
         data_key: DataKey | None = None
+        job_description: str | None = None
         attempts = 0
         if cv is not None and needs_work:
             # Work for a user being erased is dropped, not done: it would only be deleted.
             needs_work = not await users_repo.erasure_requested(session, cv.user_id)
             if needs_work:
                 data_key = await ctx.vault.key_if_any(session, cv.user_id)
+                job_description = job_description_of(data_key, cv)
                 attempts = await cvs_repo.count_parse_attempt(session, cv.id)
 
     outcome: ParsedCv | Failure | None = None
     if needs_work:
         outcome = await _parse_counted(ctx, event, data_key, attempts)
+    # An analysis that needs no network is made here rather than in a hop of its own: a
+    # CV then crosses the broker once less. An AI provider's calls take seconds, which
+    # this CPU-bound worker must not wait for: scoring makes that analysis on cv.parsed.
+    analysis: Analysis | None = None
+    if isinstance(outcome, ParsedCv) and is_local(ctx.ai):
+        analysis = await scoring.analysis_of(ctx, outcome, job_description)
 
     async with ctx.db.transaction() as session:
         if not await messages_repo.claim(session, CONSUMER, key):
@@ -92,10 +102,13 @@ async def _handle(ctx: WorkerContext, event: CvUploaded) -> None:
             )
             data = {"cv_id": str(cv.id), "status": cv.status, "language": outcome.language}
             wake = await user_events.record(session, cv.user_id, CvParsed.TYPE, data)
-            await stage_events(
-                session,
-                event.caused(CvParsed, cv_id=cv.id, language=outcome.language, reprocess=rerun),
-            )
+            if analysis is not None:
+                wake = await scoring.save_analysis(ctx, session, cv, analysis, event)
+            else:
+                await stage_events(
+                    session,
+                    event.caused(CvParsed, cv_id=cv.id, language=outcome.language, reprocess=rerun),
+                )
         user_id = cv.user_id
     log.info("cv parsed", cv_id=str(event.cv_id), status=data["status"])
     await ctx.wake_user_streams(user_id, wake)

@@ -136,6 +136,11 @@ class GeminiProvider:
         await self._client.aclose()
 
 
+def is_local(provider: AnalysisProvider) -> bool:
+    """The provider answers from this process alone (no network, milliseconds of CPU)."""
+    return isinstance(provider, OfflineProvider)
+
+
 def make_provider(settings: Settings) -> AnalysisProvider:
     """Gemini when an API key is configured, else offline only."""
     key = settings.gemini.api_key

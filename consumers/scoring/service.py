@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from consumers import user_events
 from consumers.context import WorkerContext
@@ -68,10 +69,7 @@ async def _score(
     analysis: Analysis | None = None
     if parsed is not None:
         # Outside any transaction: an AI call may take seconds.
-        # The job's hard skills come from the same taxonomy as the CV's, so they compare.
-        job_skills = find_skills(job_description) if job_description else None
-        result = await ctx.ai.analyse(ParsedCv.model_validate(parsed), job_description, job_skills)
-        analysis = recorded(result)
+        analysis = await analysis_of(ctx, ParsedCv.model_validate(parsed), job_description)
 
     async with ctx.db.transaction() as session:
         if not await messages_repo.claim(session, CONSUMER, key):
@@ -83,51 +81,68 @@ async def _score(
         if not await users_repo.hold_unless_erasing(session, cv.user_id):
             log.info("user being erased, result dropped")
             return
-        analysis_id = uuid.uuid4()
-        public, sealed = sealed_analysis(
-            await ctx.vault.key_or_create(session, cv.user_id),
-            analysis_id,
-            analysis.model_dump(mode="json"),
-        )
-        saved = await cvs_repo.add_analysis(
-            session,
-            cv_id=cv.id,
-            provider=analysis.provider,
-            rubric_version=analysis.rubric_version,
-            score=analysis.score,
-            body=public,
-            body_sealed=sealed,
-            analysis_id=analysis_id,
-        )
-        terms = search_terms(analysis)
-        await search_repo.index_cv(
-            session,
-            cv_id=cv.id,
-            user_id=cv.user_id,
-            analysis_version=saved.version,
-            primary=terms.primary,
-            headings=terms.headings,
-            suggestions=terms.suggestions,
-        )
-        cv.status = CvStatus.SCORED
-        data = {
-            "cv_id": str(cv.id),
-            "status": cv.status,
-            "score": analysis.score,
-            "analysis_version": saved.version,
-            "job_match": analysis.job_match.score if analysis.job_match else None,
-        }
-        wake = await user_events.record(session, cv.user_id, CvScored.TYPE, data)
-        await stage_events(
-            session,
-            event.caused(
-                CvScored,
-                cv_id=cv.id,
-                analysis_version=saved.version,
-                score=analysis.score,
-                provider=analysis.provider,
-            ),
-        )
+        wake = await save_analysis(ctx, session, cv, analysis, event)
         user_id = cv.user_id
-    log.info("cv scored", cv_id=str(cv_id), score=analysis.score, version=saved.version)
     await ctx.wake_user_streams(user_id, wake)
+
+
+async def analysis_of(ctx: WorkerContext, cv: ParsedCv, job_description: str | None) -> Analysis:
+    # The job's hard skills come from the same taxonomy as the CV's, so they compare.
+    job_skills = find_skills(job_description) if job_description else None
+    return recorded(await ctx.ai.analyse(cv, job_description, job_skills))
+
+
+async def save_analysis(
+    ctx: WorkerContext, session: AsyncSession, cv: Cv, analysis: Analysis, cause: Event
+) -> dict[str, Any]:
+    """Store ``analysis`` as the CV's next version, index it for search and mark the CV
+    scored, with ``cv.scored`` recorded for its owner and staged, all in the caller's
+    transaction (which holds the CV and the user, see ``hold_unless_erasing``); returns
+    the wake-up to send once it commits."""
+    analysis_id = uuid.uuid4()
+    public, sealed = sealed_analysis(
+        await ctx.vault.key_or_create(session, cv.user_id),
+        analysis_id,
+        analysis.model_dump(mode="json"),
+    )
+    saved = await cvs_repo.add_analysis(
+        session,
+        cv_id=cv.id,
+        provider=analysis.provider,
+        rubric_version=analysis.rubric_version,
+        score=analysis.score,
+        body=public,
+        body_sealed=sealed,
+        analysis_id=analysis_id,
+    )
+    terms = search_terms(analysis)
+    await search_repo.index_cv(
+        session,
+        cv_id=cv.id,
+        user_id=cv.user_id,
+        analysis_version=saved.version,
+        primary=terms.primary,
+        headings=terms.headings,
+        suggestions=terms.suggestions,
+    )
+    cv.status = CvStatus.SCORED
+    data = {
+        "cv_id": str(cv.id),
+        "status": cv.status,
+        "score": analysis.score,
+        "analysis_version": saved.version,
+        "job_match": analysis.job_match.score if analysis.job_match else None,
+    }
+    wake = await user_events.record(session, cv.user_id, CvScored.TYPE, data)
+    await stage_events(
+        session,
+        cause.caused(
+            CvScored,
+            cv_id=cv.id,
+            analysis_version=saved.version,
+            score=analysis.score,
+            provider=analysis.provider,
+        ),
+    )
+    log.info("cv scored", cv_id=str(cv.id), score=analysis.score, version=saved.version)
+    return wake

@@ -17,6 +17,21 @@ from tests.support.sse import collect_until
 from tests.support.system import RunningSystem
 
 
+async def test_an_offline_analysis_is_made_in_the_parsing_hop(system: RunningSystem) -> None:
+    """Without an AI provider, parsing scores the CV itself: one message from upload to
+    score instead of two (with one, scoring does it on cv.parsed: test_scoring_with_gemini)."""
+    async with system.client() as client:
+        headers = await new_user(client)
+        cv_id = (await upload(client, headers, txt_cv(), "cv.txt")).json()["id"]
+        await wait_for_status(client, headers, cv_id, "scored")
+
+    key = cv_id.encode()
+    [uploaded] = [r for r in await read_topic(system.settings, "cv.uploaded") if r.key == key]
+    [scored] = [r for r in await read_topic(system.settings, "cv.scored") if r.key == key]
+    assert [r for r in await read_topic(system.settings, "cv.parsed") if r.key == key] == []
+    assert json.loads(scored.value)["causation_id"] == json.loads(uploaded.value)["event_id"]
+
+
 async def test_upload_is_parsed_and_scored(system: RunningSystem) -> None:
     async with system.client() as client:
         headers = await new_user(client)

@@ -11,8 +11,9 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import func, select
 
-from infra.db.models import Export
+from infra.db.models import Export, Invoice, Notification
 from infra.storage import FileNotStoredError, make_object_store
 from producers.expiry import purge_expired_exports
 from tests.support.api import new_user, upload, user_id_of, wait_for_status
@@ -34,6 +35,21 @@ async def wait_for_export(
         return body if body.get("status") != "queued" else None
 
     return await wait_for(ready, timeout=20, what=f"export {export_id}")
+
+
+async def _recorded(system: RunningSystem, user_id: uuid.UUID) -> bool:
+    """What the archive is checked for below has been written by its workers: they run
+    in their own time, the export only reads what is there."""
+    async with system.db.sessions() as session:
+        invoices = await session.scalar(
+            select(func.count()).select_from(Invoice).where(Invoice.user_id == user_id)
+        )
+        welcomes = await session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == user_id, Notification.template == "welcome")
+        )
+    return bool(invoices) and welcomes == 2
 
 
 async def test_the_export_holds_the_original_file_and_everything_else(
@@ -61,6 +77,11 @@ async def test_the_export_holds_the_original_file_and_everything_else(
             return bool(plan.json()["plan"] == "pro")
 
         await wait_for(subscribed, timeout=20, what="the subscription to be applied")
+        await wait_for(
+            lambda: _recorded(system, user_id_of(headers)),
+            timeout=20,
+            what="the invoice and the welcome mail to be recorded",
+        )
         async with client.stream("GET", "/v1/events", headers=headers) as stream:
             response = await client.post("/v1/me/export", headers=headers)
             assert response.status_code == 202, response.text

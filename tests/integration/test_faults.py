@@ -113,7 +113,7 @@ async def test_worker_killed_between_effect_and_offset_commit_has_one_effect(
                 )
                 == 1
             )
-            on_topic = [r for r in await read_topic(own, "cv.parsed") if r.key == cv_id.encode()]
+            on_topic = [r for r in await read_topic(own, "cv.scored") if r.key == cv_id.encode()]
             assert len(on_topic) == 1
     finally:
         broker.stop()

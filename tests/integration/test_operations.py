@@ -92,7 +92,7 @@ async def test_replay_from_the_beginning_changes_nothing(system: RunningSystem) 
 
     redis = make_redis(system.settings.redis.url or "")
     try:
-        for group, topic in (("parsing", "cv.uploaded"), ("scoring", "cv.parsed")):
+        for group, topic in (("parsing", "cv.uploaded"), ("report", "cv.scored")):
             plan = await plan_replay(
                 system.settings.kafka, group=group, topic=topic, from_beginning=True
             )
