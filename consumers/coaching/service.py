@@ -500,7 +500,6 @@ async def _finish(
             "safety": meta.safety,
             "suggestions": [str(s.id) for s in suggestions],
         }
-        wake = await user_events.record(session, work.user_id, REPLY_COMPLETED, data)
         if status == ReplyStatus.COMPLETED:
             # Notifications tells a user who was not watching.
             await stage_events(
@@ -512,6 +511,7 @@ async def _finish(
                     message_id=work.reply_id,
                 ),
             )
+        wake = await user_events.record(session, work.user_id, REPLY_COMPLETED, data)
     log.info(
         "coach reply finished",
         reply_id=str(work.reply_id),

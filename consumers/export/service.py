@@ -378,7 +378,6 @@ async def handle_export_requested(ctx: WorkerContext, event: UserExportRequested
         export.expires_at = export.ready_at + timedelta(hours=ctx.settings.crypto.export_ttl_hours)
         path = f"/v1/me/exports/{export.id}/download"
         data = {"export_id": str(export.id), "status": READY, "download_path": path}
-        wake = await user_events.record(session, user_id, UserExportReady.TYPE, data)
         await audit_repo.append(
             session,
             action="privacy.export_ready",
@@ -396,5 +395,6 @@ async def handle_export_requested(ctx: WorkerContext, event: UserExportRequested
                 UserExportReady, export_id=export.id, download_path=path, size_bytes=len(archive)
             ),
         )
+        wake = await user_events.record(session, user_id, UserExportReady.TYPE, data)
     log.info("export ready", export_id=str(event.export_id), size_bytes=len(archive))
     await ctx.wake_user_streams(user_id, wake)

@@ -230,6 +230,7 @@ def _absolute(settings: Settings, link: str) -> str:
 async def deliver(ctx: WorkerContext, event_id: uuid.UUID, planned: Planned) -> None:
     template, settings = planned.template, ctx.settings
     wake: dict[str, Any] | None = None
+    notice: dict[str, Any] | None = None
     async with ctx.db.transaction() as session:
         # Serialised with an erasure request: it waits for these rows, or they are not made.
         if not await users_repo.hold_unless_erasing(session, planned.user_id):
@@ -278,17 +279,15 @@ async def deliver(ctx: WorkerContext, event_id: uuid.UUID, planned: Planned) -> 
             if new_id is None:
                 log.info("notification exists already", channel=channel, template=template.name)
             elif channel == cat.IN_APP and status == cat.SENT:
-                wake = await user_events.record(
-                    session,
-                    user.id,
-                    CREATED,
-                    {
-                        "notification_id": str(new_id),
-                        "template": template.name,
-                        "title": rendered.subject,
-                        "link": link,
-                    },
-                )
+                notice = {
+                    "notification_id": str(new_id),
+                    "template": template.name,
+                    "title": rendered.subject,
+                    "link": link,
+                }
+        if notice is not None:
+            # Last: recording holds the user's event log until the commit.
+            wake = await user_events.record(session, user.id, CREATED, notice)
     if wake is not None:
         await ctx.wake_user_streams(planned.user_id, wake)
     await send_email(ctx, event_id, template.name)

@@ -23,7 +23,7 @@ from infra.personal_data import file_place, job_description_of, set_parsed
 from infra.storage import FileNotStoredError
 from producers.outbox import stage_events
 from schemas.cv import Analysis, CvStatus, ParsedCv
-from schemas.events import CvFailed, CvParsed, CvUploaded
+from schemas.events import CvFailed, CvParsed, CvScored, CvUploaded
 
 CONSUMER = "parsing"
 log = structlog.get_logger(__name__)
@@ -85,13 +85,13 @@ async def _handle(ctx: WorkerContext, event: CvUploaded) -> None:
             cv.status = CvStatus.FAILED
             cv.error_code, cv.error_reason = outcome.code, outcome.reason
             data = {"cv_id": str(cv.id), "status": cv.status, "code": outcome.code}
-            wake = await user_events.record(session, cv.user_id, CvFailed.TYPE, data)
             await stage_events(
                 session,
                 event.caused(
                     CvFailed, cv_id=cv.id, stage=CONSUMER, code=outcome.code, reason=outcome.reason
                 ),
             )
+            wake = await user_events.record(session, cv.user_id, CvFailed.TYPE, data)
         else:
             cv.status = CvStatus.PARSED
             cv.error_code = cv.error_reason = None
@@ -101,14 +101,17 @@ async def _handle(ctx: WorkerContext, event: CvUploaded) -> None:
                 outcome.model_dump(mode="json"),
             )
             data = {"cv_id": str(cv.id), "status": cv.status, "language": outcome.language}
-            wake = await user_events.record(session, cv.user_id, CvParsed.TYPE, data)
+            # The user's events last, in their order: recording holds the user's log.
             if analysis is not None:
-                wake = await scoring.save_analysis(ctx, session, cv, analysis, event)
+                scored = await scoring.save_analysis(ctx, session, cv, analysis, event)
+                await user_events.record(session, cv.user_id, CvParsed.TYPE, data)
+                wake = await user_events.record(session, cv.user_id, CvScored.TYPE, scored)
             else:
                 await stage_events(
                     session,
                     event.caused(CvParsed, cv_id=cv.id, language=outcome.language, reprocess=rerun),
                 )
+                wake = await user_events.record(session, cv.user_id, CvParsed.TYPE, data)
         user_id = cv.user_id
     log.info("cv parsed", cv_id=str(event.cv_id), status=data["status"])
     await ctx.wake_user_streams(user_id, wake)

@@ -67,7 +67,6 @@ async def handle_cv_scored(ctx: WorkerContext, event: CvScored) -> None:
             "analysis_version": event.analysis_version,
             "url": f"/v1/cvs/{cv.id}/report.pdf",
         }
-        wake = await user_events.record(session, cv.user_id, ReportReady.TYPE, data)
         await stage_events(
             session,
             event.caused(
@@ -77,6 +76,7 @@ async def handle_cv_scored(ctx: WorkerContext, event: CvScored) -> None:
                 report_key=stored,
             ),
         )
+        wake = await user_events.record(session, cv.user_id, ReportReady.TYPE, data)
         user_id = cv.user_id
     log.info("report stored", cv_id=str(event.cv_id), version=event.analysis_version)
     await ctx.wake_user_streams(user_id, wake)

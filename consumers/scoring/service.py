@@ -81,7 +81,8 @@ async def _score(
         if not await users_repo.hold_unless_erasing(session, cv.user_id):
             log.info("user being erased, result dropped")
             return
-        wake = await save_analysis(ctx, session, cv, analysis, event)
+        scored = await save_analysis(ctx, session, cv, analysis, event)
+        wake = await user_events.record(session, cv.user_id, CvScored.TYPE, scored)
         user_id = cv.user_id
     await ctx.wake_user_streams(user_id, wake)
 
@@ -95,10 +96,10 @@ async def analysis_of(ctx: WorkerContext, cv: ParsedCv, job_description: str | N
 async def save_analysis(
     ctx: WorkerContext, session: AsyncSession, cv: Cv, analysis: Analysis, cause: Event
 ) -> dict[str, Any]:
-    """Store ``analysis`` as the CV's next version, index it for search and mark the CV
-    scored, with ``cv.scored`` recorded for its owner and staged, all in the caller's
-    transaction (which holds the CV and the user, see ``hold_unless_erasing``); returns
-    the wake-up to send once it commits."""
+    """Store ``analysis`` as the CV's next version, index it for search, mark the CV
+    scored and stage ``cv.scored``, all in the caller's transaction (which holds the CV
+    and the user, see ``hold_unless_erasing``); returns what to record in the owner's
+    event log, which the caller does last (see ``user_events_repo.add``)."""
     analysis_id = uuid.uuid4()
     public, sealed = sealed_analysis(
         await ctx.vault.key_or_create(session, cv.user_id),
@@ -133,7 +134,6 @@ async def save_analysis(
         "analysis_version": saved.version,
         "job_match": analysis.job_match.score if analysis.job_match else None,
     }
-    wake = await user_events.record(session, cv.user_id, CvScored.TYPE, data)
     await stage_events(
         session,
         cause.caused(
@@ -145,4 +145,4 @@ async def save_analysis(
         ),
     )
     log.info("cv scored", cv_id=str(cv.id), score=analysis.score, version=saved.version)
-    return wake
+    return data
