@@ -125,6 +125,8 @@ async def _watch(client: httpx.AsyncClient, headers: dict[str, str], watcher: Wa
                 if event.event == "cv.failed":
                     watcher.failed.add(cv_id)
                 watcher.seen(cv_id)
+            elif event.event == "notification.created":
+                watcher.seen(f"notice:{headers['Authorization']}:{data.get('template')}")
             elif event.event == "coach.reply.delta":
                 reply = str(data.get("message_id"))
                 first, last = watcher.coach.get(reply, (None, None))
@@ -333,13 +335,18 @@ async def drive(
     limits = httpx.Limits(max_connections=400, max_keepalive_connections=100)
     watcher = Watcher()
     async with httpx.AsyncClient(base_url=base_url, timeout=60, limits=limits) as client:
-        accounts = [await _user(client) for _ in range(users)]
-        streams = [asyncio.create_task(_watch(client, h, watcher)) for h in accounts]
+        # Straight after /readyz: is the first CV as fast as the tenth? One account first,
+        # and what its sign-up sets off (the welcome notice) done: the other accounts'
+        # sign-ups (password hashing, welcome mails) would otherwise be measured with it.
+        first = await _user(client)
+        streams = [asyncio.create_task(_watch(client, first, watcher))]
+        await asyncio.wait_for(watcher.wait(f"notice:{first['Authorization']}:welcome").wait(), 30)
+        first_ten = [await _scored_cv(client, first, pdf, watcher) for _ in range(10)]
+
+        accounts = [first, *[await _user(client) for _ in range(users - 1)]]
+        streams += [asyncio.create_task(_watch(client, h, watcher)) for h in accounts[1:]]
         for headers in accounts:
             await asyncio.wait_for(watcher.wait(f"stream:{headers['Authorization']}").wait(), 30)
-
-        # Straight after /readyz: is the first CV as fast as the tenth?
-        first_ten = [await _scored_cv(client, accounts[0], pdf, watcher) for _ in range(10)]
         # Warm-up at a gentle rate, not reported.
         await offer(client, accounts, pdf, 10, 5, watcher)
 
