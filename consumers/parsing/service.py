@@ -57,7 +57,8 @@ async def _handle(ctx: WorkerContext, event: CvUploaded) -> None:
             needs_work = not await users_repo.erasure_requested(session, cv.user_id)
             if needs_work:
                 data_key = await ctx.vault.key_if_any(session, cv.user_id)
-                job_description = job_description_of(data_key, cv)
+                if is_local(ctx.ai):
+                    job_description = job_description_of(data_key, cv)
                 attempts = await cvs_repo.count_parse_attempt(session, cv.id)
 
     outcome: ParsedCv | Failure | None = None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import select, text
@@ -13,16 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from infra.db.models import User
 from infra.db.session import Database
 from infra.settings import Settings
-
-
-@pytest.fixture
-async def db(settings: Settings) -> AsyncIterator[Database]:
-    assert settings.database.url is not None
-    database = Database(settings.database.url, pool_size=1)
-    try:
-        yield database
-    finally:
-        await database.dispose()
 
 
 async def test_a_read_session_refuses_to_write(db: Database) -> None:

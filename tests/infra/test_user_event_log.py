@@ -4,24 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
-
-import pytest
 
 from infra.db.models import User
 from infra.db.repositories import user_events as user_events_repo
 from infra.db.session import Database
-from infra.settings import Settings
-
-
-@pytest.fixture
-async def db(settings: Settings) -> AsyncIterator[Database]:
-    assert settings.database.url is not None
-    database = Database(settings.database.url, pool_size=3)
-    try:
-        yield database
-    finally:
-        await database.dispose()
 
 
 async def _user(db: Database) -> uuid.UUID:
