@@ -39,10 +39,11 @@ from api.routes import (
     privacy,
 )
 from api.services.api_keys import ApiKeys
+from api.services.cvs import rehearse_upload
 from api.services.event_stream import Wakeups
 from api.services.sessions import SessionChecks
 from api.web.render import STATIC_DIR, STATIC_PATH
-from infra.db.session import Database
+from infra.db.session import Database, warm_quietly
 from infra.metrics import HttpMetricsMiddleware
 from infra.ratelimit import RateLimiter, StreamSlots
 from infra.readiness import Readiness
@@ -93,6 +94,7 @@ def create_app(
             stripe=gateway_from(settings.stripe),
         )
         app.state.resources = resources
+        await warm_quietly(rehearse_upload(db, resources.vault, settings.billing))
         relaying = asyncio.create_task(resources.wakeups.run())
         try:
             yield

@@ -17,6 +17,7 @@ from consumers.erasure.handlers import routes as erasure_routes
 from consumers.export.handlers import routes as export_routes
 from consumers.notifications.handlers import routes as notifications_routes
 from consumers.parsing.handlers import routes as parsing_routes
+from consumers.parsing.service import rehearse as parsing_rehearsal
 from consumers.report.handlers import routes as report_routes
 from consumers.routing import Routes, build_router, check_routes
 from consumers.runtime import DeadLetterHook, ReprocessWindows, runtime_middleware
@@ -40,9 +41,7 @@ class Worker:
 
 # A worker is its consumer group: its topics are the catalogue's (schemas/topics.py).
 WORKERS: dict[str, Worker] = {
-    "parsing": Worker(
-        parsing_routes, CONSUMER_GROUPS["parsing"], warm_up=lambda ctx: ctx.sandbox.warm()
-    ),
+    "parsing": Worker(parsing_routes, CONSUMER_GROUPS["parsing"], warm_up=parsing_rehearsal),
     "scoring": Worker(scoring_routes, CONSUMER_GROUPS["scoring"]),
     "export": Worker(export_routes, CONSUMER_GROUPS["export"], background=True),
     "erasure": Worker(erasure_routes, CONSUMER_GROUPS["erasure"], background=True),

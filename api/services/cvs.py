@@ -21,9 +21,11 @@ from api.services.errors import (
 )
 from api.services.uploads import check_upload, safe_filename
 from infra.db.models import Analysis, Cv
+from infra.db.rehearsal import rehearsal_cv
 from infra.db.repositories import cvs as cvs_repo
 from infra.db.repositories import search as search_repo
 from infra.db.repositories import users as users_repo
+from infra.db.session import Database
 from infra.entitlements import Metric
 from infra.personal_data import (
     analysis_body,
@@ -38,7 +40,7 @@ from infra.vault import Vault
 from producers.outbox import stage_events
 from schemas.cv import CvStatus
 from schemas.events import CvMatchRequested, CvUploaded
-from schemas.files import MEDIA_TYPES, report_key
+from schemas.files import MEDIA_TYPES, FileKind, report_key
 
 log = structlog.get_logger(__name__)
 
@@ -97,6 +99,27 @@ async def submit(
         raise
     log.info("cv submitted", cv_id=str(cv_id), file_kind=kind, size_bytes=len(data))
     return cv
+
+
+async def rehearse_upload(db: Database, vault: Vault, billing: BillingSettings) -> None:
+    """An upload's statements once, rolled back (see ``Database.rehearsal``): the API's
+    first upload is then as fast as the next ones. Nothing is stored or published."""
+    async with db.rehearsal() as session:
+        cv = await rehearsal_cv(session)
+        await _hold_account(session, cv.user_id)
+        await entitlements.spend(session, billing, cv.user_id, Metric.ANALYSES, cv.id)
+        await vault.key_or_create(session, cv.user_id)
+        await stage_events(
+            session,
+            CvUploaded(
+                correlation_id=cv.correlation_id,
+                user_id=cv.user_id,
+                cv_id=cv.id,
+                storage_key=cv.storage_key,
+                file_kind=FileKind(cv.file_kind),
+                size_bytes=cv.size_bytes,
+            ),
+        )
 
 
 async def _hold_account(session: AsyncSession, user_id: uuid.UUID) -> None:

@@ -33,6 +33,8 @@ from schemas.files import FileKind
 log = structlog.get_logger(__name__)
 
 _TIMED_OUT = "the file took too long to read; export it again as a simpler PDF, DOCX or TXT"
+# A child's start (the fork server's first one imports the parser) and its sample parse.
+_START_SECONDS = 60.0
 _CRASHED = "the file could not be read within the limits; export it again as a simpler file"
 
 
@@ -47,9 +49,13 @@ def _context() -> ForkServerContext:
 def _serve(conn: Connection, memory_bytes: int) -> None:
     """The child's loop: one (bytes, kind) in, one outcome out, until the pipe closes."""
     from consumers.parsing.parser import parse_file
+    from consumers.parsing.warmup import sample_pdf
 
     if memory_bytes > 0:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    with contextlib.suppress(Exception):  # a cold child still parses, only slower
+        parse_file(sample_pdf(), FileKind.PDF)
+    conn.send(("ready",))
     while True:
         try:
             data, kind = conn.recv()
@@ -66,6 +72,10 @@ def _serve(conn: Connection, memory_bytes: int) -> None:
             outcome = ("crash", type(exc).__name__)
         del data
         conn.send(outcome)
+
+
+class SandboxUnavailableError(RuntimeError):
+    """No parse child could be started: the machine, not the document, is at fault."""
 
 
 @dataclass
@@ -137,7 +147,18 @@ class ParseSandbox:
         )
         process.start()
         child_end.close()
-        return _Child(process, parent)
+        child = _Child(process, parent)
+        # The child reads a sample first (see ``warmup``): wait for it here, so that no
+        # document's budget pays for it. A child that cannot even do that is no
+        # document's fault: the error is the worker's, and its message is retried.
+        try:
+            ready = parent.poll(_START_SECONDS) and parent.recv() == ("ready",)
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
+            child.kill()
+            raise SandboxUnavailableError("a parse child did not start")
+        return child
 
     def _roundtrip(self, child: _Child, data: bytes, kind: FileKind) -> tuple[Any, ...] | None:
         """The child's answer, ``("crash", ...)`` when it died, None past the deadline."""

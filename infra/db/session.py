@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 
+import structlog
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -12,9 +13,10 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, configure_mappers
 
 _READ_ONLY = "read_only"
+log = structlog.get_logger(__name__)
 
 
 def to_async_url(url: str) -> str:
@@ -56,6 +58,21 @@ class Database:
         async with self.sessions() as session, session.begin():
             yield session
 
+    @asynccontextmanager
+    async def rehearsal(self) -> AsyncIterator[AsyncSession]:
+        """A session in a transaction that is always rolled back.
+
+        For warming up: a process runs its hot statements once here before it says it
+        is ready, so that its first real request or message does not pay for opening a
+        connection and compiling each statement (a few milliseconds apiece)."""
+        configure_mappers()
+        async with self.sessions() as session:
+            await session.begin()
+            try:
+                yield session
+            finally:
+                await session.rollback()
+
     def reads(self) -> AsyncSession:
         """A session for reads that need no common snapshot (a lookup, one query); it
         refuses to write."""
@@ -63,6 +80,15 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+async def warm_quietly(rehearsal: Awaitable[object]) -> None:
+    """Await a warm-up, which only makes the first request faster: if the database is
+    away, the process starts anyway and its readiness says so."""
+    try:
+        await rehearsal
+    except Exception as exc:
+        log.warning("warm-up skipped", error=type(exc).__name__)
 
 
 @event.listens_for(Session, "before_flush")

@@ -2,8 +2,9 @@
 
 import pytest
 
+from consumers.parsing import sandbox as sandbox_module
 from consumers.parsing.errors import FILE_TOO_COMPLEX, ParseError
-from consumers.parsing.sandbox import ParseSandbox
+from consumers.parsing.sandbox import ParseSandbox, SandboxUnavailableError
 from schemas.files import FileKind
 from tests.consumers.parsing.hostile import hostile_texts
 from tests.consumers.parsing.samples import PT_CV
@@ -78,5 +79,19 @@ async def test_warmed_children_serve_the_first_documents():
 
         assert parsed.contact.email == "joao.santos@email.com.br"
         assert {child.process.pid for child in box._idle} == started
+    finally:
+        box.close()
+
+
+async def test_a_child_that_does_not_start_is_the_workers_error_not_the_documents(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # No time to read the warm-up sample: the child never says it is ready.
+    monkeypatch.setattr(sandbox_module, "_START_SECONDS", 0.0)
+    box = ParseSandbox(timeout_seconds=BUDGET_S, memory_bytes=0)
+    try:
+        with pytest.raises(SandboxUnavailableError):
+            await box.parse(PT_CV.encode(), FileKind.TXT)
+        assert not box._idle
     finally:
         box.close()
