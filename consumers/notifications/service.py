@@ -231,6 +231,9 @@ async def deliver(ctx: WorkerContext, event_id: uuid.UUID, planned: Planned) -> 
     template, settings = planned.template, ctx.settings
     wake: dict[str, Any] | None = None
     notice: dict[str, Any] | None = None
+    # Unless this delivery wrote the email row as suppressed, a queued one may be waiting
+    # (written by an earlier delivery that stopped before sending it).
+    email_queued = True
     async with ctx.db.transaction() as session:
         # Serialised with an erasure request: it waits for these rows, or they are not made.
         if not await users_repo.hold_unless_erasing(session, planned.user_id):
@@ -278,6 +281,8 @@ async def deliver(ctx: WorkerContext, event_id: uuid.UUID, planned: Planned) -> 
             )
             if new_id is None:
                 log.info("notification exists already", channel=channel, template=template.name)
+            elif channel == cat.EMAIL:
+                email_queued = status == cat.QUEUED
             elif channel == cat.IN_APP and status == cat.SENT:
                 notice = {
                     "notification_id": str(new_id),
@@ -290,7 +295,8 @@ async def deliver(ctx: WorkerContext, event_id: uuid.UUID, planned: Planned) -> 
             wake = await user_events.record(session, user.id, CREATED, notice)
     if wake is not None:
         await ctx.wake_user_streams(planned.user_id, wake)
-    await send_email(ctx, event_id, template.name)
+    if email_queued:
+        await send_email(ctx, event_id, template.name)
 
 
 def _mail_links(settings: Settings, template: cat.Template, user: User) -> dict[str, Any]:
