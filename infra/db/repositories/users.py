@@ -143,12 +143,17 @@ async def live_role(
 async def hold_unless_erasing(session: AsyncSession, user_id: uuid.UUID) -> bool:
     """Share-lock the user's row for the rest of the transaction; False when the user is
     gone or asked to be erased. A worker saving results about the user calls it first: the
-    erasure request (which updates the row) then waits for the save, or the save sees it."""
-    marker = await session.execute(
-        select(User.erasure_requested_at).where(User.id == user_id).with_for_update(read=True)
+    erasure request (which updates the row) then waits for the save, or the save sees it.
+
+    The whole row is loaded (as it is now): a later ``session.get(User, ...)`` in the same
+    transaction, which most callers make, is then answered without a round trip."""
+    user = await session.scalar(
+        select(User)
+        .where(User.id == user_id)
+        .with_for_update(read=True)
+        .execution_options(populate_existing=True)
     )
-    row = marker.one_or_none()
-    return row is not None and row[0] is None
+    return user is not None and user.erasure_requested_at is None
 
 
 async def erasure_requested(session: AsyncSession, user_id: uuid.UUID) -> bool:
