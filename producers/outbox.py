@@ -12,16 +12,19 @@ from schemas.topics import topic_for
 async def stage_events(session: AsyncSession, *events: Event) -> None:
     """Queue events for publication; they leave only if the caller's transaction commits.
 
-    The relay is woken by a NOTIFY that Postgres delivers at commit, so publication
-    follows the commit within milliseconds, and never precedes it.
+    The relay is woken by a NOTIFY that Postgres delivers at commit (the outbox's insert
+    trigger sends it), so publication follows the commit within milliseconds, and never
+    precedes it.
     """
+    staged = []
     for event in events:
         topic = topic_for(event)
-        await outbox_repo.add(
-            session,
-            topic=topic.name,
-            key=topic.key_of(event).decode(),
-            headers=event.headers(),
-            payload=event.model_dump(mode="json"),
+        staged.append(
+            outbox_repo.Staged(
+                topic=topic.name,
+                key=topic.key_of(event).decode(),
+                headers=event.headers(),
+                payload=event.model_dump(mode="json"),
+            )
         )
-    await outbox_repo.notify(session)
+    await outbox_repo.add(session, staged)

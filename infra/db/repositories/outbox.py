@@ -5,28 +5,34 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infra.db.models import OutboxMessage
 
+# Sent by the outbox's insert trigger (migration 0017), at the commit of the insert.
 NOTIFY_CHANNEL = "recoloca_outbox"
 
 
-async def add(
-    session: AsyncSession,
-    *,
-    topic: str,
-    key: str | None,
-    headers: dict[str, Any],
-    payload: dict[str, Any],
-) -> None:
-    session.add(OutboxMessage(topic=topic, key=key, headers=headers, payload=payload))
-    await session.flush()
+@dataclass(frozen=True)
+class Staged:
+    topic: str
+    key: str | None
+    headers: dict[str, Any]
+    payload: dict[str, Any]
 
 
-async def notify(session: AsyncSession) -> None:
-    await session.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))
+async def add(session: AsyncSession, messages: Sequence[Staged]) -> None:
+    """Insert ``messages`` in one statement, after what the session has pending (its
+    autoflush): the outbox keeps the order of the changes that caused them."""
+    if messages:
+        await session.execute(
+            insert(OutboxMessage),
+            [
+                {"topic": m.topic, "key": m.key, "headers": m.headers, "payload": m.payload}
+                for m in messages
+            ],
+        )
 
 
 @dataclass(frozen=True)
