@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import multiprocessing
 import resource
 import time
@@ -53,6 +54,9 @@ def _serve(conn: Connection, memory_bytes: int) -> None:
 
     if memory_bytes > 0:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    # What the fork server loaded is shared with it until written: a full collection
+    # would touch (and copy) all of it, and take long. Never collect it here.
+    gc.freeze()
     with contextlib.suppress(Exception):  # a cold child still parses, only slower
         parse_file(sample_pdf(), FileKind.PDF)
     conn.send(("ready",))
