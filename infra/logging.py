@@ -11,8 +11,21 @@ import sys
 
 import structlog
 
+REHEARSAL = "rehearsal"
+
+
+def drop_rehearsals(
+    _logger: object, _method: str, event_dict: structlog.types.EventDict
+) -> structlog.types.EventDict:
+    """A warm-up's lines (bound with ``rehearsal=True``) are about no real user or CV."""
+    if event_dict.get(REHEARSAL):
+        raise structlog.DropEvent
+    return event_dict
+
+
 _SHARED: list[structlog.types.Processor] = [
     structlog.contextvars.merge_contextvars,
+    drop_rehearsals,
     structlog.processors.add_log_level,
     structlog.stdlib.add_logger_name,
     structlog.processors.TimeStamper(fmt="iso", utc=True),

@@ -27,6 +27,7 @@ from infra.db.repositories import search as search_repo
 from infra.db.repositories import users as users_repo
 from infra.db.session import Database
 from infra.entitlements import Metric
+from infra.logging import REHEARSAL
 from infra.personal_data import (
     analysis_body,
     file_place,
@@ -103,23 +104,24 @@ async def submit(
 
 async def rehearse_upload(db: Database, vault: Vault, billing: BillingSettings) -> None:
     """An upload's statements once, rolled back (see ``Database.rehearsal``): the API's
-    first upload is then as fast as the next ones. Nothing is stored or published."""
-    async with db.rehearsal() as session:
-        cv = await rehearsal_cv(session)
-        await _hold_account(session, cv.user_id)
-        await entitlements.spend(session, billing, cv.user_id, Metric.ANALYSES, cv.id)
-        await vault.key_or_create(session, cv.user_id)
-        await stage_events(
-            session,
-            CvUploaded(
-                correlation_id=cv.correlation_id,
-                user_id=cv.user_id,
-                cv_id=cv.id,
-                storage_key=cv.storage_key,
-                file_kind=FileKind(cv.file_kind),
-                size_bytes=cv.size_bytes,
-            ),
-        )
+    first upload is then as fast as the next ones. Nothing is stored, published or logged."""
+    with structlog.contextvars.bound_contextvars(**{REHEARSAL: True}):
+        async with db.rehearsal() as session:
+            cv = await rehearsal_cv(session)
+            await _hold_account(session, cv.user_id)
+            await entitlements.spend(session, billing, cv.user_id, Metric.ANALYSES, cv.id)
+            await vault.key_or_create(session, cv.user_id)
+            await stage_events(
+                session,
+                CvUploaded(
+                    correlation_id=cv.correlation_id,
+                    user_id=cv.user_id,
+                    cv_id=cv.id,
+                    storage_key=cv.storage_key,
+                    file_kind=FileKind(cv.file_kind),
+                    size_bytes=cv.size_bytes,
+                ),
+            )
 
 
 async def _hold_account(session: AsyncSession, user_id: uuid.UUID) -> None:

@@ -25,6 +25,7 @@ from infra.db.repositories import cvs as cvs_repo
 from infra.db.repositories import messages as messages_repo
 from infra.db.repositories import users as users_repo
 from infra.db.session import warm_quietly
+from infra.logging import REHEARSAL
 from infra.personal_data import file_place, job_description_of, set_parsed
 from infra.storage import FileNotStoredError
 from producers.outbox import stage_events
@@ -158,30 +159,30 @@ async def _record(
 async def rehearse(ctx: WorkerContext) -> None:
     """Take a sample CV through the sandbox, the analysis and both transactions, and roll
     it all back: done before the worker says it is ready, so that its first CV is as fast
-    as the next ones (nothing of it is stored, staged or sent)."""
+    as the next ones (nothing of it is stored, staged, sent or logged)."""
     await ctx.sandbox.warm()
+    await warm_quietly(_rehearse(ctx))
+
+
+async def _rehearse(ctx: WorkerContext) -> None:
     parsed = await ctx.sandbox.parse(sample_pdf(), FileKind.PDF)
-    with structlog.contextvars.bound_contextvars(rehearsal=True):
-        await warm_quietly(_rehearse_transactions(ctx, parsed))
-
-
-async def _rehearse_transactions(ctx: WorkerContext, parsed: ParsedCv) -> None:
-    async with ctx.db.rehearsal() as session:
-        cv = await rehearsal_cv(session)
-        event = CvUploaded(
-            correlation_id=cv.correlation_id,
-            user_id=cv.user_id,
-            cv_id=cv.id,
-            storage_key=cv.storage_key,
-            file_kind=FileKind.PDF,
-            size_bytes=cv.size_bytes,
-        )
-        key = idempotency_key(event.event_id)
-        await messages_repo.was_processed(session, CONSUMER, key)
-        work = await _check(ctx, session, event, rerun=False)
-        analysis = await scoring.analysis_of(ctx, parsed, None) if is_local(ctx.ai) else None
-        await messages_repo.claim(session, CONSUMER, key)
-        await _record(ctx, session, event, False, parsed if work else None, analysis)
+    with structlog.contextvars.bound_contextvars(**{REHEARSAL: True}):
+        async with ctx.db.rehearsal() as session:
+            cv = await rehearsal_cv(session)
+            event = CvUploaded(
+                correlation_id=cv.correlation_id,
+                user_id=cv.user_id,
+                cv_id=cv.id,
+                storage_key=cv.storage_key,
+                file_kind=FileKind.PDF,
+                size_bytes=cv.size_bytes,
+            )
+            key = idempotency_key(event.event_id)
+            await messages_repo.was_processed(session, CONSUMER, key)
+            work = await _check(ctx, session, event, rerun=False)
+            analysis = await scoring.analysis_of(ctx, parsed, None) if is_local(ctx.ai) else None
+            await messages_repo.claim(session, CONSUMER, key)
+            await _record(ctx, session, event, False, parsed if work else None, analysis)
 
 
 async def _parse_counted(

@@ -44,3 +44,12 @@ def test_a_logged_traceback_has_no_locals(json):
     assert text.count("parse failed after") >= 2  # the tracebacks are there...
     assert "_fail_with_personal_data_in_locals" in text
     assert SECRET not in text  # ...but not what the frames held
+
+
+def test_a_warm_ups_lines_are_dropped_and_others_kept():
+    from infra.logging import drop_rehearsals
+
+    with pytest.raises(structlog.DropEvent):
+        drop_rehearsals(None, "info", {"event": "cv scored", "rehearsal": True})
+    kept = {"event": "cv scored", "cv_id": "x"}
+    assert drop_rehearsals(None, "info", dict(kept)) == kept
