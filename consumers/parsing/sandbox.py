@@ -57,9 +57,10 @@ def _serve(conn: Connection, memory_bytes: int) -> None:
     # What the fork server loaded is shared with it until written: a full collection
     # would touch (and copy) all of it, and take long. Never collect it here.
     gc.freeze()
+    sample = None
     with contextlib.suppress(Exception):  # a cold child still parses, only slower
-        parse_file(sample_pdf(), FileKind.PDF)
-    conn.send(("ready",))
+        sample = parse_file(sample_pdf(), FileKind.PDF).model_dump(mode="json")
+    conn.send(("ready", sample))
     while True:
         try:
             data, kind = conn.recv()
@@ -103,6 +104,8 @@ class ParseSandbox:
         self._processes = max(1, processes)
         self._slots = asyncio.Semaphore(self._processes)
         self._idle: list[_Child] = []
+        # What a child made of the warm-up sample: a real parse for a worker's rehearsal.
+        self.sample: ParsedCv | None = None
 
     async def parse(self, data: bytes, kind: FileKind) -> ParsedCv:
         """Parse one file; raises ``ParseError`` (``file_too_complex`` past the budget,
@@ -156,12 +159,14 @@ class ParseSandbox:
         # document's budget pays for it. A child that cannot even do that is no
         # document's fault: the error is the worker's, and its message is retried.
         try:
-            ready = parent.poll(_START_SECONDS) and parent.recv() == ("ready",)
+            answer = parent.recv() if parent.poll(_START_SECONDS) else None
         except (EOFError, OSError):
-            ready = False
-        if not ready:
+            answer = None
+        if not answer or answer[0] != "ready":
             child.kill()
             raise SandboxUnavailableError("a parse child did not start")
+        if answer[1] is not None and self.sample is None:
+            self.sample = ParsedCv.model_validate(answer[1])
         return child
 
     def _roundtrip(self, child: _Child, data: bytes, kind: FileKind) -> tuple[Any, ...] | None:

@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from consumers import user_events
 from consumers.context import WorkerContext
 from consumers.parsing.errors import FILE_TOO_COMPLEX, ParseError
-from consumers.parsing.warmup import sample_pdf
 from consumers.runtime import idempotency_key, reprocessing
 from consumers.scoring import service as scoring
 from consumers.scoring.providers import is_local
@@ -165,7 +164,9 @@ async def rehearse(ctx: WorkerContext) -> None:
 
 
 async def _rehearse(ctx: WorkerContext) -> None:
-    parsed = await ctx.sandbox.parse(sample_pdf(), FileKind.PDF)
+    parsed = ctx.sandbox.sample
+    if parsed is None:
+        return
     with structlog.contextvars.bound_contextvars(**{REHEARSAL: True}):
         async with ctx.db.rehearsal() as session:
             cv = await rehearsal_cv(session)

@@ -95,3 +95,13 @@ async def test_a_child_that_does_not_start_is_the_workers_error_not_the_document
         assert not box._idle
     finally:
         box.close()
+
+
+async def test_started_children_have_read_the_warm_up_sample() -> None:
+    box = ParseSandbox(timeout_seconds=BUDGET_S, memory_bytes=0)
+    try:
+        await box.warm()
+        assert box.sample is not None
+        assert box.sample.contact.name == "Ana Souza Lima"
+    finally:
+        box.close()
