@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from infra.db.models import Cv
 from infra.db.repositories import outbox as outbox_repo
 from schemas.envelope import Event
+from schemas.events import CvUploaded
+from schemas.files import FileKind
 from schemas.topics import topic_for
 
 
@@ -28,3 +31,15 @@ async def stage_events(session: AsyncSession, *events: Event) -> None:
             )
         )
     await outbox_repo.add(session, staged)
+
+
+def upload_command(cv: Cv) -> CvUploaded:
+    """The ``cv.uploaded`` command of a stored CV (sent again when it stalled)."""
+    return CvUploaded(
+        correlation_id=cv.correlation_id,
+        user_id=cv.user_id,
+        cv_id=cv.id,
+        storage_key=cv.storage_key,
+        file_kind=FileKind(cv.file_kind),
+        size_bytes=cv.size_bytes,
+    )

@@ -12,11 +12,10 @@ import structlog
 from infra.db.repositories import cvs as cvs_repo
 from infra.db.repositories import outbox as outbox_repo
 from infra.db.session import Database
-from producers.outbox import stage_events
+from producers.outbox import stage_events, upload_command
 from schemas.cv import CvStatus
 from schemas.envelope import Event
-from schemas.events import CvParsed, CvUploaded
-from schemas.files import FileKind
+from schemas.events import CvParsed
 
 log = structlog.get_logger(__name__)
 
@@ -35,16 +34,7 @@ async def requeue_stalled(db: Database, *, older_than: timedelta, limit: int = 5
             if str(cv.id) in waiting:
                 continue
             if cv.status == CvStatus.QUEUED:
-                events.append(
-                    CvUploaded(
-                        correlation_id=cv.correlation_id,
-                        user_id=cv.user_id,
-                        cv_id=cv.id,
-                        storage_key=cv.storage_key,
-                        file_kind=FileKind(cv.file_kind),
-                        size_bytes=cv.size_bytes,
-                    )
-                )
+                events.append(upload_command(cv))
             else:
                 language = (cv.parsed or {}).get("language", "pt")
                 events.append(

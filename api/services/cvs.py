@@ -38,10 +38,10 @@ from infra.personal_data import (
 from infra.settings import BillingSettings
 from infra.storage import FileNotStoredError, ObjectStore
 from infra.vault import Vault
-from producers.outbox import stage_events
+from producers.outbox import stage_events, upload_command
 from schemas.cv import CvStatus
 from schemas.events import CvMatchRequested, CvUploaded
-from schemas.files import MEDIA_TYPES, FileKind, report_key
+from schemas.files import MEDIA_TYPES, report_key
 
 log = structlog.get_logger(__name__)
 
@@ -111,17 +111,7 @@ async def rehearse_upload(db: Database, vault: Vault, billing: BillingSettings) 
             await _hold_account(session, cv.user_id)
             await entitlements.spend(session, billing, cv.user_id, Metric.ANALYSES, cv.id)
             await vault.key_or_create(session, cv.user_id)
-            await stage_events(
-                session,
-                CvUploaded(
-                    correlation_id=cv.correlation_id,
-                    user_id=cv.user_id,
-                    cv_id=cv.id,
-                    storage_key=cv.storage_key,
-                    file_kind=FileKind(cv.file_kind),
-                    size_bytes=cv.size_bytes,
-                ),
-            )
+            await stage_events(session, upload_command(cv))
 
 
 async def _hold_account(session: AsyncSession, user_id: uuid.UUID) -> None:

@@ -27,10 +27,9 @@ from infra.db.session import warm_quietly
 from infra.logging import REHEARSAL
 from infra.personal_data import file_place, job_description_of, set_parsed
 from infra.storage import FileNotStoredError
-from producers.outbox import stage_events
+from producers.outbox import stage_events, upload_command
 from schemas.cv import Analysis, CvStatus, ParsedCv
 from schemas.events import CvFailed, CvParsed, CvScored, CvUploaded
-from schemas.files import FileKind
 
 CONSUMER = "parsing"
 log = structlog.get_logger(__name__)
@@ -170,14 +169,7 @@ async def _rehearse(ctx: WorkerContext) -> None:
     with structlog.contextvars.bound_contextvars(**{REHEARSAL: True}):
         async with ctx.db.rehearsal() as session:
             cv = await rehearsal_cv(session)
-            event = CvUploaded(
-                correlation_id=cv.correlation_id,
-                user_id=cv.user_id,
-                cv_id=cv.id,
-                storage_key=cv.storage_key,
-                file_kind=FileKind.PDF,
-                size_bytes=cv.size_bytes,
-            )
+            event = upload_command(cv)
             key = idempotency_key(event.event_id)
             await messages_repo.was_processed(session, CONSUMER, key)
             work = await _check(ctx, session, event, rerun=False)
