@@ -121,6 +121,9 @@ def read_pdf(data: bytes) -> PdfText:
         raise ParseError(FILE_TOO_COMPLEX, "PDF exceeds decompression limits") from exc
     except (PyPdfError, DependencyError) as exc:
         raise ParseError(UNREADABLE_FILE, "PDF is corrupt or cannot be read") from exc
+    except NotImplementedError as exc:
+        # A filter or encoding pypdf does not know, often a damaged name ("/FlateDeco\xb5").
+        raise ParseError(UNREADABLE_FILE, "PDF uses an encoding that cannot be read") from exc
     except (ValueError, KeyError, TypeError, IndexError, AttributeError, OSError) as exc:
         # pypdf surfaces some malformed structures as builtin errors.
         raise ParseError(UNREADABLE_FILE, "PDF structure is malformed") from exc

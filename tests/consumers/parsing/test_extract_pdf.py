@@ -115,6 +115,17 @@ def test_not_a_pdf_is_unreadable():
     assert caught.value.code == "unreadable_file"
 
 
+def test_a_stream_in_an_unknown_encoding_is_unreadable():
+    # A damaged filter name, as a fuzzer found: pypdf raises NotImplementedError for it.
+    data = one_column_pdf(LINES)
+    assert b"/FlateDecode" in data
+
+    with pytest.raises(ParseError) as caught:
+        extract_text(data.replace(b"/FlateDecode", b"/FlateDecoX"), FileKind.PDF)
+
+    assert caught.value.code == "unreadable_file"
+
+
 def test_too_many_pages_is_too_complex():
     with pytest.raises(ParseError) as caught:
         extract_text(one_column_pdf(["Página"], pages=21), FileKind.PDF)
