@@ -5,16 +5,35 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import asyncpg
+import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.services.errors import DomainError
 from infra.ratelimit import RateLimitedError, TooManyStreamsError
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+log = structlog.get_logger(__name__)
+
+# The database did not answer: refused or lost connections, a server starting or full, no
+# connection free in the pool in time. Transient, and nothing was committed: the client
+# may retry. The driver raises a refused connection as the builtin error, unwrapped (the
+# API's other clients, Redis, Kafka, Stripe and S3, raise errors of their own).
+DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+    sa_exc.TimeoutError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.TooManyConnectionsError,
+    asyncpg.ConnectionDoesNotExistError,
+    ConnectionError,
+)
+_RETRY_AFTER_SECONDS = 2
 
 
 class Problem(BaseModel):
@@ -108,9 +127,22 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     return problem(exc.status_code, code, str(exc.detail), headers=exc.headers)
 
 
+async def _database_unavailable(_request: Request, exc: Exception) -> JSONResponse:
+    log.warning("database unavailable", error=type(exc).__name__)
+    return problem(
+        503,
+        "database_unavailable",
+        "The database cannot be reached right now",
+        f"Nothing was saved; try again in {_RETRY_AFTER_SECONDS} seconds.",
+        headers={"Retry-After": str(_RETRY_AFTER_SECONDS)},
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RateLimitedError, _rate_limited)
     app.add_exception_handler(TooManyStreamsError, _too_many_streams)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    for unavailable in DATABASE_UNAVAILABLE:
+        app.add_exception_handler(unavailable, _database_unavailable)
