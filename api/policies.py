@@ -173,7 +173,7 @@ async def _cookie_token(request: Request, resources: Resources) -> str | None:
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def get_current_user_id(principal: PrincipalDep) -> uuid.UUID:
+async def get_current_user_id(principal: PrincipalDep) -> uuid.UUID:
     return principal.user_id
 
 

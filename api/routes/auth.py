@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, status
+from fastapi import APIRouter, Form, Header, Query, status
 from fastapi.responses import HTMLResponse, JSONResponse
-from fastapi.security import OAuth2PasswordRequestForm
 
 from api.deps import RequestMetaDep, ResourcesDep, SessionDep
 from api.errors import PROBLEM, PROBLEM_MEDIA_TYPE, Problem, problem
@@ -65,18 +64,22 @@ async def register(
     responses={401: _TOKEN_401, 403: PROBLEM, 422: PROBLEM, 429: PROBLEM},
 )
 async def token(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    # OAuth2's password grant, as form fields: FastAPI's OAuth2PasswordRequestForm is a
+    # class, built in a worker thread on every log-in.
+    username: Annotated[str, Form()],
+    password: Annotated[str, Form(json_schema_extra={"format": "password"})],
     session: SessionDep,
     resources: ResourcesDep,
     meta: RequestMetaDep,
+    grant_type: Annotated[str | None, Form(pattern="^password$")] = None,
 ) -> TokenOut | JSONResponse:
     try:
         pair = await auth.log_in(
             session,
             resources.settings,
             resources.hashing,
-            form.username,
-            form.password,
+            username,
+            password,
             meta,
             resources.limiter,
         )
