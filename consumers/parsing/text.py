@@ -76,7 +76,7 @@ def _unify_bullet(line: str) -> str:
     return f"{BULLET} {rest}" if rest else ""
 
 
-class _CharTable(dict[int, str]):
+class CharTable(dict[int, str]):
     """A ``str.translate`` table that computes (and keeps) each character's mapping."""
 
     def __init__(self, mapping: Callable[[str], str]) -> None:
@@ -99,9 +99,9 @@ def _strip_char(ch: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)) or ch
 
 
-_FOLD = _CharTable(_fold_char)
-_FOLD_SAME_LENGTH = _CharTable(lambda ch: (_fold_char(ch) or ch)[0])
-_STRIP = _CharTable(_strip_char)
+_FOLD = CharTable(_fold_char)
+_FOLD_SAME_LENGTH = CharTable(lambda ch: (_fold_char(ch) or ch)[0])
+_STRIP = CharTable(_strip_char)
 
 
 def fold(text: str) -> str:

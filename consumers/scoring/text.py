@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from consumers.parsing.text import CharTable
+
 _BULLET_RE = re.compile(r"^\s*(?:[•●▪■◦‣∙·*\-–—>➢✓✔]|\d{1,2}[.)])\s*")
 _WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 _SPACE_RE = re.compile(r"\s+")
@@ -22,10 +24,20 @@ _GARBLED_RE = re.compile(
 )
 
 
+def _without_marks(ch: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+
+
+# Decomposing character by character gives what decomposing the whole text would, once
+# the marks (the only characters a decomposition reorders) are dropped.
+_WITHOUT_MARKS = CharTable(_without_marks)
+
+
 def fold(text: str) -> str:
     """Lowercase ``text`` and drop accents, so "Gestão" and "gestao" compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+    if text.isascii():
+        return text.lower()
+    return text.translate(_WITHOUT_MARKS).lower()
 
 
 def words(text: str) -> list[str]:
