@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import click
 import typer
@@ -17,7 +17,6 @@ from infra.settings import Settings, get_settings
 if TYPE_CHECKING:
     # Imported where used: `recoloca dev` must refuse a second run before loading it all.
     from infra.db.session import Database
-    from producers.dead_letters import DeadLetter
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -255,33 +254,51 @@ def _dead_letter_tools() -> tuple[Settings, Database]:
 
 
 @dlq_app.command("list")
-def dlq_list(topic: Annotated[str, typer.Option(help="Original topic, e.g. cv.uploaded")]) -> None:
+def dlq_list(
+    topic: Annotated[str, typer.Option(help="Original topic, e.g. cv.uploaded")],
+    state: Annotated[
+        Literal["all", "waiting", "redriven"], typer.Option(help="Which letters to list")
+    ] = "all",
+    limit: Annotated[int, typer.Option(min=1, help="Letters to show, oldest first")] = 100,
+    offset: Annotated[int, typer.Option(min=0, help="Letters to skip first")] = 0,
+) -> None:
     """Dead letters of a topic with their envelope and failure (no message bodies)."""
-    from producers.dead_letters import read_dead_letters
+    from producers.dead_letters import LetterPage, read_dead_letter_page
 
     settings, db = _dead_letter_tools()
 
-    async def run() -> list[DeadLetter]:
+    async def run() -> LetterPage:
         try:
-            return await read_dead_letters(settings.kafka, db, topic)
+            return await read_dead_letter_page(
+                settings.kafka,
+                db,
+                topic,
+                state=state,
+                offset=offset,
+                limit=limit,
+            )
         finally:
             await db.dispose()
 
     try:
-        letters = asyncio.run(run())
+        page = asyncio.run(run())
     except LookupError as exc:
         raise OperatorError(str(exc), "`recoloca topics list` shows the topics") from exc
     typer.echo(
         f"{'id':<10} {'state':<9} {'type':<14} {'event_id':<37} {'consumer':<10} {'tries':>5}  error"
     )
-    for letter in letters:
+    for letter in page.letters:
         env, failure = letter.envelope(), letter.failure()
-        state = "redriven" if letter.redriven else "waiting"
+        shown_state = "redriven" if letter.redriven else "waiting"
         typer.echo(
-            f"{letter.id:<10} {state:<9} {env.get('type', '-'):<14} {env.get('event_id', '-'):<37} "
+            f"{letter.id:<10} {shown_state:<9} {env.get('type', '-'):<14} {env.get('event_id', '-'):<37} "
             f"{failure.get('consumer', '-'):<10} {failure.get('attempts', '-'):>5}  {failure.get('error', '')[:80]}"
         )
-    typer.echo(f"{len(letters)} dead letter(s)")
+    first = offset + 1 if page.letters else 0
+    typer.echo(
+        f"{first}–{offset + len(page.letters)} of {page.total} dead letter(s)"
+        + (f" ({state})" if state != "all" else "")
+    )
 
 
 @dlq_app.command("show")

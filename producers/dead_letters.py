@@ -6,12 +6,13 @@ dead letter is sent back once, and ``list`` shows which ones are still waiting.
 
 from __future__ import annotations
 
+import heapq
 import json
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 
@@ -21,6 +22,7 @@ from infra.kafka import make_producer
 from infra.settings import KafkaSettings
 from producers.kafka_admin import NoSuchTopicError, offsets_reader, partitions_of
 
+LetterState = Literal["waiting", "redriven", "all"]
 ENVELOPE_FIELDS = ("type", "version", "event_id", "correlation_id", "causation_id", "user_id")
 
 
@@ -104,18 +106,89 @@ async def _reading(settings: KafkaSettings, db: Database, topic: str) -> AsyncIt
 
 
 async def read_dead_letters(settings: KafkaSettings, db: Database, topic: str) -> list[DeadLetter]:
-    records: list[ConsumerRecord[bytes, bytes]] = []
+    """Every dead letter of a topic, oldest first (a redrive of all that wait needs them)."""
+    page = await read_dead_letter_page(settings, db, topic, state="all", offset=0, limit=None)
+    return page.letters
+
+
+@dataclass(frozen=True)
+class LetterPage:
+    letters: list[DeadLetter]
+    # How many letters the topic holds in the state asked for.
+    total: int
+
+
+async def read_dead_letter_page(
+    settings: KafkaSettings,
+    db: Database,
+    topic: str,
+    *,
+    state: LetterState = "all",
+    offset: int = 0,
+    limit: int | None = 100,
+) -> LetterPage:
+    """Letters ``offset`` to ``offset + limit`` in ``state``, oldest first (None: all).
+
+    A dead-letter topic grows with every outage and is never compacted, so each partition
+    is read from its start only until it has given ``offset + limit`` letters in that
+    state: a first page costs what it shows, not the whole topic. Partitions are merged
+    by time, each in its own order.
+    """
     async with _reading(settings, db, topic) as dlq:
         consumer, partitions = dlq.consumer, dlq.partitions
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
+        starts = await consumer.beginning_offsets(partitions)
         ends = await consumer.end_offsets(partitions)
-        while any([await consumer.position(tp) < ends[tp] for tp in partitions]):
-            batch = await consumer.getmany(timeout_ms=500)
-            for items in batch.values():
-                records.extend(items)
-    records.sort(key=lambda r: (r.timestamp, r.partition, r.offset))
-    return [dlq.letter(r) for r in records]
+        total = _count(dlq, starts, ends, state)
+        wanted = None if limit is None else offset + limit
+        if wanted == 0 or total == 0:
+            return LetterPage([], total)
+        per_partition = {
+            tp: await _read_partition(dlq, tp, ends[tp], state, wanted) for tp in partitions
+        }
+    merged = heapq.merge(
+        *per_partition.values(), key=lambda r: (r.timestamp, r.partition, r.offset)
+    )
+    chosen = list(merged)[offset : None if wanted is None else wanted]
+    return LetterPage([dlq.letter(r) for r in chosen], total)
+
+
+def _in_state(dlq: _Reading, partition: int, offset: int, state: LetterState) -> bool:
+    return state == "all" or ((partition, offset) in dlq.redriven) == (state == "redriven")
+
+
+def _count(
+    dlq: _Reading,
+    starts: dict[TopicPartition, int],
+    ends: dict[TopicPartition, int],
+    state: LetterState,
+) -> int:
+    everything = sum(ends[tp] - starts[tp] for tp in dlq.partitions)
+    if state == "all":
+        return everything
+    # Only redrives of letters still in the topic: retention may have removed older ones.
+    bounds = {tp.partition: (starts[tp], ends[tp]) for tp in dlq.partitions}
+    redriven = sum(
+        1
+        for partition, offset in dlq.redriven
+        if partition in bounds and bounds[partition][0] <= offset < bounds[partition][1]
+    )
+    return redriven if state == "redriven" else everything - redriven
+
+
+async def _read_partition(
+    dlq: _Reading, tp: TopicPartition, end: int, state: LetterState, wanted: int | None
+) -> list[ConsumerRecord[bytes, bytes]]:
+    """The partition's first ``wanted`` letters in ``state`` (None: all), in offset order."""
+    consumer = dlq.consumer
+    consumer.assign([tp])
+    await consumer.seek_to_beginning(tp)
+    found: list[ConsumerRecord[bytes, bytes]] = []
+    while (wanted is None or len(found) < wanted) and await consumer.position(tp) < end:
+        batch = await consumer.getmany(tp, timeout_ms=500)
+        for record in batch.get(tp, []):
+            if _in_state(dlq, tp.partition, record.offset, state):
+                found.append(record)
+    return found if wanted is None else found[:wanted]
 
 
 _POSITION = re.compile(r"(\d{1,9}):(\d{1,18})")

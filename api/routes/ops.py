@@ -28,7 +28,7 @@ from api.schemas import (
     TopicPartitionOut,
 )
 from api.services import ops
-from producers.dead_letters import DeadLetter, describe
+from producers.dead_letters import DeadLetter, LetterState, describe
 
 router = APIRouter(prefix="/v1/ops", tags=["operations"])
 _OPS: dict[int | str, dict[str, Any]] = {401: PROBLEM, 403: PROBLEM, 503: PROBLEM}
@@ -89,19 +89,16 @@ async def list_groups(resources: ResourcesDep) -> list[GroupOut]:
 async def list_dead_letters(
     topic: TopicPath,
     resources: ResourcesDep,
-    state: Annotated[ops.LetterState, Query()] = "all",
+    state: Annotated[LetterState, Query()] = "all",
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> DeadLetterPage:
     """A topic's dead letters, oldest first: envelope and failure, never the bodies."""
-    letters = await ops.list_dead_letters(
-        resources.settings.kafka, resources.db, topic, state=state
+    page = await ops.dead_letter_page(
+        resources.settings.kafka, resources.db, topic, state=state, offset=offset, limit=limit
     )
     return DeadLetterPage(
-        items=[_letter(x) for x in letters[offset : offset + limit]],
-        total=len(letters),
-        limit=limit,
-        offset=offset,
+        items=[_letter(x) for x in page.letters], total=page.total, limit=limit, offset=offset
     )
 
 

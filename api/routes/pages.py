@@ -1090,6 +1090,7 @@ async def account_mfa_disable(
 # --- the console of operators and admins ------------------------------------------------
 
 _ROLES = ("user", "operator", "admin")
+_LETTERS_SHOWN = 200
 
 
 @router.get("/app/ops", dependencies=[requires(OPERATOR)], response_class=HTMLResponse)
@@ -1100,8 +1101,8 @@ async def ops_page(
     topic: str = "",
     redriven: int | None = None,
 ) -> Response:
-    """Lag per worker and the dead-letter topics; the letters of one topic at a time,
-    since reading a topic's letters means reading the whole dead-letter topic."""
+    """Lag per worker and the dead-letter topics; the oldest letters of one topic at a
+    time (the API pages through the rest)."""
     kafka = resources.settings.kafka
     groups = await ops.groups(kafka)
     # Letters ever dead-lettered (redriven ones too): the topic keeps them.
@@ -1112,7 +1113,11 @@ async def ops_page(
     known = [t.name for t in TOPICS]
     if topic not in known:
         topic = next((t.name for t in TOPICS if sizes.get(t.dlq)), "")
-    letters = await ops.list_dead_letters(kafka, resources.db, topic) if topic else []
+    page = (
+        await ops.dead_letter_page(kafka, resources.db, topic, limit=_LETTERS_SHOWN)
+        if topic
+        else None
+    )
     return render(
         request,
         resources.settings,
@@ -1121,7 +1126,8 @@ async def ops_page(
         groups=groups,
         dlq=[(t.name, sizes.get(t.dlq, 0)) for t in TOPICS],
         topic=topic,
-        letters=letters,
+        letters=page.letters if page else [],
+        letters_total=page.total if page else 0,
         redriven=redriven,
     )
 

@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
 
 from aiokafka.errors import KafkaError
 from redis.asyncio import Redis
@@ -30,11 +29,9 @@ from api.services.errors import (
 from infra.db.session import Database
 from infra.settings import ControlSettings, KafkaSettings
 from producers import dead_letters, kafka_admin, replay
-from producers.dead_letters import DeadLetter
+from producers.dead_letters import DeadLetter, LetterPage, LetterState
 from producers.kafka_admin import GroupPartition, PartitionOffsets
 from producers.replay import ReplayPlan, ReplayResult
-
-LetterState = Literal["waiting", "redriven", "all"]
 
 
 @asynccontextmanager
@@ -70,14 +67,19 @@ async def groups(settings: KafkaSettings) -> dict[str, list[GroupPartition]]:
         return await kafka_admin.worker_groups(settings)
 
 
-async def list_dead_letters(
-    settings: KafkaSettings, db: Database, topic: str, state: LetterState = "all"
-) -> list[DeadLetter]:
+async def dead_letter_page(
+    settings: KafkaSettings,
+    db: Database,
+    topic: str,
+    *,
+    state: LetterState = "all",
+    offset: int = 0,
+    limit: int = 100,
+) -> LetterPage:
     async with _bus():
-        letters = await dead_letters.read_dead_letters(settings, db, topic)
-    if state == "all":
-        return letters
-    return [letter for letter in letters if letter.redriven == (state == "redriven")]
+        return await dead_letters.read_dead_letter_page(
+            settings, db, topic, state=state, offset=offset, limit=limit
+        )
 
 
 async def dead_letter(

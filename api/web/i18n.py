@@ -405,6 +405,10 @@ _T: dict[str, tuple[str, str]] = {
     "ops.state.waiting": ("aguardando", "waiting"),
     "ops.state.redriven": ("reenviada", "redriven"),
     "ops.redrive": ("Reenviar ao tópico", "Send back to the topic"),
+    "ops.letters_shown": (
+        "As {shown} mais antigas de {total}; a API de operações lista as demais.",
+        "The oldest {shown} of {total}; the operations API lists the rest.",
+    ),
     "ops.redrive_hint": (
         "Sem nenhuma marcada, todas as que aguardam voltam ao tópico, cada uma uma vez.",
         "With none checked, every waiting letter goes back to the topic, each once.",

@@ -273,6 +273,8 @@ async def test_asyncapi_document_describes_the_bus(system: RunningSystem) -> Non
         (["groups"], "parsing"),
         (["workers"], "scoring: cv.parsed, cv.match-requested"),
         (["dlq", "list", "--topic", "cv.parsed"], "dead letter(s)"),
+        (["dlq", "list", "--topic", "cv.parsed", "--state", "waiting"], "dead letter(s) (waiting)"),
+        (["dlq", "list", "--topic", "cv.parsed", "--state", "lost"], "Invalid value"),
         (
             [
                 "replay",
@@ -314,4 +316,6 @@ def test_operator_commands_run(
         root.handlers[:] = handlers
         root.setLevel(level)
     assert expected in result.output
-    assert result.exit_code == (2 if expected == "not a time" else 0), result.output
+    assert result.exit_code == (2 if expected in ("not a time", "Invalid value") else 0), (
+        result.output
+    )
