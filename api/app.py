@@ -72,7 +72,7 @@ def create_app(
         if not settings.database.url or not settings.redis.url:
             raise RuntimeError("RECOLOCA_DATABASE_URL and RECOLOCA_REDIS_URL must be set")
         redis = make_redis(settings.redis.url)
-        db = Database(settings.database.url, pool_size=settings.database.pool_size)
+        db = Database.of(settings.database)
         resources = Resources(
             settings=settings,
             db=db,

@@ -69,7 +69,7 @@ class WorkerContext:
             raise RuntimeError("RECOLOCA_DATABASE_URL and RECOLOCA_REDIS_URL must be set")
         return cls(
             settings=settings,
-            db=Database(settings.database.url, pool_size=settings.database.pool_size),
+            db=Database.of(settings.database),
             redis=make_redis(settings.redis.url),
             storage=make_object_store(settings),
             vault=Vault(settings.crypto.master_keys()),

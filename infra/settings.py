@@ -33,7 +33,12 @@ class Environment(StrEnum):
 
 class DatabaseSettings(BaseModel):
     url: str | None = Field(default=None, description="postgresql+asyncpg://user:pass@host/db")
-    pool_size: int = 10
+    pool_size: int = Field(default=10, ge=1)
+    # Connections opened beyond the pool under a burst, closed again when returned.
+    max_overflow: int = Field(default=10, ge=0)
+    # How long a request or message waits for a connection before it fails (a 503
+    # database_unavailable in the API, a retry in a worker).
+    pool_timeout_seconds: float = Field(default=30.0, gt=0)
 
 
 class RedisSettings(BaseModel):

@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import Session, configure_mappers
 
+from infra.settings import DatabaseSettings
+
 _READ_ONLY = "read_only"
 log = structlog.get_logger(__name__)
 
@@ -33,7 +35,21 @@ def to_asyncpg_dsn(url: str) -> str:
 
 
 class Database:
-    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+    @classmethod
+    def of(cls, settings: DatabaseSettings) -> Database:
+        """A process's database, its pool sized by the settings."""
+        if not settings.url:
+            raise RuntimeError("RECOLOCA_DATABASE_URL must be set")
+        return cls(
+            settings.url,
+            pool_size=settings.pool_size,
+            max_overflow=settings.max_overflow,
+            pool_timeout=settings.pool_timeout_seconds,
+        )
+
+    def __init__(
+        self, url: str, *, pool_size: int = 10, max_overflow: int = 10, pool_timeout: float = 30.0
+    ) -> None:
         self.url = to_async_url(url)
         # hide_parameters: statement errors must not print the values (e-mails, CV text).
         # No pre-ping: asyncpg's costs three round trips (BEGIN, ";", ROLLBACK) on every
@@ -41,7 +57,12 @@ class Database:
         # which invalidates the pool's older connections; the request or message that
         # hit it fails once and is retried like any other error.
         self.engine: AsyncEngine = create_async_engine(
-            self.url, pool_size=pool_size, pool_recycle=1800, hide_parameters=True
+            self.url,
+            pool_size=pool_size,
+            max_overflow=max_overflow,
+            pool_timeout=pool_timeout,
+            pool_recycle=1800,
+            hide_parameters=True,
         )
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         # Autocommit: each statement is its own snapshot, without the BEGIN and ROLLBACK

@@ -63,3 +63,31 @@ async def test_a_dropped_connection_fails_one_statement_and_is_replaced(
     async with db.transaction() as session:
         replaced = await session.scalar(text("SELECT pg_backend_pid()"))
     assert replaced != pid
+
+
+async def test_the_pool_is_sized_by_the_settings(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    from infra.settings import get_settings
+
+    monkeypatch.setenv("RECOLOCA_DATABASE_URL", settings.database.url or "")
+    monkeypatch.setenv("RECOLOCA_DATABASE_POOL_SIZE", "1")
+    monkeypatch.setenv("RECOLOCA_DATABASE_MAX_OVERFLOW", "1")
+    monkeypatch.setenv("RECOLOCA_DATABASE_POOL_TIMEOUT_SECONDS", "0.2")
+    get_settings.cache_clear()
+    try:
+        db = Database.of(get_settings().database)
+    finally:
+        get_settings.cache_clear()
+    try:
+        async with db.sessions() as one, db.sessions() as two:
+            # Two connections out (the pool's one and one over it): a third waits 0.2 s.
+            await one.execute(text("SELECT 1"))
+            await two.execute(text("SELECT 1"))
+            async with db.sessions() as three:
+                with pytest.raises(PoolTimeout):
+                    await three.execute(text("SELECT 1"))
+    finally:
+        await db.dispose()
