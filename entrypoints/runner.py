@@ -105,7 +105,9 @@ async def run_relay(
             # was in flight. Consumers skip what they had already done.
             await requeue_stalled(db, older_than=timedelta(0))
         await relay.run(
-            stopping, on_active=lambda: readiness.set(RELAY, True) if readiness else None
+            stopping,
+            on_active=lambda: readiness.set(RELAY, True) if readiness else None,
+            on_standby=lambda: readiness.set(RELAY, False) if readiness else None,
         )
     finally:
         if readiness is not None:

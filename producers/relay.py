@@ -2,7 +2,12 @@
 
 Woken by the NOTIFY each outbox write sends at commit; a slow poll is only the safety
 net. One relay is active at a time (a Postgres advisory lock), which keeps per-key order.
-If Kafka is unreachable the rows wait in Postgres and go out when it is back.
+If Kafka or Postgres is unreachable the rows wait in Postgres and go out when it is back.
+
+The lock belongs to one connection, the one that also LISTENs. When that connection dies
+(a restarted or failed-over server, a proxy's idle cut, a terminated backend) the lock is
+gone and another relay may take it: this one then stops publishing, stands by, and leads
+again on a new connection once it holds the lock, listening again.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from infra import metrics
 from infra.db.repositories import outbox as outbox_repo
@@ -33,6 +39,23 @@ log = structlog.get_logger(__name__)
 _LEADER_LOCK = 0x7265636F6C6F6361  # "recoloca"
 _MAX_BACKOFF_SECONDS = 5.0
 _GAUGE_SECONDS = 5.0
+# How often the lead's connection is asked whether it still lives: a connection cut without
+# a word (half-open TCP) is noticed only when used.
+_LEAD_CHECK_SECONDS = 5.0
+# What a lost or refused connection to Postgres raises, raw and through SQLAlchemy.
+_DATABASE_AWAY = (
+    OSError,
+    TimeoutError,
+    asyncpg.InterfaceError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.ConnectionFailureError,
+    OperationalError,
+    InterfaceError,
+)
+
+
+class _LeadLost(Exception):
+    """The connection holding the relay's lock is gone, and the lock with it."""
 
 
 class OutboxRelay:
@@ -45,9 +68,29 @@ class OutboxRelay:
         self.published = 0
 
     async def run(
-        self, stopping: asyncio.Event, on_active: Callable[[], None] | None = None
+        self,
+        stopping: asyncio.Event,
+        on_active: Callable[[], None] | None = None,
+        on_standby: Callable[[], None] | None = None,
     ) -> None:
+        """Publish while leading, until ``stopping``; ``on_active`` and ``on_standby`` are
+        called as the lead is taken and lost."""
+        backoff = 0.5
+        while not stopping.is_set():
+            try:
+                await self._lead(stopping, on_active)
+                return
+            except (_LeadLost, *_DATABASE_AWAY) as exc:
+                log.warning("outbox relay not leading, standing by", error=repr(exc))
+                if on_standby is not None:
+                    on_standby()
+                await _sleep_unless(stopping, backoff)
+                backoff = min(backoff * 2, _MAX_BACKOFF_SECONDS)
+
+    async def _lead(self, stopping: asyncio.Event, on_active: Callable[[], None] | None) -> None:
         listener = await asyncpg.connect(to_asyncpg_dsn(self.db.url))
+        # Wakes the loop at once when the server closes the connection.
+        listener.add_termination_listener(lambda _conn: self._wake.set())
         try:
             await self._become_leader(listener, stopping)
             if stopping.is_set():
@@ -56,10 +99,14 @@ class OutboxRelay:
             log.debug("outbox relay active")
             if on_active is not None:
                 on_active()
-            await self._loop(stopping)
+            await self._loop(stopping, listener)
         finally:
             await self._close_producer()
-            await listener.close()
+            if listener.is_closed():
+                listener.terminate()
+            else:
+                with contextlib.suppress(*_DATABASE_AWAY):
+                    await asyncio.wait_for(listener.close(), timeout=5)
 
     def _on_notify(self, *_args: object) -> None:
         self._wake.set()
@@ -72,18 +119,34 @@ class OutboxRelay:
             if stopping.is_set():
                 return
 
-    async def _loop(self, stopping: asyncio.Event) -> None:
+    @staticmethod
+    async def _check_lead(listener: asyncpg.Connection) -> None:
+        if listener.is_closed():
+            raise _LeadLost("its connection closed")
+        try:
+            await asyncio.wait_for(listener.execute("SELECT 1"), timeout=_LEAD_CHECK_SECONDS)
+        except _DATABASE_AWAY as exc:
+            raise _LeadLost(repr(exc)) from exc
+
+    async def _loop(self, stopping: asyncio.Event, listener: asyncpg.Connection) -> None:
         backoff = 0.1
         recovery_every = self.settings.outbox.recovery_seconds
         next_recovery = asyncio.get_running_loop().time() + recovery_every
         next_gauge = 0.0
+        next_lead_check = asyncio.get_running_loop().time() + _LEAD_CHECK_SECONDS
         while not stopping.is_set():
             self._wake.clear()
+            if listener.is_closed() or asyncio.get_running_loop().time() >= next_lead_check:
+                # Before the batch: a relay that lost its lock must not publish beside the
+                # one that took it.
+                await self._check_lead(listener)
+                next_lead_check = asyncio.get_running_loop().time() + _LEAD_CHECK_SECONDS
             try:
                 sent = await self.publish_batch()
-            except (KafkaError, OSError, TimeoutError) as exc:
-                log.warning("kafka unavailable, outbox kept", error=repr(exc), retry_in=backoff)
-                await self._close_producer()
+            except (KafkaError, *_DATABASE_AWAY) as exc:
+                log.warning("outbox kept, publishing later", error=repr(exc), retry_in=backoff)
+                if isinstance(exc, KafkaError | OSError | TimeoutError):
+                    await self._close_producer()
                 await _sleep_unless(stopping, backoff)
                 backoff = min(backoff * 2, _MAX_BACKOFF_SECONDS)
                 continue
