@@ -140,3 +140,37 @@ async def test_after_a_lost_lead_one_relay_publishes_and_the_other_stands_by(
         stopping.set()
         await asyncio.wait_for(asyncio.gather(*tasks), timeout=15)
         await db.dispose()
+
+
+async def test_a_relay_whose_every_connection_is_cut_publishes_on(
+    settings: Settings, tmp_path: Path
+) -> None:
+    own = await isolated_settings(
+        settings, tmp_path, outbox={"poll_seconds": _POLL_SECONDS, "requeue_on_start": False}
+    )
+    assert own.database.url is not None
+    db = Database(own.database.url, pool_size=2)
+    # The relay's own pool, as in its own process: every connection of it is cut below.
+    relay = OutboxRelay(Database(own.database.url, pool_size=2), own)
+    stopping = asyncio.Event()
+    states: list[str] = []
+    task = asyncio.create_task(relay.run(stopping, on_active=lambda: states.append("active")))
+    try:
+        await wait_for(_now(lambda: states == ["active"]), timeout=30, what="the relay's lead")
+        await _published_promptly(db, relay)
+        # As a restarted server does: every connection to the database goes.
+        async with db.reads() as session:
+            await session.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+        await wait_for(_now(lambda: states == ["active"] * 2), timeout=20, what="a new lead")
+        await _published_promptly(db, relay)
+        assert not task.done()
+    finally:
+        stopping.set()
+        await asyncio.wait_for(task, timeout=15)
+        await relay.db.dispose()
+        await db.dispose()
