@@ -5,34 +5,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import asyncpg
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.services.errors import DomainError
+from infra.db.session import DATABASE_UNAVAILABLE
 from infra.ratelimit import RateLimitedError, TooManyStreamsError
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 log = structlog.get_logger(__name__)
 
-# The database did not answer: refused or lost connections, a server starting or full, no
-# connection free in the pool in time. Transient, and nothing was committed: the client
-# may retry. The driver raises a refused connection as the builtin error, unwrapped (the
-# API's other clients, Redis, Kafka, Stripe and S3, raise errors of their own).
-DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
-    sa_exc.OperationalError,
-    sa_exc.InterfaceError,
-    sa_exc.TimeoutError,
-    asyncpg.CannotConnectNowError,
-    asyncpg.TooManyConnectionsError,
-    asyncpg.ConnectionDoesNotExistError,
-    ConnectionError,
-)
 _RETRY_AFTER_SECONDS = 2
 
 

@@ -22,11 +22,10 @@ import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
-from sqlalchemy.exc import InterfaceError, OperationalError
 
 from infra import metrics
 from infra.db.repositories import outbox as outbox_repo
-from infra.db.session import Database, to_asyncpg_dsn
+from infra.db.session import Database, database_unavailable, to_asyncpg_dsn
 from infra.kafka import ensure_topics, make_producer
 from infra.settings import Settings
 from infra.storage import make_object_store
@@ -42,16 +41,6 @@ _GAUGE_SECONDS = 5.0
 # How often the lead's connection is asked whether it still lives: a connection cut without
 # a word (half-open TCP) is noticed only when used.
 _LEAD_CHECK_SECONDS = 5.0
-# What a lost or refused connection to Postgres raises, raw and through SQLAlchemy.
-_DATABASE_AWAY = (
-    OSError,
-    TimeoutError,
-    asyncpg.InterfaceError,
-    asyncpg.CannotConnectNowError,
-    asyncpg.ConnectionFailureError,
-    OperationalError,
-    InterfaceError,
-)
 
 
 class _LeadLost(Exception):
@@ -80,7 +69,9 @@ class OutboxRelay:
             try:
                 await self._lead(stopping, on_active)
                 return
-            except (_LeadLost, *_DATABASE_AWAY) as exc:
+            except Exception as exc:
+                if not _is_away(exc):
+                    raise
                 log.warning("outbox relay not leading, standing by", error=repr(exc))
                 if on_standby is not None:
                     on_standby()
@@ -105,7 +96,7 @@ class OutboxRelay:
             if listener.is_closed():
                 listener.terminate()
             else:
-                with contextlib.suppress(*_DATABASE_AWAY):
+                with contextlib.suppress(Exception):
                     await asyncio.wait_for(listener.close(), timeout=5)
 
     def _on_notify(self, *_args: object) -> None:
@@ -125,7 +116,9 @@ class OutboxRelay:
             raise _LeadLost("its connection closed")
         try:
             await asyncio.wait_for(listener.execute("SELECT 1"), timeout=_LEAD_CHECK_SECONDS)
-        except _DATABASE_AWAY as exc:
+        except Exception as exc:
+            if not _is_away(exc):
+                raise
             raise _LeadLost(repr(exc)) from exc
 
     async def _loop(self, stopping: asyncio.Event, listener: asyncpg.Connection) -> None:
@@ -143,9 +136,11 @@ class OutboxRelay:
                 next_lead_check = asyncio.get_running_loop().time() + _LEAD_CHECK_SECONDS
             try:
                 sent = await self.publish_batch()
-            except (KafkaError, *_DATABASE_AWAY) as exc:
+            except Exception as exc:
+                if not (isinstance(exc, KafkaError) or _is_away(exc)):
+                    raise
                 log.warning("outbox kept, publishing later", error=repr(exc), retry_in=backoff)
-                if isinstance(exc, KafkaError | OSError | TimeoutError):
+                if not database_unavailable(exc):
                     await self._close_producer()
                 await _sleep_unless(stopping, backoff)
                 backoff = min(backoff * 2, _MAX_BACKOFF_SECONDS)
@@ -236,6 +231,23 @@ class OutboxRelay:
             producer, self._producer = self._producer, None
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(producer.stop(), timeout=5)
+
+
+# What the lead's own (raw asyncpg) connection raises once the server closed it or is
+# going away: a connection error (08), an operator's intervention (57: shutdown, not yet
+# accepting), or a call on a connection already closed.
+_CONNECTION_GONE = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.InterfaceError,
+)
+
+
+def _is_away(exc: BaseException) -> bool:
+    """A lost lead, or Postgres or the network away: worth waiting out, unlike a bug."""
+    return isinstance(exc, (_LeadLost, OSError, TimeoutError, *_CONNECTION_GONE)) or (
+        database_unavailable(exc)
+    )
 
 
 async def _sleep_unless(stopping: asyncio.Event, seconds: float) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 
+import asyncpg
 import structlog
 from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -16,6 +18,29 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import Session, configure_mappers
 
 from infra.settings import DatabaseSettings
+
+# The database did not answer: refused or lost connections, a server starting or full, no
+# connection free in the pool in time. Transient, and nothing was committed: the caller
+# may retry. The driver raises a refused connection as the builtin error, unwrapped.
+DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+    sa_exc.TimeoutError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.TooManyConnectionsError,
+    asyncpg.ConnectionDoesNotExistError,
+    ConnectionError,
+)
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database is away, not that a statement is wrong: one of
+    the above, or any driver error on a connection the server closed (a terminated or
+    restarted backend mid-statement)."""
+    return isinstance(exc, DATABASE_UNAVAILABLE) or (
+        isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated
+    )
+
 
 _READ_ONLY = "read_only"
 log = structlog.get_logger(__name__)

@@ -142,7 +142,7 @@ async def test_after_a_lost_lead_one_relay_publishes_and_the_other_stands_by(
         await db.dispose()
 
 
-async def test_a_relay_whose_every_connection_is_cut_publishes_on(
+async def test_relays_whose_every_connection_is_cut_lead_again_and_publish_on(
     settings: Settings, tmp_path: Path
 ) -> None:
     own = await isolated_settings(
@@ -150,14 +150,18 @@ async def test_a_relay_whose_every_connection_is_cut_publishes_on(
     )
     assert own.database.url is not None
     db = Database(own.database.url, pool_size=2)
-    # The relay's own pool, as in its own process: every connection of it is cut below.
-    relay = OutboxRelay(Database(own.database.url, pool_size=2), own)
+    # Each relay with a pool of its own, as in its own process: every connection of both,
+    # the leader's and the stand-by's, is cut below.
+    relays = [OutboxRelay(Database(own.database.url, pool_size=2), own) for _ in range(2)]
+    leads: list[int] = []  # which relay took the lead, in order
     stopping = asyncio.Event()
-    states: list[str] = []
-    task = asyncio.create_task(relay.run(stopping, on_active=lambda: states.append("active")))
+    tasks = [
+        asyncio.create_task(relay.run(stopping, on_active=lambda i=i: leads.append(i)))  # type: ignore[misc]
+        for i, relay in enumerate(relays)
+    ]
     try:
-        await wait_for(_now(lambda: states == ["active"]), timeout=30, what="the relay's lead")
-        await _published_promptly(db, relay)
+        await wait_for(_now(lambda: len(leads) == 1), timeout=30, what="one lead")
+        await _published_promptly(db, relays[leads[-1]])
         # As a restarted server does: every connection to the database goes.
         async with db.reads() as session:
             await session.execute(
@@ -166,11 +170,19 @@ async def test_a_relay_whose_every_connection_is_cut_publishes_on(
                     " WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 )
             )
-        await wait_for(_now(lambda: states == ["active"] * 2), timeout=20, what="a new lead")
-        await _published_promptly(db, relay)
-        assert not task.done()
+        await wait_for(_now(lambda: len(leads) == 2), timeout=20, what="a new lead")
+        leader, other = relays[leads[-1]], relays[1 - leads[-1]]
+        idle = other.published
+        await _published_promptly(db, leader)
+        # The stand-by's idle connection was cut too: it must come back to stand by, not
+        # stop, when its next try for the lock finds it closed (every 5 s).
+        await asyncio.sleep(6)
+        assert other.published == idle
+        assert len(leads) == 2
+        assert not any(task.done() for task in tasks)
     finally:
         stopping.set()
-        await asyncio.wait_for(task, timeout=15)
-        await relay.db.dispose()
+        await asyncio.wait_for(asyncio.gather(*tasks), timeout=15)
+        for relay in relays:
+            await relay.db.dispose()
         await db.dispose()
