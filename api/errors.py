@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.services.errors import DomainError
-from infra.db.session import DATABASE_UNAVAILABLE
+from infra.db.session import DATABASE_UNAVAILABLE, database_unavailable
 from infra.ratelimit import RateLimitedError, TooManyStreamsError
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -124,6 +124,13 @@ async def _database_unavailable(_request: Request, exc: Exception) -> JSONRespon
     )
 
 
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    # The server logs the traceback itself: the exception goes on up once this is sent.
+    if database_unavailable(exc):
+        return await _database_unavailable(request, exc)
+    return problem(500, "internal_error", "Something went wrong on our side")
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RateLimitedError, _rate_limited)
@@ -132,3 +139,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     for unavailable in DATABASE_UNAVAILABLE:
         app.add_exception_handler(unavailable, _database_unavailable)
+    # Anything else (a driver error on a connection the server closed mid-statement is
+    # the one transient case) is still a problem body, never the framework's plain text.
+    app.add_exception_handler(Exception, _unexpected)

@@ -67,3 +67,37 @@ async def test_a_full_pool_or_a_lost_connection_is_the_same_answer(
     response = await response
     assert response.status_code == 503
     assert b'"database_unavailable"' in response.body
+
+
+async def _answer_to(settings: Settings, error: Exception) -> httpx.Response:
+    """What a request gets when its route raises ``error``, through the whole app."""
+    app = create_app(settings)
+
+    async def fails() -> None:
+        raise error
+
+    app.add_api_route("/v1/fails", fails)
+    # The exception still goes on up to the server, which logs it: the answer is sent first.
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://testserver") as client,
+    ):
+        return await client.get("/v1/fails")
+
+
+async def test_a_statement_on_a_connection_the_server_closed_is_told_to_retry(
+    settings: Settings,
+) -> None:
+    # What a backend terminated mid-statement gives: no subclass, but an invalidated connection.
+    error = sa_exc.DBAPIError("SELECT 1", {}, Exception("terminating connection"))
+    error.connection_invalidated = True
+    _assert_unavailable(await _answer_to(settings, error))
+
+
+async def test_an_unexpected_error_is_a_problem_body_too(settings: Settings) -> None:
+    response = await _answer_to(settings, RuntimeError("a bug"))
+    assert response.status_code == 500
+    assert response.headers["content-type"].startswith(PROBLEM_MEDIA_TYPE)
+    assert response.json()["code"] == "internal_error"
+    assert "a bug" not in response.text
