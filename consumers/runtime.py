@@ -6,7 +6,11 @@
   group) asks the worker to reconnect; the message is then redelivered and skipped.
 - Idempotency is the services' job: ``(consumer, idempotency_key)`` is claimed in the
   effect's transaction (see :func:`idempotency_key`).
-- A failing message never blocks its partition: it is re-published to the consumer's
+- With the database away (refused or lost connections, no free connection in time), a
+  message is not at fault and no other message could do better: the worker waits, then
+  has the same message again, without spending an attempt. Otherwise an outage longer
+  than the retries would dead-letter every message that arrived during it.
+- Any other failing message never blocks its partition: it is re-published to the consumer's
   retry topic (``<topic>.retry.<consumer>``) with the attempt number and a not-before
   time, and the partition moves on; a retry that is not due pauses only its own
   partition. After ``max_attempts`` — or at once when it cannot be decoded — it goes
@@ -38,6 +42,7 @@ from faststream.message import StreamMessage
 from pydantic import ValidationError
 
 from infra import metrics
+from infra.db.session import database_unavailable
 from infra.settings import Settings
 from schemas.topics import Topic, retry_topic
 
@@ -56,6 +61,16 @@ _RUNTIME_HEADERS = (
     RETRY_ORIGINAL_PARTITION,
     RETRY_ORIGINAL_OFFSET,
 )
+
+
+class _DatabaseAway(Exception):
+    """The handler failed because the database is away, not because of its message."""
+
+
+# Waits between two tries of a message while the database is away: short, so that a
+# stopping worker is not held and a database back is used at once.
+_AWAY_WAIT_FIRST_SECONDS = 0.5
+_AWAY_WAIT_MAX_SECONDS = 5.0
 
 
 class PermanentError(Exception):
@@ -161,6 +176,8 @@ def runtime_middleware(
     """The broker middleware of worker ``consumer``; sets ``reconnect`` when it cannot commit
     and calls ``on_dead_letter`` for each message it gives up on."""
     policy = settings.consumer
+    # Consecutive tries that found the database away (middlewares are made per message).
+    away = [0]
 
     class ConsumerRuntime(BaseMiddleware):
         async def consume_scope(
@@ -174,10 +191,24 @@ def runtime_middleware(
                 result = await self._handle(call_next, msg)
             except asyncio.CancelledError:
                 raise
+            except _DatabaseAway as exc:
+                wait = min(_AWAY_WAIT_FIRST_SECONDS * 2 ** away[0], _AWAY_WAIT_MAX_SECONDS)
+                away[0] += 1
+                log.warning(
+                    "database unavailable, message kept",
+                    consumer=consumer,
+                    error=_describe(exc.__cause__ or exc),
+                    retry_in=wait,
+                )
+                await asyncio.sleep(wait)
+                # Back to this offset: the message comes again, its attempt not counted.
+                await msg.nack()
+                return None
             except BaseException:
                 # Not even a retry or a dead letter could be recorded: rewind and try again.
                 await msg.nack()
                 raise
+            away[0] = 0
             await _commit(msg, policy.commit_timeout_seconds, reconnect)
             return result
 
@@ -202,6 +233,8 @@ def runtime_middleware(
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:
+                    if database_unavailable(exc):
+                        raise _DatabaseAway from exc
                     metrics.MESSAGES_FAILED.labels(consumer, source).inc()
                     if _is_permanent(exc) or attempt >= policy.max_attempts:
                         await dead_letter(broker, consumer, source, msg, exc, attempt)

@@ -83,7 +83,7 @@ async def test_failures_are_retried_off_the_partition_then_dead_lettered(
     async def handle(body: dict[str, Any]) -> None:
         attempts[body["id"]] += 1
         if body["id"] == "flaky" and attempts["flaky"] < 3:
-            raise ConnectionError("database went away")
+            raise TimeoutError("the mail server did not answer")
         if body["id"] == "broken":
             raise RuntimeError("bug in the handler")
         handled.append((body["id"], time.monotonic()))
@@ -149,6 +149,54 @@ async def test_failures_are_retried_off_the_partition_then_dead_lettered(
     assert letter.error_type == "RuntimeError"
 
 
+async def test_a_database_outage_holds_the_message_without_spending_its_attempts(
+    settings: Settings,
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    settings = _settings(settings)  # 3 attempts: the outage below outlasts them
+    name = f"away-test-{uuid.uuid4().hex[:6]}"
+    topic = Topic(f"test.{name}", object, "id", "test topic")  # type: ignore[arg-type]
+    await ensure_topics(settings.kafka, [topic.name, f"{topic.name}.retry.{name}", topic.dlq])
+    outage = [
+        ConnectionRefusedError(111, "Connect call failed"),  # the server down
+        OperationalError("SELECT 1", {}, Exception("server closed the connection")),
+        ConnectionRefusedError(111, "Connect call failed"),
+        OperationalError("SELECT 1", {}, Exception("the database system is starting up")),
+    ]
+    tries: list[str] = []
+    handled: list[str] = []
+
+    async def handle(body: dict[str, Any]) -> None:
+        tries.append(body["id"])
+        if outage:
+            raise outage.pop(0)
+        handled.append(body["id"])
+
+    for key in ("first", "second"):
+        await _send(settings, topic.name, b'{"id": "%s"}' % key.encode())
+    given_up: list[DeadLettered] = []
+
+    async def on_dead_letter(letter: DeadLettered) -> None:
+        given_up.append(letter)
+
+    broker = await _run_consumer(settings, name, topic, handle, on_dead_letter)
+    try:
+        await wait_for(
+            lambda: asyncio.sleep(0, result=len(handled) == 2),
+            timeout=40,
+            what="both messages handled once the database is back",
+        )
+    finally:
+        await broker.stop()
+    # The first message was tried again and again, in its place; the second waited.
+    assert tries == ["first"] * 5 + ["second"]
+    assert handled == ["first", "second"]
+    assert not given_up
+    assert await read_topic(settings, f"{topic.name}.retry.{name}") == []
+    assert await read_topic(settings, topic.dlq) == []
+
+
 async def _send(settings: Settings, topic: str, value: bytes) -> None:
     producer = AIOKafkaProducer(bootstrap_servers=settings.kafka.bootstrap_servers, acks="all")
     await producer.start()
@@ -187,7 +235,7 @@ async def test_a_retry_waiting_for_its_time_holds_only_its_own_partition(
     async def on_first(event: _Probe) -> None:
         if not failed_at:
             failed_at.append(time.monotonic())
-            raise ConnectionError("try again later")
+            raise TimeoutError("try again later")
         handled.append((event.id, time.monotonic()))
 
     async def on_second(event: _Probe) -> None:
