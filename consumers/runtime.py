@@ -202,7 +202,10 @@ def runtime_middleware(
                 )
                 await asyncio.sleep(wait)
                 # Back to this offset: the message comes again, its attempt not counted.
-                await msg.nack()
+                # A rebalance meanwhile gave the partition away: its new reader starts at
+                # the committed offset, before this message, all the same.
+                with contextlib.suppress(IllegalStateError):
+                    await msg.nack()
                 return None
             except BaseException:
                 # Not even a retry or a dead letter could be recorded: rewind and try again.
