@@ -64,10 +64,17 @@ class OutboxRelay:
     ) -> None:
         """Publish while leading, until ``stopping``; ``on_active`` and ``on_standby`` are
         called as the lead is taken and lost."""
-        backoff = 0.5
+        failures = 0
+
+        def active() -> None:
+            nonlocal failures
+            failures = 0
+            if on_active is not None:
+                on_active()
+
         while not stopping.is_set():
             try:
-                await self._lead(stopping, on_active)
+                await self._lead(stopping, active)
                 return
             except Exception as exc:
                 if not _is_away(exc):
@@ -75,8 +82,8 @@ class OutboxRelay:
                 log.warning("outbox relay not leading, standing by", error=repr(exc))
                 if on_standby is not None:
                     on_standby()
-                await _sleep_unless(stopping, backoff)
-                backoff = min(backoff * 2, _MAX_BACKOFF_SECONDS)
+                await _sleep_unless(stopping, min(0.5 * 2**failures, _MAX_BACKOFF_SECONDS))
+                failures += 1
 
     async def _lead(self, stopping: asyncio.Event, on_active: Callable[[], None] | None) -> None:
         listener = await asyncpg.connect(to_asyncpg_dsn(self.db.url))
