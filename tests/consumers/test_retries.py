@@ -45,6 +45,14 @@ def _settings(settings: Settings) -> Settings:
     )
 
 
+async def _test_topic(settings: Settings, prefix: str) -> tuple[str, Topic]:
+    """A consumer name of its own and its topic, with the topic's retries and dead letters."""
+    name = f"{prefix}-{uuid.uuid4().hex[:6]}"
+    topic = Topic(f"test.{name}", object, "id", "test topic")  # type: ignore[arg-type]
+    await ensure_topics(settings.kafka, [topic.name, f"{topic.name}.retry.{name}", topic.dlq])
+    return name, topic
+
+
 async def _run_consumer(
     settings: Settings,
     name: str,
@@ -73,9 +81,7 @@ async def test_failures_are_retried_off_the_partition_then_dead_lettered(
     settings: Settings,
 ) -> None:
     settings = _settings(settings)
-    name = f"retry-test-{uuid.uuid4().hex[:6]}"
-    topic = Topic(f"test.{name}", object, "id", "test topic")  # type: ignore[arg-type]
-    await ensure_topics(settings.kafka, [topic.name, f"{topic.name}.retry.{name}", topic.dlq])
+    name, topic = await _test_topic(settings, "retry-test")
 
     attempts: Counter[str] = Counter()
     handled: list[tuple[str, float]] = []
@@ -155,9 +161,7 @@ async def test_a_database_outage_holds_the_message_without_spending_its_attempts
     from sqlalchemy.exc import OperationalError
 
     settings = _settings(settings)  # 3 attempts: the outage below outlasts them
-    name = f"away-test-{uuid.uuid4().hex[:6]}"
-    topic = Topic(f"test.{name}", object, "id", "test topic")  # type: ignore[arg-type]
-    await ensure_topics(settings.kafka, [topic.name, f"{topic.name}.retry.{name}", topic.dlq])
+    name, topic = await _test_topic(settings, "away-test")
     outage = [
         ConnectionRefusedError(111, "Connect call failed"),  # the server down
         OperationalError("SELECT 1", {}, Exception("server closed the connection")),

@@ -21,6 +21,15 @@ from tests.support.system import isolated_settings, wait_for
 _POLL_SECONDS = 60
 
 
+async def _own_database(settings: Settings, tmp_path: Path) -> tuple[Settings, str]:
+    """Settings on a database of its own (the relay's lock is per database)."""
+    own = await isolated_settings(
+        settings, tmp_path, outbox={"poll_seconds": _POLL_SECONDS, "requeue_on_start": False}
+    )
+    assert own.database.url is not None
+    return own, own.database.url
+
+
 def _now(condition: Callable[[], bool]) -> Callable[[], Awaitable[bool]]:
     async def probe() -> bool:
         return condition()
@@ -56,11 +65,8 @@ async def _published_promptly(db: Database, relay: OutboxRelay) -> None:
 async def test_a_relay_whose_lock_connection_dies_stands_by_then_leads_again(
     settings: Settings, tmp_path: Path
 ) -> None:
-    own = await isolated_settings(
-        settings, tmp_path, outbox={"poll_seconds": _POLL_SECONDS, "requeue_on_start": False}
-    )
-    assert own.database.url is not None
-    db = Database(own.database.url, pool_size=2)
+    own, url = await _own_database(settings, tmp_path)
+    db = Database(url, pool_size=2)
     relay = OutboxRelay(db, own)
     stopping = asyncio.Event()
     states: list[str] = []
@@ -96,11 +102,8 @@ async def test_a_relay_whose_lock_connection_dies_stands_by_then_leads_again(
 async def test_after_a_lost_lead_one_relay_publishes_and_the_other_stands_by(
     settings: Settings, tmp_path: Path
 ) -> None:
-    own = await isolated_settings(
-        settings, tmp_path, outbox={"poll_seconds": _POLL_SECONDS, "requeue_on_start": False}
-    )
-    assert own.database.url is not None
-    db = Database(own.database.url, pool_size=4)
+    own, url = await _own_database(settings, tmp_path)
+    db = Database(url, pool_size=4)
     relays = [OutboxRelay(db, own), OutboxRelay(db, own)]
     states: list[list[str]] = [[], []]
     stopping = asyncio.Event()
@@ -145,14 +148,11 @@ async def test_after_a_lost_lead_one_relay_publishes_and_the_other_stands_by(
 async def test_relays_whose_every_connection_is_cut_lead_again_and_publish_on(
     settings: Settings, tmp_path: Path
 ) -> None:
-    own = await isolated_settings(
-        settings, tmp_path, outbox={"poll_seconds": _POLL_SECONDS, "requeue_on_start": False}
-    )
-    assert own.database.url is not None
-    db = Database(own.database.url, pool_size=2)
+    own, url = await _own_database(settings, tmp_path)
+    db = Database(url, pool_size=2)
     # Each relay with a pool of its own, as in its own process: every connection of both,
     # the leader's and the stand-by's, is cut below.
-    relays = [OutboxRelay(Database(own.database.url, pool_size=2), own) for _ in range(2)]
+    relays = [OutboxRelay(Database(url, pool_size=2), own) for _ in range(2)]
     leads: list[int] = []  # which relay took the lead, in order
     stopping = asyncio.Event()
     tasks = [
