@@ -67,6 +67,9 @@ class WorkerApp:
     reconnect: asyncio.Event = field(default_factory=asyncio.Event)
 
 
+_METADATA_MAX_AGE_MS = 10_000
+
+
 def build_worker(name: str, ctx: WorkerContext) -> WorkerApp:
     """One broker per worker: its consumer group, its runtime, its routes, nothing else."""
     if name not in WORKERS:
@@ -82,6 +85,10 @@ def build_worker(name: str, ctx: WorkerContext) -> WorkerApp:
         # Handlers log their own outcome with context; FastStream's per-message lines halve throughput.
         logger=None,
         graceful_timeout=10.0,
+        # How soon a consumer sees a topic it reads appear or change (5 minutes by default).
+        # A group that was assigned while a topic was missing (a broker that restarted
+        # empty, before the relay declared its topics again) reads nothing of it until then.
+        metadata_max_age_ms=_METADATA_MAX_AGE_MS,
     )
     app = WorkerApp(name=name, broker=broker)
     worker = WORKERS[name]
