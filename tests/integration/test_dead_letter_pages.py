@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import uuid
 
+import httpx
 import pytest
 
 from infra.db.repositories import dead_letters as dead_letters_repo
 from infra.kafka import ensure_topics, make_producer
 from producers.dead_letters import LetterState, read_dead_letter_page, read_dead_letters
-from tests.support.system import RunningSystem
+from tests.support.identity import grant_role, signed_in
+from tests.support.ops import dead_letter_of
+from tests.support.system import RunningSystem, wait_for
 
 LETTERS = 30
 
@@ -88,3 +91,27 @@ async def test_a_first_page_reads_only_the_letters_it_may_show(
     assert page.total == LETTERS
     partitions = system.settings.kafka.partitions
     assert sum(read) <= 2 * partitions
+
+
+async def test_the_console_says_how_many_letters_it_does_not_show(
+    system: RunningSystem, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from api.routes import pages
+
+    monkeypatch.setattr(pages, "_LETTERS_SHOWN", 1)
+    async with system.client() as client:
+        operator = await signed_in(client)
+        user_id = await grant_role(system, operator, "operator")
+        for _ in range(2):
+            await dead_letter_of(system, user_id)
+
+        async def console() -> httpx.Response | None:
+            response = await client.get(
+                "/app/ops", params={"topic": "cv.parsed"}, headers=operator.headers
+            )
+            # The role applies within the session-check interval.
+            return response if response.status_code == 200 else None
+
+        response = await wait_for(console, timeout=20, what="the operator's console")
+    assert response.text.count('data-letter="') == 1
+    assert "data-letters-shown" in response.text
