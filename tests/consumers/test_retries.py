@@ -45,6 +45,13 @@ def _settings(settings: Settings) -> Settings:
     )
 
 
+class _GivenUp(list[DeadLettered]):
+    """A dead-letter hook that keeps what it is given."""
+
+    async def __call__(self, letter: DeadLettered) -> None:
+        self.append(letter)
+
+
 async def _test_topic(settings: Settings, prefix: str) -> tuple[str, Topic]:
     """A consumer name of its own and its topic, with the topic's retries and dead letters."""
     name = f"{prefix}-{uuid.uuid4().hex[:6]}"
@@ -107,12 +114,8 @@ async def test_failures_are_retried_off_the_partition_then_dead_lettered(
         )
     await producer.stop()
 
-    given_up: list[DeadLettered] = []
-
-    async def on_dead_letter(letter: DeadLettered) -> None:
-        given_up.append(letter)
-
-    broker = await _run_consumer(settings, name, topic, handle, on_dead_letter)
+    given_up = _GivenUp()
+    broker = await _run_consumer(settings, name, topic, handle, given_up)
     try:
         await wait_for(
             lambda: asyncio.sleep(0, result=any(k == "flaky" for k, _ in handled)),
@@ -179,12 +182,8 @@ async def test_a_database_outage_holds_the_message_without_spending_its_attempts
 
     for key in ("first", "second"):
         await _send(settings, topic.name, b'{"id": "%s"}' % key.encode())
-    given_up: list[DeadLettered] = []
-
-    async def on_dead_letter(letter: DeadLettered) -> None:
-        given_up.append(letter)
-
-    broker = await _run_consumer(settings, name, topic, handle, on_dead_letter)
+    given_up = _GivenUp()
+    broker = await _run_consumer(settings, name, topic, handle, given_up)
     try:
         await wait_for(
             lambda: asyncio.sleep(0, result=len(handled) == 2),
